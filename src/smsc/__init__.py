@@ -1,0 +1,58 @@
+"""Async, typed SDK for the SMSC messaging gateway (smsc.ru, smscentre.com, ...)."""
+
+from ._config import SMSCConfig
+from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, StatusDetail, Translit
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    ConfigurationError,
+    DeleteError,
+    InsufficientFundsError,
+    InvalidPhoneError,
+    InvalidResponseError,
+    InvalidTimeError,
+    IPBlockedError,
+    MessageDeniedError,
+    ParametersError,
+    RequestValidationError,
+    SendOutcomeUnknownError,
+    ServerError,
+    SMSCError,
+    TooManyRequestsError,
+    TransportError,
+    UndeliverableError,
+)
+from ._version import __version__
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "DeleteError",
+    "DeliveryError",
+    "IPBlockedError",
+    "InsufficientFundsError",
+    "InvalidPhoneError",
+    "InvalidResponseError",
+    "InvalidTimeError",
+    "MessageDeniedError",
+    "MessageFormat",
+    "MessageType",
+    "ParametersError",
+    "RequestValidationError",
+    "SMSCConfig",
+    "SMSCError",
+    "SendOutcomeUnknownError",
+    "ServerError",
+    "StatusCode",
+    "StatusDetail",
+    "TooManyRequestsError",
+    "TransportError",
+    "Translit",
+    "UndeliverableError",
+    "__version__",
+]

@@ -1,0 +1,290 @@
+"""The SDK's exception hierarchy.
+
+Every exception raised out of the public API derives from :class:`SMSCError`. Each one says
+whether repeating the same call can help (``retryable``). No message ever contains a password
+or an API key: the texts are built only from codes, field names and masked values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "DeleteError",
+    "IPBlockedError",
+    "InsufficientFundsError",
+    "InvalidPhoneError",
+    "InvalidResponseError",
+    "InvalidTimeError",
+    "MessageDeniedError",
+    "ParametersError",
+    "RequestValidationError",
+    "SMSCError",
+    "SendOutcomeUnknownError",
+    "ServerError",
+    "TooManyRequestsError",
+    "TransportError",
+    "UndeliverableError",
+    "api_error_for",
+]
+
+
+class SMSCError(Exception):
+    """Base class of every error raised by the SDK."""
+
+    retryable: ClassVar[bool] = False
+    """True when repeating the same call later can succeed without changing it."""
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+class RequestValidationError(SMSCError):
+    """An argument was refused before anything was sent.
+
+    ``field`` names the offending argument (``"phones"``, ``"sender"``, ...).
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConfigurationError(SMSCError):
+    """The client configuration is incomplete or contradictory."""
+
+
+# --------------------------------------------------------------------------- API errors
+
+
+class APIError(SMSCError):
+    """The service answered with an error code.
+
+    Attributes:
+        code: the service's numeric error code (``error_code``).
+        description: the service's own short description, as sent (English).
+        message_id: the message id when the service reports one (codes 3, 6, 7, 8 on send).
+        command: ``"send"``, ``"cost"``, ``"status"`` or ``"balance"``.
+    """
+
+    code: int
+    default_description: ClassVar[str] = "error"
+
+    def __init__(
+        self,
+        code: int,
+        description: str | None = None,
+        *,
+        message_id: int | str | None = None,
+        command: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.code = code
+        self.description = description or self.default_description
+        self.message_id = message_id
+        self.command = command
+        self.retry_after = retry_after
+        text = f"SMSC error {code}: {self.description}"
+        if command:
+            text = f"{command}: {text}"
+        if message_id is not None:
+            text += f" (message id {message_id})"
+        if retry_after is not None:
+            text += f"; retry after {retry_after:g} s"
+        super().__init__(text)
+
+
+class ParametersError(APIError):
+    """Error 1: the service refused the request's parameters."""
+
+    default_description = "parameters error"
+
+
+class AuthenticationError(APIError):
+    """Error 2: wrong login, password or API key, or the IP is not in the allow-list."""
+
+    default_description = "authorise error"
+
+
+class InsufficientFundsError(APIError):
+    """Error 3 on send: not enough money on the account."""
+
+    default_description = "no money"
+
+
+class IPBlockedError(APIError):
+    """Error 4: the caller's IP is blocked for a while after too many errors.
+
+    ``retry_after`` is the SDK's estimate (seconds) of how long the block lasts; the service
+    documents 10 to 30 minutes depending on the rule that fired.
+    """
+
+    retryable = True
+    default_description = "ip is blocked"
+
+
+class InvalidTimeError(APIError):
+    """Error 5 on send: the ``time`` parameter has a bad format."""
+
+    default_description = "invalid date format"
+
+
+class DeleteError(APIError):
+    """Error 5 on status: the message could not be deleted."""
+
+    default_description = "delete error"
+
+
+class MessageDeniedError(APIError):
+    """Error 6: the message was refused (text, sender id, or no contract for mass sends)."""
+
+    default_description = "message is denied"
+
+
+class InvalidPhoneError(APIError):
+    """Error 7: a phone number has an invalid format."""
+
+    default_description = "invalid number"
+
+
+class UndeliverableError(APIError):
+    """Error 8: the message cannot be delivered to this number."""
+
+    default_description = "can't to deliver"
+
+
+class TooManyRequestsError(APIError):
+    """Error 9: duplicate request, request-rate limit, or too many simultaneous requests.
+
+    ``retry_after`` is how long to wait (seconds) before the same request can be accepted.
+    A *send* answered with error 9 is never repeated by the SDK: an identical earlier request
+    may already have been accepted.
+    """
+
+    retryable = True
+    default_description = "duplicate request, wait a minute"
+
+
+_SEND_ERRORS: Mapping[int, type[APIError]] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    3: InsufficientFundsError,
+    4: IPBlockedError,
+    5: InvalidTimeError,
+    6: MessageDeniedError,
+    7: InvalidPhoneError,
+    8: UndeliverableError,
+    9: TooManyRequestsError,
+}
+_STATUS_ERRORS: Mapping[int, type[APIError]] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    4: IPBlockedError,
+    5: DeleteError,
+    9: TooManyRequestsError,
+}
+_BALANCE_ERRORS: Mapping[int, type[APIError]] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    4: IPBlockedError,
+    9: TooManyRequestsError,
+}
+ERROR_TABLES: Mapping[str, Mapping[int, type[APIError]]] = {
+    "send": _SEND_ERRORS,
+    "cost": _SEND_ERRORS,
+    "status": _STATUS_ERRORS,
+    "balance": _BALANCE_ERRORS,
+}
+
+# How long to wait before the same request may succeed (protocol reference §5.1, §5.6).
+_RETRY_AFTER: Mapping[int, float] = {4: 600.0, 9: 60.0}
+
+
+def api_error_for(
+    command: str,
+    code: int,
+    description: str | None = None,
+    *,
+    message_id: int | str | None = None,
+) -> APIError:
+    """Build the typed exception for error ``code`` answered to ``command``.
+
+    Codes the command's table does not know fall back to the plain :class:`APIError`.
+    """
+    cls = ERROR_TABLES.get(command, _SEND_ERRORS).get(code, APIError)
+    return cls(
+        code,
+        description,
+        message_id=message_id,
+        command=command,
+        retry_after=_RETRY_AFTER.get(code),
+    )
+
+
+# --------------------------------------------------------------------------- transport
+
+
+class TransportError(SMSCError):
+    """The request did not get a usable answer from the service."""
+
+
+class APIConnectionError(TransportError):
+    """No connection could be made to any site (refused, DNS, TLS handshake).
+
+    For a send this means the request provably never left the machine.
+    """
+
+    retryable = True
+
+
+class APITimeoutError(APIConnectionError):
+    """The call ran out of time before an answer arrived."""
+
+
+class ServerError(TransportError):
+    """The service answered with an HTTP error status (5xx or unexpected 4xx)."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class InvalidResponseError(TransportError):
+    """The service's answer could not be parsed (empty, truncated or garbage body).
+
+    ``body_excerpt`` holds at most the first 200 characters of the body.
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, *, body_excerpt: str = "") -> None:
+        super().__init__(message)
+        self.body_excerpt = body_excerpt
+
+
+class SendOutcomeUnknownError(TransportError):
+    """A send failed after the request may have reached the service.
+
+    The message may or may not have been sent. The SDK does not repeat it, to avoid a
+    duplicate SMS; check with ``await client.status(err.message_id, phone)`` for each of
+    ``err.phones`` before sending again.
+    """
+
+    retryable = False
+
+    def __init__(self, reason: str, *, message_id: int | str | None, phones: Sequence[str]) -> None:
+        self.reason = reason
+        self.message_id = message_id
+        self.phones = tuple(phones)
+        super().__init__(
+            f"send outcome unknown ({reason}); check status of message id {message_id!r} "
+            f"before sending again"
+        )

@@ -58,6 +58,9 @@ class SMSCConfig(BaseModel):
         timeout: overall seconds for reading an answer (and writing / pool waits).
         connect_timeout: seconds to establish a connection.
         max_concurrency: requests in flight at once from one client; further calls queue.
+        max_retries: extra attempts for calls that are safe to repeat (status, balance, cost).
+        retry_deadline: seconds one call may take in all, retries and failover included.
+        mirror_cooldown: seconds a failed site is skipped before it is tried again.
         assign_ids: give every send a unique ``id`` when the caller gives none, so that an
             unknown outcome can be checked with ``status``.
 
@@ -77,6 +80,9 @@ class SMSCConfig(BaseModel):
     timeout: float = Field(default=30.0, gt=0)
     connect_timeout: float = Field(default=5.0, gt=0)
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1, le=100)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    retry_deadline: float = Field(default=60.0, gt=0)
+    mirror_cooldown: float = Field(default=30.0, ge=0)
     assign_ids: bool = True
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -15,6 +15,8 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "CallbackError",
+    "CallbackSignatureError",
     "ConfigurationError",
     "DeleteError",
     "IPBlockedError",
@@ -22,6 +24,7 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "MalformedCallbackError",
     "MessageDeniedError",
     "ParametersError",
     "RequestValidationError",
@@ -288,3 +291,33 @@ class SendOutcomeUnknownError(TransportError):
             f"send outcome unknown ({reason}); check status of message id {message_id!r} "
             f"before sending again"
         )
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+class CallbackError(SMSCError):
+    """A delivery-status callback was refused (see :mod:`smsc.callbacks`).
+
+    The text names the reason and the field, never a secret, a signature or a phone number.
+    """
+
+    retryable = False
+
+
+class CallbackSignatureError(CallbackError):
+    """The callback carries no signature, or one that matches none of the configured secrets.
+
+    A web handler answers it with HTTP 403.
+    """
+
+
+class MalformedCallbackError(CallbackError):
+    """A callback field is missing or cannot be parsed; ``field`` names it.
+
+    A web handler answers it with HTTP 400.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

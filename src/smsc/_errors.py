@@ -29,6 +29,13 @@ __all__ = [
     "ParametersError",
     "RequestValidationError",
     "SMSCError",
+    "SMTPConnectionError",
+    "SMTPGatewayError",
+    "SMTPOutcomeUnknownError",
+    "SMTPRejectedError",
+    "SMTPStartTLSError",
+    "SMTPTemporaryRejectionError",
+    "SMTPTimeoutError",
     "SendOutcomeUnknownError",
     "ServerError",
     "TooManyRequestsError",
@@ -321,3 +328,100 @@ class MalformedCallbackError(CallbackError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+# --------------------------------------------------------------------------- SMTP gateway
+
+
+class SMTPGatewayError(TransportError):
+    """The e-mail to the SMTP gateway was not accepted (see :class:`smsc.AsyncSMTPSender`).
+
+    The text names the host, the step that failed and the server's reply code. It quotes the
+    server's reply text only when that text repeats nothing of the request (no login, password,
+    API key, phone or message text).
+
+    Attributes:
+        host: the gateway host.
+        port: the gateway port.
+        message_id: the id the send used; check it with ``status`` before sending again.
+        smtp_code: the server's SMTP reply code, when it answered with one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        host: str,
+        port: int,
+        message_id: int | str | None = None,
+        smtp_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.host = host
+        self.port = port
+        self.message_id = message_id
+        self.smtp_code = smtp_code
+
+
+class SMTPConnectionError(SMTPGatewayError, APIConnectionError):
+    """No SMTP session could be set up: refused, unreachable, dropped, or a failed TLS handshake.
+
+    The e-mail was provably not handed over, so sending it again cannot duplicate it.
+    """
+
+    retryable = True
+
+
+class SMTPTimeoutError(SMTPConnectionError, APITimeoutError):
+    """The gateway did not answer in time, before the e-mail was handed over."""
+
+    retryable = True
+
+
+class SMTPStartTLSError(SMTPGatewayError):
+    """STARTTLS is required (``smtp_starttls=True``) but the server does not offer it.
+
+    Nothing was sent: the credentials in the body never travelled in clear text.
+    """
+
+    retryable = False
+
+
+class SMTPRejectedError(SMTPGatewayError):
+    """The server refused the session, the sender, the recipient or the message data (5xx).
+
+    ``smtp_code`` holds the reply code. The e-mail was not accepted.
+    """
+
+    retryable = False
+
+
+class SMTPTemporaryRejectionError(SMTPRejectedError):
+    """The server refused with a temporary (4xx) reply code; the same send may succeed later."""
+
+    retryable = True
+
+
+class SMTPOutcomeUnknownError(SMTPGatewayError, SendOutcomeUnknownError):
+    """The connection failed or timed out while the e-mail itself was being handed over.
+
+    The gateway may or may not have taken it. Check ``status`` of ``message_id`` for each of
+    ``phones`` before sending again.
+    """
+
+    retryable = False
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        host: str,
+        port: int,
+        message_id: int | str,
+        phones: Sequence[str],
+        smtp_code: int | None = None,
+    ) -> None:
+        SendOutcomeUnknownError.__init__(self, reason, message_id=message_id, phones=phones)
+        self.host = host
+        self.port = port
+        self.smtp_code = smtp_code

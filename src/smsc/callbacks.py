@@ -1,0 +1,518 @@
+"""Delivery-status callbacks: check the signature, then parse the fields into typed models.
+
+SMSC can POST every status change of a message (and every HLR lookup result) to a URL set in
+the account. The official documentation of that callback was not available; the field set and
+the signature recipe here follow third-party reports (protocol reference §9.1), so every part of
+the recipe is a parameter:
+
+* the fields arrive as form or query fields: ``id``, ``phone``, ``status``, ``err``, ``ts`` and/or
+  ``time``, ``cnt``, ``type``, ``cost``, ``sender``, ``message``, ``country``, ``operator``,
+  ``region``, and for HLR lookups ``imsi``, ``msc``, ``mcc``, ``mnc``, ``cn``, ``net``, ``rcn``,
+  ``rnet``; any other field is kept in ``extra``;
+* the signature is the lowercase hex digest (``md5`` and/or ``sha1`` field) of the string
+  ``"<id>:<phone>:<status>:<secret>"`` built from the raw field values, where the secret is the
+  one set in the account.
+
+The module never looks at a web framework's request object: hand it a plain
+``Mapping[str, str]``, for example ``dict(await request.form())``.
+
+Example:
+    ```python
+    from smsc.callbacks import parse_callback
+
+    callback = parse_callback(dict(await request.form()), secrets=settings.smsc_callback_secret)
+    await store.record_once(callback.dedup_key, callback.status)
+    ```
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+import re
+import string
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta, timezone, tzinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from ._enums import DeliveryError, MessageType, StatusCode
+from ._errors import (
+    CallbackError,
+    CallbackSignatureError,
+    ConfigurationError,
+    MalformedCallbackError,
+)
+
+__all__ = [
+    "DEFAULT_ALGORITHMS",
+    "DEFAULT_SIGNATURE_FORMAT",
+    "DEFAULT_TIMEZONE",
+    "HLR_FIELDS",
+    "CallbackError",
+    "CallbackSignatureError",
+    "DeliveryStatusCallback",
+    "HLRCallback",
+    "MalformedCallbackError",
+    "compute_signature",
+    "parse_callback",
+    "verify_signature",
+]
+
+logger = logging.getLogger("smsc.callbacks")
+
+DEFAULT_SIGNATURE_FORMAT: Final = "{id}:{phone}:{status}:{secret}"
+"""The signed string as third-party reports describe it; ``{name}`` is the raw field value."""
+
+DEFAULT_ALGORITHMS: Final[tuple[str, ...]] = ("md5", "sha1")
+"""The hash algorithms checked by default; each one's digest arrives in a field of its name."""
+
+HLR_FIELDS: Final[frozenset[str]] = frozenset(
+    {"imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet"}
+)
+"""Fields only an HLR lookup result carries (protocol reference §6.4)."""
+
+_TIME_FORMAT: Final = "%d.%m.%Y %H:%M:%S"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_CANONICAL_ID = re.compile(r"0|[1-9][0-9]*")
+_MAX_NAME_IN_ERROR = 40
+
+
+def _moscow() -> tzinfo:
+    try:
+        return ZoneInfo("Europe/Moscow")
+    except ZoneInfoNotFoundError:
+        # No time zone database (Windows without tzdata): Moscow has kept UTC+3, without
+        # daylight saving time, since 2014.
+        return timezone(timedelta(hours=3), "MSK")
+
+
+DEFAULT_TIMEZONE: Final[tzinfo] = _moscow()
+"""Zone of the ``time`` text field when no ``ts`` is given: Moscow time (an assumption)."""
+
+_E = TypeVar("_E", StatusCode, DeliveryError, MessageType)
+
+
+# --------------------------------------------------------------------------- models
+
+
+class DeliveryStatusCallback(BaseModel):
+    """One status change of one message to one phone, as the service reported it.
+
+    ``status``, ``error`` and ``type`` are enums for the documented codes and plain ints for
+    codes the SDK does not know, so nothing the service says is lost. Optional fields the
+    callback did not carry (or carried empty) are ``None``; fields the SDK does not model are
+    kept, as text, in ``extra``. The phone number, the message text and the IMSI are left out
+    of ``repr`` because they are private data.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | str
+    """The message id: an int when the field is a plain decimal number, else the text."""
+    phone: str = Field(repr=False)
+    """The recipient, exactly as the service sent it."""
+    status: StatusCode | int = Field(union_mode="left_to_right")
+    """The new status (``status``)."""
+    error: DeliveryError | int | None = Field(default=None, union_mode="left_to_right")
+    """The per-message error code (``err``)."""
+    time: AwareDatetime | None = None
+    """When the status changed: from ``ts`` (Unix seconds), else from the ``time`` text."""
+    sms_count: int | None = None
+    """Number of SMS parts (``cnt``)."""
+    type: MessageType | int | None = Field(default=None, union_mode="left_to_right")
+    """The kind of message (``type``): SMS, flash, HLR, ..."""
+    cost: Decimal | None = None
+    """What the message cost, in the account's currency."""
+    sender: str | None = None
+    """The sender id the message was sent with."""
+    message: str | None = Field(default=None, repr=False)
+    """The message text, when the service includes it."""
+    country: str | None = None
+    """The subscriber's country."""
+    operator: str | None = None
+    """The subscriber's operator."""
+    region: str | None = None
+    """The subscriber's region."""
+    extra: dict[str, str] = Field(default_factory=dict)
+    """Every other field of the callback (signature fields excluded), as received."""
+
+    @property
+    def dedup_key(self) -> tuple[int | str, str, int]:
+        """``(id, phone, status)``: record a callback once even when it is delivered again."""
+        return (self.id, self.phone, int(self.status))
+
+    @property
+    def is_final(self) -> bool:
+        """True when the status will not change any more (delivered, failed, expired, ...).
+
+        False for status codes the SDK does not know.
+        """
+        return isinstance(self.status, StatusCode) and self.status.is_final
+
+    @property
+    def is_delivered(self) -> bool:
+        """True when the message reached the subscriber (delivered, read, link clicked)."""
+        return isinstance(self.status, StatusCode) and self.status.is_success
+
+
+class HLRCallback(DeliveryStatusCallback):
+    """The result of an HLR lookup: a status callback plus the subscriber's network data.
+
+    It is a :class:`DeliveryStatusCallback`, so test for ``HLRCallback`` first when a handler
+    treats the two differently. Fields are ``None`` when absent or empty (``rcn`` and ``rnet``
+    are empty while the subscriber is at home).
+    """
+
+    imsi: str | None = Field(default=None, repr=False)
+    """IMSI of the subscriber's SIM card."""
+    msc: str | None = None
+    """Number of the mobile switching centre serving the subscriber."""
+    mcc: str | None = None
+    """Mobile country code (text: the leading zeros of codes matter)."""
+    mnc: str | None = None
+    """Mobile network code (text: ``"02"`` and ``"2"`` differ)."""
+    home_country: str | None = None
+    """Country of registration (``cn``)."""
+    home_network: str | None = None
+    """Home operator name (``net``)."""
+    roaming_country: str | None = None
+    """Roaming country (``rcn``)."""
+    roaming_network: str | None = None
+    """Roaming operator (``rnet``)."""
+
+
+# --------------------------------------------------------------------------- signature
+
+
+def _shown(name: str) -> str:
+    """A field name fit for an error message: field names can come from the sender."""
+    return repr(name[:_MAX_NAME_IN_ERROR])
+
+
+def _secret_values(secrets: SecretStr | str | Sequence[SecretStr | str] | None) -> tuple[str, ...]:
+    items: Sequence[object]
+    if secrets is None:
+        items = ()
+    elif isinstance(secrets, (str, SecretStr)):
+        items = (secrets,)
+    else:
+        items = tuple(secrets)
+    values = []
+    for item in items:
+        value = item.get_secret_value() if isinstance(item, SecretStr) else item
+        if not isinstance(value, str):
+            raise ConfigurationError("a callback secret must be a str or a SecretStr")
+        if not value:
+            raise ConfigurationError("a callback secret is empty")
+        values.append(value)
+    if not values:
+        raise ConfigurationError("no callback secret given to check the signature with")
+    return tuple(values)
+
+
+def _algorithm_names(algorithms: str | Sequence[str]) -> tuple[str, ...]:
+    names = (algorithms,) if isinstance(algorithms, str) else tuple(algorithms)
+    if not names:
+        raise ConfigurationError("no signature algorithm given")
+    for name in names:
+        # shake_* digests need a length and have no fixed hex form: not usable here.
+        if name not in hashlib.algorithms_guaranteed or name.startswith("shake_"):
+            raise ConfigurationError(f"unsupported signature algorithm {name!r}")
+    return names
+
+
+@functools.lru_cache(maxsize=16)
+def _placeholders(signature_format: str) -> tuple[str, ...]:
+    """The field names a signature format refers to; checks that it uses the secret."""
+    try:
+        parsed = list(string.Formatter().parse(signature_format))
+    except ValueError as exc:
+        raise ConfigurationError(f"invalid callback signature format: {exc}") from None
+    names: list[str] = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ConfigurationError(
+                "a callback signature format may hold only plain {field} placeholders"
+            )
+        names.append(name)
+    if "secret" not in names:
+        raise ConfigurationError("a callback signature format must contain {secret}")
+    return tuple(names)
+
+
+def _signed_text(fields: Mapping[str, str], signature_format: str, secret: str) -> str:
+    values: dict[str, str] = {"secret": secret}
+    for name in _placeholders(signature_format):
+        if name == "secret":
+            continue
+        raw = fields.get(name)
+        if not isinstance(raw, str):
+            raise MalformedCallbackError(
+                f"callback field {_shown(name)} is missing (the signature covers it)", field=name
+            )
+        values[name] = raw
+    return signature_format.format_map(values)
+
+
+def _digest(algorithm: str, text: str) -> str:
+    return hashlib.new(algorithm, text.encode("utf-8")).hexdigest()
+
+
+def compute_signature(
+    fields: Mapping[str, str],
+    secret: SecretStr | str,
+    *,
+    algorithm: str = "md5",
+    signature_format: str = DEFAULT_SIGNATURE_FORMAT,
+) -> str:
+    """The lowercase hex signature the service is reported to send for these fields.
+
+    Useful to sign test callbacks. The signed text is ``signature_format`` filled with the raw
+    field values and the secret, encoded as UTF-8.
+
+    Raises:
+        ConfigurationError: the secret is empty, or the algorithm or format is unusable.
+        MalformedCallbackError: a field the format refers to is missing.
+    """
+    (value,) = _secret_values(secret)
+    (name,) = _algorithm_names(algorithm)
+    return _digest(name, _signed_text(fields, signature_format, value))
+
+
+def verify_signature(
+    fields: Mapping[str, str],
+    secrets: SecretStr | str | Sequence[SecretStr | str],
+    *,
+    algorithms: Sequence[str] = DEFAULT_ALGORITHMS,
+    signature_format: str = DEFAULT_SIGNATURE_FORMAT,
+) -> None:
+    """Check a callback's signature; return quietly when it is genuine.
+
+    The callback is accepted when the field of *any* algorithm in ``algorithms`` (``md5``,
+    ``sha1``) holds the digest made with *any* of ``secrets``: list the old and the new secret
+    while you rotate it. Hex digits are compared case-insensitively and in constant time.
+
+    Raises:
+        CallbackSignatureError: no signature field, or no signature matches.
+        MalformedCallbackError: a field the signature covers (``id``, ``phone``, ``status``)
+            is missing.
+        ConfigurationError: no usable secret, algorithm or format was given.
+    """
+    values = _secret_values(secrets)
+    names = _algorithm_names(algorithms)
+    _placeholders(signature_format)
+    _check_text_values(fields)
+    given = {name: fields[name] for name in names if fields.get(name, "").strip()}
+    if not given:
+        expected = " or ".join(repr(name) for name in names)
+        raise CallbackSignatureError(f"callback carries no signature (expected a {expected} field)")
+    texts = [_signed_text(fields, signature_format, value) for value in values]
+    matched = False
+    for name, signature in given.items():
+        received = signature.strip().lower().encode("utf-8", "replace")
+        for text in texts:
+            # Every pair is compared: the time taken does not tell which secret matched.
+            matched |= hmac.compare_digest(_digest(name, text).encode("ascii"), received)
+    if not matched:
+        checked = ", ".join(sorted(given))
+        raise CallbackSignatureError(
+            f"callback signature does not match any configured secret (checked {checked})"
+        )
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _text(fields: Mapping[str, str], name: str) -> str | None:
+    value = fields.get(name)
+    return value if value else None
+
+
+def _required(fields: Mapping[str, str], name: str) -> str:
+    value = fields.get(name)
+    if value is None or not value.strip():
+        raise MalformedCallbackError(f"callback field {_shown(name)} is missing", field=name)
+    return value
+
+
+def _int(fields: Mapping[str, str], name: str, *, required: bool = False) -> int | None:
+    raw = _required(fields, name) if required else _text(fields, name)
+    if raw is None:
+        return None
+    if not _INTEGER.fullmatch(raw.strip()):
+        raise MalformedCallbackError(f"callback field {_shown(name)} is not an integer", field=name)
+    return int(raw)
+
+
+def _code(enum: type[_E], code: int | None) -> _E | int | None:
+    if code is None:
+        return None
+    try:
+        return enum(code)
+    except ValueError:
+        return code
+
+
+def _message_id(fields: Mapping[str, str]) -> int | str:
+    raw = _required(fields, "id")
+    # Only a canonical decimal becomes an int: "0123" stays text, or it would lose its zero.
+    return int(raw) if _CANONICAL_ID.fullmatch(raw) else raw
+
+
+def _decimal(fields: Mapping[str, str], name: str) -> Decimal | None:
+    raw = _text(fields, name)
+    if raw is None:
+        return None
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise MalformedCallbackError(f"callback field {_shown(name)} is not a number", field=name)
+    return value
+
+
+def _event_time(fields: Mapping[str, str], zone: tzinfo) -> datetime | None:
+    stamp = _int(fields, "ts")
+    if stamp is not None:
+        try:
+            return datetime.fromtimestamp(stamp, zone)
+        except (OverflowError, OSError, ValueError):
+            raise MalformedCallbackError(
+                "callback field 'ts' is out of range", field="ts"
+            ) from None
+    text = _text(fields, "time")
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text.strip(), _TIME_FORMAT).replace(tzinfo=zone)
+    except ValueError:
+        raise MalformedCallbackError(
+            "callback field 'time' is not a DD.MM.YYYY hh:mm:ss time", field="time"
+        ) from None
+
+
+def _zone(tz: tzinfo | str) -> tzinfo:
+    if isinstance(tz, tzinfo):
+        return tz
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(f"unknown time zone {tz[:_MAX_NAME_IN_ERROR]!r}") from None
+
+
+def _check_text_values(fields: Mapping[str, str]) -> None:
+    # A framework's form can hold uploaded files; a callback is plain text only.
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise MalformedCallbackError(f"callback field {_shown(name)} is not text", field=name)
+
+
+_STATUS_FIELDS: Final = frozenset(
+    {"id", "phone", "status", "err", "ts", "time", "cnt", "type", "cost", "sender", "message"}
+    | {"country", "operator", "region"}
+)
+
+
+def _build(
+    fields: Mapping[str, str], zone: tzinfo, signature_fields: Collection[str]
+) -> DeliveryStatusCallback:
+    message_type = _code(MessageType, _int(fields, "type"))
+    values: dict[str, Any] = {
+        "id": _message_id(fields),
+        "phone": _required(fields, "phone"),
+        "status": _code(StatusCode, _int(fields, "status", required=True)),
+        "error": _code(DeliveryError, _int(fields, "err")),
+        "time": _event_time(fields, zone),
+        "sms_count": _int(fields, "cnt"),
+        "type": message_type,
+        "cost": _decimal(fields, "cost"),
+        **{name: _text(fields, name) for name in ("sender", "message")},
+        **{name: _text(fields, name) for name in ("country", "operator", "region")},
+    }
+    known = _STATUS_FIELDS | frozenset(signature_fields)
+    model: type[DeliveryStatusCallback] = DeliveryStatusCallback
+    if message_type == MessageType.HLR or not HLR_FIELDS.isdisjoint(fields):
+        model = HLRCallback
+        known |= HLR_FIELDS
+        values.update({name: _text(fields, name) for name in ("imsi", "msc", "mcc", "mnc")})
+        values["home_country"] = _text(fields, "cn")
+        values["home_network"] = _text(fields, "net")
+        values["roaming_country"] = _text(fields, "rcn")
+        values["roaming_network"] = _text(fields, "rnet")
+    values["extra"] = {name: value for name, value in fields.items() if name not in known}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:  # pragma: no cover - the values above are already typed
+        raise MalformedCallbackError("callback fields are inconsistent") from exc
+
+
+def _mask(phone: str) -> str:
+    return phone[:2] + "***" + phone[-2:] if len(phone) > 6 else "***"
+
+
+def parse_callback(
+    fields: Mapping[str, str],
+    *,
+    secrets: SecretStr | str | Sequence[SecretStr | str] | None,
+    algorithms: Sequence[str] = DEFAULT_ALGORITHMS,
+    require_signature: bool = True,
+    signature_format: str = DEFAULT_SIGNATURE_FORMAT,
+    tz: tzinfo | str = DEFAULT_TIMEZONE,
+) -> DeliveryStatusCallback | HLRCallback:
+    """Verify a delivery-status callback and parse it into a typed model.
+
+    Args:
+        fields: the callback's form or query fields, e.g. ``dict(await request.form())``.
+        secrets: the callback secret set in the account, or several during a rotation.
+            ``None`` is allowed only with ``require_signature=False``.
+        algorithms: the signature fields to check (see :func:`verify_signature`).
+        require_signature: when False, a callback without any signature field is accepted
+            unchecked; one that carries a signature is still checked when secrets are given.
+        signature_format: the signed text (see :data:`DEFAULT_SIGNATURE_FORMAT`).
+        tz: the zone of the ``time`` text field (a ``tzinfo`` or an IANA name); only used
+            when the callback has no ``ts``. Default: Europe/Moscow, an assumption.
+
+    Returns:
+        An :class:`HLRCallback` when ``type`` is 4 (HLR) or any of the HLR fields
+        (:data:`HLR_FIELDS`) is present, even empty; a :class:`DeliveryStatusCallback`
+        otherwise.
+
+    Raises:
+        CallbackSignatureError: the signature is missing (when required) or wrong.
+        MalformedCallbackError: ``id``, ``phone`` or ``status`` is missing, or a field has
+            an unparsable value (``status``, ``err``, ``ts``, ``time``, ``cnt``, ``type``,
+            ``cost``).
+        ConfigurationError: the secrets, algorithms, format or time zone are unusable.
+    """
+    _check_text_values(fields)
+    zone = _zone(tz)
+    names = _algorithm_names(algorithms)
+    if secrets is None and require_signature:
+        raise ConfigurationError(
+            "a callback secret is needed to check signatures; "
+            "pass require_signature=False to accept unsigned callbacks"
+        )
+    try:
+        if secrets is not None and (require_signature or any(fields.get(n) for n in names)):
+            verify_signature(fields, secrets, algorithms=names, signature_format=signature_format)
+        callback = _build(fields, zone, {*names, *DEFAULT_ALGORITHMS})
+    except CallbackError as exc:
+        logger.debug("callback refused: %s", exc)
+        raise
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "callback accepted: id=%s phone=%s status=%s",
+            callback.id,
+            _mask(callback.phone),
+            int(callback.status),
+        )
+    return callback

@@ -1,0 +1,1 @@
+"""Test package (packages keep test module names unique for pytest and mypy)."""

@@ -225,6 +225,17 @@ def test_transliterated_russian_fits_gsm7() -> None:
     assert is_gsm7(transliterate(text, Translit.LOOKALIKE))
 
 
+_COVERED_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўәғқңөұүһ"
+
+
+@pytest.mark.parametrize("mode", [Translit.LATIN, Translit.LOOKALIKE])
+@pytest.mark.parametrize("letter", _COVERED_CYRILLIC + _COVERED_CYRILLIC.upper())
+def test_transliterate_turns_every_covered_cyrillic_letter_into_gsm7(
+    letter: str, mode: Translit
+) -> None:
+    assert is_gsm7(transliterate(letter, mode))
+
+
 @pytest.mark.parametrize("mode", [3, -1, True, "1"])
 def test_transliterate_refuses_an_unknown_mode(mode: int) -> None:
     with pytest.raises(RequestValidationError) as caught:

@@ -1,0 +1,594 @@
+"""AsyncSMTPSender: send messages as e-mails to SMSC's SMTP gateway (protocol reference §10).
+
+The gateway reads one line of colon-separated fields from the body of a plain-text e-mail::
+
+    login:psw:id:time,tz:translit,format,sender,test:phones:mes
+    login:psw:id:time,tz:translit,format,sender,test::<list>
+
+It takes no SMTP authentication and answers nothing but the SMTP reply codes: no message id,
+no cost, no error code. So the sender assigns the id itself and returns it, for ``status``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.policy
+import email.utils
+import logging
+import ssl
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+import aiosmtplib
+from pydantic import BaseModel, ConfigDict
+
+from ._config import SMSCConfig
+from ._enums import MessageFormat, Translit
+from ._errors import (
+    ConfigurationError,
+    RequestValidationError,
+    SMTPConnectionError,
+    SMTPGatewayError,
+    SMTPOutcomeUnknownError,
+    SMTPRejectedError,
+    SMTPStartTLSError,
+    SMTPTemporaryRejectionError,
+    SMTPTimeoutError,
+)
+from ._text import (
+    format_time,
+    mask_phone,
+    parse_phones,
+    validate_message,
+    validate_message_id,
+    validate_sender,
+    validate_tz,
+)
+
+__all__ = ["SMTP_MAX_EMAIL_BYTES", "AsyncSMTPSender", "SMTPSendResult"]
+
+log = logging.getLogger("smsc.smtp")
+
+SMTP_MAX_EMAIL_BYTES: int = 100 * 1024
+"""The gateway's documented e-mail size limit (100 KB), counted over the whole encoded e-mail."""
+
+# The body is composed 7-bit clean (7bit, quoted-printable or base64, whichever the text needs)
+# so that it passes any relay, with or without 8BITMIME; it goes on the wire with CRLF.
+_COMPOSE_POLICY = email.policy.default.clone(cte_type="7bit")
+_WIRE_POLICY = email.policy.SMTP
+
+_FIELD_BREAKERS = (":", "\r", "\n")
+_SUBFIELD_BREAKERS = (*_FIELD_BREAKERS, ",")
+_REPLY_EXCERPT = 200
+
+ListArg = Mapping[str, str] | Sequence[tuple[str, str]]
+TimeArg = str | datetime | timedelta | None
+
+
+class SMTPSendResult(BaseModel):
+    """What a send through the SMTP gateway produced.
+
+    The gateway answers nothing but "accepted": whether the message goes out, and what it
+    costs, shows only in ``status`` for ``id`` (and the account's history).
+
+    Attributes:
+        id: the message id written into the e-mail (yours, or ``"s-<uuid4 hex>"`` assigned by
+            the SDK); use it with ``status``.
+        phones: every recipient of the e-mail, in order (from ``phones`` or from ``list``).
+        host: the SMTP server the e-mail was handed to.
+        port: its port.
+        recipient: the gateway address the e-mail was sent to.
+        tls: whether the session was encrypted with STARTTLS.
+        size: the size of the e-mail in bytes, as sent.
+        test: the ``test`` flag written into the body.
+        email_message_id: the ``Message-ID`` header of the e-mail (for the mail server's logs).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | str
+    phones: tuple[str, ...]
+    host: str
+    port: int
+    recipient: str
+    tls: bool
+    size: int
+    test: bool
+    email_message_id: str
+
+
+@dataclass(frozen=True)
+class _GatewayMail:
+    """A composed e-mail and what must never be echoed in an error text."""
+
+    message_id: int | str
+    phones: tuple[str, ...]
+    data: bytes
+    email_message_id: str
+    private: tuple[str, ...]
+
+
+def _new_message_id() -> str:
+    # 34 characters of [a-z0-9-]: inside the service's 40-character id rule.
+    return "s-" + uuid.uuid4().hex
+
+
+def _refuse_breakers(value: str, *, field: str, what: str, subfield: bool = False) -> None:
+    breakers = _SUBFIELD_BREAKERS if subfield else _FIELD_BREAKERS
+    if any(char in value for char in breakers):
+        listed = "':', ',' or a line break" if subfield else "':' or a line break"
+        raise RequestValidationError(
+            f"{what} contains {listed}, which the SMTP gateway's body layout cannot carry",
+            field=field,
+        )
+
+
+def _credentials(config: SMSCConfig) -> tuple[str, str]:
+    """The body's login and psw fields: an empty login means psw is the API key."""
+    form = config.credentials_form()
+    if "apikey" in form:
+        key = form["apikey"]
+        _refuse_breakers(key, field="api_key", what="the API key")
+        return "", key
+    login, password = form["login"], form["psw"]
+    _refuse_breakers(login, field="login", what="the login")
+    _refuse_breakers(password, field="password", what="the password (use an API key)")
+    return login, password
+
+
+def _check_address(address: str, *, name: str) -> str:
+    # aiosmtplib would raise a bare ValueError (or UnicodeEncodeError) for these.
+    if (
+        not address.isascii()
+        or address.count("@") != 1
+        or any(char.isspace() or char in '<>",;:' for char in address)
+    ):
+        raise ConfigurationError(f"{name} is not a plain ASCII e-mail address")
+    return address
+
+
+def _message_format(value: MessageFormat | str) -> tuple[MessageFormat, int]:
+    try:
+        fmt = MessageFormat(value)
+    except ValueError:
+        raise RequestValidationError("unknown message format", field="format") from None
+    code = fmt.library_code
+    if code is None:
+        raise RequestValidationError(
+            f"the SMTP gateway has no format code for {fmt.value} messages; send them over HTTP",
+            field="format",
+        )
+    return fmt, code
+
+
+def _translit(value: Translit | int) -> Translit:
+    try:
+        return Translit(value)
+    except ValueError:
+        raise RequestValidationError("translit must be 0, 1 or 2", field="translit") from None
+
+
+def _time_field(value: TimeArg) -> str:
+    if value is None:
+        return "0"  # "send now", as the official libraries write it
+    text = format_time(value)
+    # "DD.MM.YY hh:mm" is the one accepted form with a colon: write it as DDMMYYhhmm.
+    return text.replace(".", "").replace(" ", "").replace(":", "") if ":" in text else text
+
+
+def _sender_field(sender: str | None, fmt: MessageFormat) -> str:
+    if sender is None:
+        return ""
+    checked = validate_sender(sender, format=fmt)
+    _refuse_breakers(checked, field="sender", what="the sender", subfield=True)
+    # An empty field means "not given" in the body; "." switches the default Sender ID off.
+    return checked or "."
+
+
+def _recipients(phones: str | Sequence[str], fmt: MessageFormat) -> tuple[str, ...]:
+    result = parse_phones(phones, format=fmt)
+    for position, item in enumerate(result, start=1):
+        if any(char in item for char in _FIELD_BREAKERS):
+            raise RequestValidationError(
+                f"phones: item {position} ({mask_phone(item)}) contains ':', which the SMTP "
+                "gateway's body layout cannot carry",
+                field="phones",
+            )
+    return result
+
+
+def _list_entries(lines: ListArg) -> Iterator[tuple[str, str]]:
+    entries = lines.items() if isinstance(lines, Mapping) else lines
+    if isinstance(entries, str):
+        raise RequestValidationError("list must map phones to texts", field="list")
+    for entry in entries:
+        if not (isinstance(entry, tuple) and len(entry) == 2):
+            raise RequestValidationError("list items must be (phones, text) pairs", field="list")
+        yield entry
+
+
+def _list_lines(lines: ListArg, fmt: MessageFormat) -> tuple[tuple[str, ...], list[str]]:
+    """All recipients, and the ``phones:mes`` lines with newlines written as ``\\n``."""
+    everyone: list[str] = []
+    rendered: list[str] = []
+    for number, (phones, text) in enumerate(_list_entries(lines), start=1):
+        try:
+            recipients = _recipients(phones, fmt)
+            text = validate_message(text, format=fmt)
+        except RequestValidationError as exc:
+            raise RequestValidationError(f"list line {number}: {exc}", field="list") from None
+        everyone.extend(recipients)
+        flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        rendered.append(f"{','.join(recipients)}:{flat}")
+    if not rendered:
+        raise RequestValidationError("list is empty", field="list")
+    return tuple(everyone), rendered
+
+
+class AsyncSMTPSender:
+    """Send messages through SMSC's e-mail gateway (``send@send.smsc.ru`` and its siblings).
+
+    Each :meth:`send` opens its own SMTP connection and closes it when done, so one sender
+    can be shared by any number of tasks. Everything comes from the config: the gateway host
+    (``smtp_host`` or ``send.<site>``), ``smtp_port`` (25), the From address
+    (``smtp_sender``), the gateway address (``smtp_recipient`` or ``send@send.<site>``),
+    ``smtp_timeout`` and ``smtp_starttls`` (``None``: STARTTLS when the server offers it;
+    ``True``: required; ``False``: never).
+
+    The gateway takes no SMTP authentication: the login and password (or API key) travel in
+    the e-mail body, encrypted only when STARTTLS is used. Prefer the HTTP API unless you
+    have a reason to send by e-mail; see the SMTP gateway guide.
+
+    Args:
+        config: the client configuration (credentials, site and the ``smtp_*`` settings).
+        tls_context: the SSL context for STARTTLS. By default the system's trusted
+            certificates are used and the host name is checked; a failed check fails the
+            send (it never falls back to clear text).
+
+    Raises:
+        ConfigurationError: the From or gateway address is not a plain ASCII address.
+
+    Example:
+        ```python
+        sender = AsyncSMTPSender(SMSCConfig(login="alex", password="..."))
+        result = await sender.send("79999999999", "Ваш пароль: 123")
+        status = await client.status(result.id, "79999999999")
+        ```
+    """
+
+    def __init__(self, config: SMSCConfig, *, tls_context: ssl.SSLContext | None = None) -> None:
+        self._config = config
+        self._tls_context = tls_context
+        self._host = config.smtp_gateway_host
+        self._port = config.smtp_port
+        self._from = _check_address(config.smtp_sender, name="smtp_sender")
+        self._to = _check_address(config.smtp_gateway_recipient, name="smtp_recipient")
+
+    def __repr__(self) -> str:
+        return f"<AsyncSMTPSender {self._to} via {self._host}:{self._port}>"
+
+    @property
+    def config(self) -> SMSCConfig:
+        """The configuration this sender was built from."""
+        return self._config
+
+    async def send(
+        self,
+        phones: str | Sequence[str] | None = None,
+        message: str = "",
+        *,
+        list: ListArg | None = None,
+        id: int | str | None = None,
+        time: TimeArg = None,
+        tz: int | None = None,
+        translit: Translit | int = 0,
+        format: MessageFormat | str = MessageFormat.SMS,
+        sender: str | None = None,
+        test: bool = False,
+        timeout: float | None = None,
+    ) -> SMTPSendResult:
+        """Send one message (or one ``list``) as an e-mail to the gateway.
+
+        Args:
+            phones: a number, several separated by ``,``/``;``, or a sequence of them.
+            message: the text; it may contain colons and line breaks (it is the last field).
+                Line breaks go out as e-mail line breaks (``\\r\\n`` and ``\\r`` become
+                ``\\n``).
+            list: different texts to different numbers instead of ``phones`` and ``message``:
+                a mapping or pairs of ``(phones, text)``. Line breaks inside a text are
+                written as the two characters ``\\n``, as the gateway expects.
+            id: your message id (1..2147483647 or up to 40 of ``[A-Za-z0-9._-]``). The gateway
+                returns none, so when omitted the SDK assigns ``"s-<uuid4 hex>"``.
+            time: when to send, as for the HTTP ``send`` (``"DD.MM.YY hh:mm"`` and naive
+                datetimes are written as ``DDMMYYhhmm``, which has no colon).
+            tz: time zone of ``time`` in hours relative to Moscow.
+            translit: :class:`Translit` (0, 1 or 2).
+            format: :class:`MessageFormat`; Telegram has no gateway code and is refused.
+            sender: Sender ID (no ``:`` or ``,``); ``""`` switches the default one off.
+            test: the body's test flag.
+            timeout: seconds the whole SMTP conversation may take (default ``smtp_timeout``).
+
+        Returns:
+            SMTPSendResult: the id used, the recipients and the connection details.
+
+        Raises:
+            RequestValidationError: bad arguments, a field that would break the body layout,
+                or an e-mail over 100 KB (nothing was sent).
+            SMTPConnectionError: refused, unreachable or dropped before the e-mail was handed
+                over (``SMTPTimeoutError`` when out of time); nothing was sent.
+            SMTPStartTLSError: STARTTLS required but not offered; nothing was sent.
+            SMTPRejectedError: the server refused the sender, recipient or data
+                (``SMTPTemporaryRejectionError`` for 4xx codes); nothing was accepted.
+            SMTPOutcomeUnknownError: the connection failed while the e-mail was handed over;
+                check ``status`` of its ``message_id`` before sending again.
+        """
+        limit = self._config.smtp_timeout if timeout is None else timeout
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
+            raise RequestValidationError("timeout must be a positive number", field="timeout")
+        mail = self._compose(
+            phones,
+            message,
+            lines=list,
+            message_id=id,
+            time=time,
+            tz=tz,
+            translit=translit,
+            format=format,
+            sender=sender,
+            test=test,
+        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "smtp send id=%s to %s via %s:%d (%d bytes)",
+                mail.message_id,
+                ",".join(mask_phone(p) for p in mail.phones),
+                self._host,
+                self._port,
+                len(mail.data),
+            )
+        tls = await self._deliver(mail, float(limit))
+        log.info(
+            "SMTP gateway %s:%d accepted message id=%s for %d recipient(s)",
+            self._host,
+            self._port,
+            mail.message_id,
+            len(mail.phones),
+        )
+        return SMTPSendResult(
+            id=mail.message_id,
+            phones=mail.phones,
+            host=self._host,
+            port=self._port,
+            recipient=self._to,
+            tls=tls,
+            size=len(mail.data),
+            test=test,
+            email_message_id=mail.email_message_id,
+        )
+
+    # ------------------------------------------------------------------ composing
+
+    def _compose(
+        self,
+        phones: str | Sequence[str] | None,
+        message: str,
+        *,
+        lines: ListArg | None,
+        message_id: int | str | None,
+        time: TimeArg,
+        tz: int | None,
+        translit: Translit | int,
+        format: MessageFormat | str,
+        sender: str | None,
+        test: bool,
+    ) -> _GatewayMail:
+        fmt, code = _message_format(format)
+        login, secret = _credentials(self._config)
+        if lines is not None:
+            if phones is not None:
+                raise RequestValidationError("give phones or list, not both", field="list")
+            if message:
+                raise RequestValidationError(
+                    "message must be empty with list (each line has its own text)",
+                    field="message",
+                )
+            recipients, rendered = _list_lines(lines, fmt)
+            phones_field, text = "", "\n".join(rendered)
+        elif phones is None:
+            raise RequestValidationError("give phones (with message) or list", field="phones")
+        else:
+            recipients = _recipients(phones, fmt)
+            phones_field, text = ",".join(recipients), validate_message(message, format=fmt)
+        used_id = _new_message_id() if message_id is None else validate_message_id(message_id)
+        tz_field = "" if tz is None else str(validate_tz(tz))
+        flags = f"{int(_translit(translit))},{code},{_sender_field(sender, fmt)},{int(bool(test))}"
+        head = f"{login}:{secret}:{used_id}:{_time_field(time)},{tz_field}:{flags}"
+        body = f"{head}:{phones_field}:{text}"
+
+        email_message = EmailMessage(policy=_COMPOSE_POLICY)
+        email_message["From"] = self._from
+        email_message["To"] = self._to
+        email_message["Date"] = email.utils.formatdate(usegmt=True)
+        header_id = email.utils.make_msgid(domain=self._from.rpartition("@")[2])
+        email_message["Message-ID"] = header_id
+        email_message.set_content(body, charset="utf-8")
+        data = email_message.as_bytes(policy=_WIRE_POLICY)
+        if len(data) > SMTP_MAX_EMAIL_BYTES:
+            raise RequestValidationError(
+                f"the e-mail would be {len(data)} bytes; the SMTP gateway takes at most "
+                f"{SMTP_MAX_EMAIL_BYTES}",
+                field="list" if lines is not None else "message",
+            )
+        private = tuple(v for v in (secret, login, body, text, *recipients) if v)
+        return _GatewayMail(used_id, recipients, data, header_id, private)
+
+    # ------------------------------------------------------------------ delivering
+
+    async def _deliver(self, mail: _GatewayMail, timeout: float) -> bool:
+        """Hand the e-mail over; True when the session used STARTTLS."""
+        session = _Session(
+            self._host,
+            self._port,
+            timeout=timeout,
+            starttls=self._config.smtp_starttls,
+            tls_context=self._tls_context,
+        )
+        failure: SMTPGatewayError | None = None
+        cause: BaseException | None = None
+        try:
+            await asyncio.wait_for(session.run(self._from, self._to, mail.data), timeout)
+        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
+            if session.step != "accepted":
+                failure = self._failure(exc, session.step, mail, timeout)
+                cause = exc if _is_clean(exc, mail.private) else None
+        if failure is not None:
+            # Raised outside the except block, so a withheld cause is not kept as context.
+            raise failure from cause
+        return session.tls
+
+    def _failure(
+        self, exc: BaseException, step: str, mail: _GatewayMail, timeout: float
+    ) -> SMTPGatewayError:
+        where = f"SMTP gateway {self._host}:{self._port}"
+        if isinstance(exc, aiosmtplib.SMTPResponseException):
+            code = exc.code
+            cls = SMTPTemporaryRejectionError if 400 <= code < 500 else SMTPRejectedError
+            return cls(
+                f"{where} refused {_STEPS[step]} with code {code}"
+                f"{_reply(exc.message, mail.private)}",
+                host=self._host,
+                port=self._port,
+                message_id=mail.message_id,
+                smtp_code=code,
+            )
+        timed_out = isinstance(exc, asyncio.TimeoutError)
+        if step == "data":
+            return SMTPOutcomeUnknownError(
+                f"{where}: {'timed out' if timed_out else 'connection lost'} while the e-mail "
+                "was handed over",
+                host=self._host,
+                port=self._port,
+                message_id=mail.message_id,
+                phones=mail.phones,
+            )
+        if timed_out:
+            text = f"{where}: no answer within {timeout:g} s during {_STEPS[step]}"
+            return SMTPTimeoutError(
+                text, host=self._host, port=self._port, message_id=mail.message_id
+            )
+        return SMTPConnectionError(
+            f"{where}: failed during {_STEPS[step]}{_reply(str(exc), mail.private)}",
+            host=self._host,
+            port=self._port,
+            message_id=mail.message_id,
+        )
+
+
+_STEPS: Mapping[str, str] = {
+    "connect": "the connection",
+    "hello": "the greeting (EHLO/HELO)",
+    "starttls": "STARTTLS",
+    "sender": "the sender address (MAIL FROM)",
+    "recipient": "the recipient address (RCPT TO)",
+    "data": "the message data",
+}
+
+
+class _Session:
+    """One SMTP conversation. ``step`` says how far it got, which decides what a failure means."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        timeout: float,
+        starttls: bool | None,
+        tls_context: ssl.SSLContext | None,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._timeout = timeout
+        self._starttls_mode = starttls
+        self._tls_context = tls_context
+        self.step = "connect"
+        self.tls = False
+
+    async def run(self, sender: str, recipient: str, data: bytes) -> None:
+        """Connect, greet, maybe STARTTLS, then MAIL, RCPT and DATA; always close."""
+        client = aiosmtplib.SMTP(
+            hostname=self._host,
+            port=self._port,
+            timeout=self._timeout,
+            start_tls=False,
+            tls_context=self._tls_context,
+        )
+        try:
+            await client.connect()
+            self.step = "hello"
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
+            await self._starttls(client)
+            self.step = "sender"
+            await client.mail(sender)
+            self.step = "recipient"
+            await client.rcpt(recipient)
+            self.step = "data"
+            await client.data(data)
+            self.step = "accepted"
+            # The gateway has the e-mail: a failed goodbye changes nothing.
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+        finally:
+            client.close()
+
+    async def _starttls(self, client: aiosmtplib.SMTP) -> None:
+        if self._starttls_mode is False:
+            return
+        if not client.supports_extension("starttls"):
+            if self._starttls_mode:
+                raise SMTPStartTLSError(
+                    f"SMTP gateway {self._host}:{self._port} does not offer STARTTLS, which "
+                    "smtp_starttls=True requires; nothing was sent",
+                    host=self._host,
+                    port=self._port,
+                )
+            return
+        self.step = "starttls"
+        await client.starttls()
+        self.tls = True
+
+
+def _texts(exc: BaseException) -> Iterator[str]:
+    """The texts of an exception and of every exception it chains to."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield str(current)
+        yield repr(current)
+        yield from (str(arg) for arg in current.args)
+        current = current.__cause__ or current.__context__
+
+
+def _is_clean(exc: BaseException, private: Sequence[str]) -> bool:
+    """True when no text in the exception chain repeats a private value of the request."""
+    return not any(value in text for text in _texts(exc) for value in private)
+
+
+def _reply(text: str, private: Sequence[str]) -> str:
+    """``": <server text>"`` for an error message, withheld when it repeats the request."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    if any(value in text for value in private):
+        return " (server text withheld: it repeats request data)"
+    if len(text) > _REPLY_EXCERPT:
+        text = text[:_REPLY_EXCERPT] + "..."
+    return f": {text}"

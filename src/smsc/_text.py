@@ -117,14 +117,11 @@ class SegmentInfo:
     part_texts: tuple[str, ...]
 
 
-def _is_astral(char: str) -> bool:
-    """True for a character that takes two UTF-16 code units (a surrogate pair)."""
-    return char > "\uffff"
-
-
-def _is_escaped(char: str) -> bool:
-    """True for a GSM-7 extension character (two septets)."""
-    return char in GSM7_EXTENSION
+# Width tests as C-level bound methods: they run once per character of long texts.
+_is_astral: Callable[[str], bool] = "\uffff".__lt__
+"""True for a character that takes two UTF-16 code units (a surrogate pair)."""
+_is_escaped: Callable[[str], bool] = GSM7_EXTENSION.__contains__
+"""True for a GSM-7 extension character (two septets)."""
 
 
 def _split(text: str, part_size: int, is_wide: Callable[[str], bool]) -> tuple[str, ...]:
@@ -178,8 +175,12 @@ def segments(text: str) -> SegmentInfo:
         single, multi, is_wide = _UCS2_SINGLE, _UCS2_MULTI, _is_astral
     if units <= single:
         return SegmentInfo(encoding, 1, units, single, single - units, (text,))
-    pieces = _split(text, multi, is_wide)
-    last_units = sum(2 if is_wide(char) else 1 for char in pieces[-1])
+    if units == len(text):  # no two-unit character: plain slicing is the greedy cut
+        pieces = tuple(text[start : start + multi] for start in range(0, len(text), multi))
+        last_units = len(pieces[-1])
+    else:
+        pieces = _split(text, multi, is_wide)
+        last_units = sum(2 if is_wide(char) else 1 for char in pieces[-1])
     return SegmentInfo(encoding, len(pieces), units, multi, multi - last_units, pieces)
 
 

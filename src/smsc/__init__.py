@@ -48,6 +48,7 @@ from ._text import (
     truncate_to_parts,
     validate_sender,
 )
+from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 
 __all__ = [
@@ -64,6 +65,8 @@ __all__ = [
     "DeleteError",
     "DeliveryError",
     "Encoding",
+    "FailoverEvent",
+    "FailoverTransport",
     "IPBlockedError",
     "InsufficientFundsError",
     "InvalidPhoneError",
@@ -88,6 +91,7 @@ __all__ = [
     "SegmentInfo",
     "SendOutcomeUnknownError",
     "ServerError",
+    "SiteStats",
     "StatusCode",
     "StatusDetail",
     "TooManyRequestsError",
@@ -95,6 +99,7 @@ __all__ = [
     "TransportError",
     "UndeliverableError",
     "__version__",
+    "build_transport",
     "is_gsm7",
     "parse_phones",
     "preview_segments",

@@ -276,6 +276,21 @@ class AsyncSMTPSender:
         """The configuration this sender was built from."""
         return self._config
 
+    @property
+    def host(self) -> str:
+        """The SMTP server e-mails are handed to (``smtp_host`` or ``send.<site>``)."""
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The SMTP server's port (``smtp_port``)."""
+        return self._port
+
+    @property
+    def recipient(self) -> str:
+        """The gateway address (``smtp_recipient`` or ``send@send.<site>``)."""
+        return self._to
+
     async def send(
         self,
         phones: str | Sequence[str] | None = None,

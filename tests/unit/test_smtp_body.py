@@ -1,0 +1,366 @@
+"""AsyncSMTPSender without sockets: the body it writes, and what it refuses before connecting.
+
+``aiosmtplib.SMTP`` is replaced by a recorder, so every test sees the exact bytes that would
+go on the wire, or proves that no connection was attempted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.parser import BytesParser
+from typing import Any, ClassVar
+
+import aiosmtplib
+import pytest
+
+from smsc import (
+    SMTP_MAX_EMAIL_BYTES,
+    AsyncSMTPSender,
+    ConfigurationError,
+    MessageFormat,
+    RequestValidationError,
+    SMSCConfig,
+)
+from smsc._text import validate_message_id
+
+LOGIN = "alex"
+PASSWORD = "Pa55-w0rd-very-secret"
+
+
+class RecordingSMTP:
+    """Stands in for ``aiosmtplib.SMTP``: accepts everything and keeps what it was given."""
+
+    sessions: ClassVar[list[RecordingSMTP]] = []
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.envelope: list[str] = []
+        self.message = b""
+        RecordingSMTP.sessions.append(self)
+
+    async def connect(self) -> None:
+        pass
+
+    async def ehlo(self) -> None:
+        pass
+
+    async def helo(self) -> None:
+        pass
+
+    def supports_extension(self, name: str) -> bool:
+        return False
+
+    async def mail(self, sender: str) -> None:
+        self.envelope.append(sender)
+
+    async def rcpt(self, recipient: str) -> None:
+        self.envelope.append(recipient)
+
+    async def data(self, message: bytes) -> None:
+        self.message = message
+
+    async def quit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True)
+def wire(monkeypatch: pytest.MonkeyPatch) -> list[RecordingSMTP]:
+    RecordingSMTP.sessions = []
+    monkeypatch.setattr(aiosmtplib, "SMTP", RecordingSMTP)
+    return RecordingSMTP.sessions
+
+
+def make_sender(**options: Any) -> AsyncSMTPSender:
+    credentials: dict[str, Any] = {"login": LOGIN, "password": PASSWORD}
+    if "api_key" in options or "login" in options:
+        credentials = {}
+    return AsyncSMTPSender(SMSCConfig(**credentials, **options))
+
+
+def body_of(session: RecordingSMTP) -> str:
+    """The decoded text/plain body, without the line break every e-mail body ends with."""
+    mail = BytesParser(policy=policy.default).parsebytes(session.message)
+    content = mail.get_content().replace("\r\n", "\n")
+    assert content.endswith("\n")
+    return str(content[:-1])
+
+
+async def sent_body(*args: Any, via: AsyncSMTPSender | None = None, **kwargs: Any) -> str:
+    """Send through the recorder and return the body it got."""
+    await (via or make_sender()).send(*args, **kwargs)
+    return body_of(RecordingSMTP.sessions[-1])
+
+
+# --------------------------------------------------------------------------- the body
+
+
+async def test_body_fields_follow_the_documented_layout() -> None:
+    body = await sent_body("79991234567", "Hi", id=5)
+
+    assert body == f"{LOGIN}:{PASSWORD}:5:0,:0,0,,0:79991234567:Hi"
+
+
+async def test_every_option_lands_in_its_field() -> None:
+    body = await sent_body(
+        ["79991234567", "+7 (888) 123-45-67"],
+        "Hi",
+        id="x.1",
+        time="+30",
+        tz=3,
+        translit=1,
+        format=MessageFormat.FLASH,
+        sender="Shop",
+        test=True,
+    )
+
+    assert body == f"{LOGIN}:{PASSWORD}:x.1:+30,3:1,1,Shop,1:79991234567,+78881234567:Hi"
+
+
+async def test_format_may_be_given_by_its_value() -> None:
+    body = await sent_body("79991234567", "Hi", id=1, format="ping")
+
+    assert body.split(":")[4] == "0,6,,0"
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ("01.02.30 10:45", "0102301045"),
+        (datetime(2030, 2, 1, 10, 45), "0102301045"),
+        (datetime(2030, 2, 1, 10, 45, tzinfo=timezone.utc), "01896173100"),
+        (timedelta(minutes=90), "+90"),
+        ("9-21", "9-21"),
+    ],
+    ids=["dotted-string", "naive-datetime", "aware-datetime", "timedelta", "hour-window"],
+)
+async def test_time_is_written_without_a_colon(value: str | datetime, field: str) -> None:
+    body = await sent_body("79991234567", "Hi", id=1, time=value)
+
+    assert body.split(":")[3] == f"{field},"
+
+
+async def test_empty_sender_switches_the_default_sender_off() -> None:
+    body = await sent_body("79991234567", "Hi", id=1, sender="")
+
+    assert body.split(":")[4] == "0,0,.,0"
+
+
+async def test_api_key_leaves_the_login_field_empty() -> None:
+    body = await sent_body("79991234567", "Hi", id=1, via=make_sender(api_key="k-123"))
+
+    assert body.startswith(":k-123:1:")
+
+
+async def test_list_newlines_of_every_kind_become_backslash_n() -> None:
+    body = await sent_body(list={"79991234567": "a\r\nb\rc\nd"}, id=1)
+
+    assert body.endswith("::79991234567:a\\nb\\nc\\nd")
+
+
+async def test_list_pairs_keep_their_order_and_repeats() -> None:
+    body = await sent_body(
+        list=[("79991234567", "one"), ("78881234567", "two"), ("79991234567", "three")], id=1
+    )
+
+    assert body.split("::", 1)[1].split("\n") == [
+        "79991234567:one",
+        "78881234567:two",
+        "79991234567:three",
+    ]
+
+
+async def test_plain_text_line_breaks_are_sent_as_line_breaks() -> None:
+    body = await sent_body("79991234567", "a\r\nb\rc", id=1)
+
+    assert body.endswith(":79991234567:a\nb\nc")
+
+
+async def test_text_may_be_empty_for_hlr() -> None:
+    body = await sent_body("79991234567", "", id=1, format=MessageFormat.HLR)
+
+    assert body.endswith(":0,3,,0:79991234567:")
+
+
+# --------------------------------------------------------------------------- the e-mail
+
+
+async def test_email_is_utf8_plain_text_and_seven_bit_clean() -> None:
+    await make_sender().send("79991234567", "Ваш пароль: 123")
+
+    raw = RecordingSMTP.sessions[0].message
+    mail = BytesParser(policy=policy.default).parsebytes(raw)
+    assert raw.isascii()
+    assert mail.get_content_type() == "text/plain"
+    assert mail.get_content_charset() == "utf-8"
+    assert mail["Content-Transfer-Encoding"] in ("7bit", "quoted-printable", "base64")
+
+
+async def test_envelope_and_headers_use_the_configured_addresses() -> None:
+    await make_sender(smtp_sender="app@example.com").send("79991234567", "Hi")
+
+    session = RecordingSMTP.sessions[0]
+    mail = BytesParser(policy=policy.default).parsebytes(session.message)
+    assert session.envelope == ["app@example.com", "send@send.smsc.ru"]
+    assert (mail["From"], mail["To"]) == ("app@example.com", "send@send.smsc.ru")
+
+
+async def test_result_carries_the_email_size_and_message_id_header() -> None:
+    result = await make_sender().send("79991234567", "Hi")
+
+    raw = RecordingSMTP.sessions[0].message
+    assert result.size == len(raw)
+    assert BytesParser(policy=policy.default).parsebytes(raw)["Message-ID"] == (
+        result.email_message_id
+    )
+
+
+async def test_assigned_id_is_a_valid_unique_message_id() -> None:
+    sender = make_sender()
+
+    first = await sender.send("79991234567", "Hi")
+    second = await sender.send("79991234567", "Hi")
+
+    assert isinstance(first.id, str)
+    assert re.fullmatch(r"s-[0-9a-f]{32}", first.id)
+    assert validate_message_id(first.id) == first.id
+    assert first.id != second.id
+
+
+async def test_given_numeric_id_is_kept_as_a_number() -> None:
+    result = await make_sender().send("79991234567", "Hi", id=42)
+
+    assert result.id == 42
+
+
+@pytest.mark.parametrize(
+    ("call_timeout", "expected"), [(None, 7.0), (1.5, 1.5)], ids=["config", "per-call"]
+)
+async def test_timeout_comes_from_the_call_or_the_config(
+    call_timeout: float | None, expected: float
+) -> None:
+    await make_sender(smtp_timeout=7.0).send("79991234567", "Hi", timeout=call_timeout)
+
+    assert RecordingSMTP.sessions[0].options["timeout"] == expected
+
+
+# --------------------------------------------------------------------------- sites
+
+
+@pytest.mark.parametrize(
+    ("site", "host", "recipient"),
+    [
+        ("smsc.ru", "send.smsc.ru", "send@send.smsc.ru"),
+        ("smscentre.com", "send.smscentre.com", "send@send.smscentre.com"),
+        ("smsc.kz", "send.smsc.kz", "send@send.smsc.kz"),
+    ],
+)
+def test_gateway_defaults_follow_the_site(site: str, host: str, recipient: str) -> None:
+    sender = make_sender(host=site)
+
+    assert (sender.host, sender.port, sender.recipient) == (host, 25, recipient)
+
+
+def test_repr_names_the_gateway_and_hides_credentials() -> None:
+    text = repr(make_sender())
+
+    assert "send@send.smsc.ru" in text
+    assert PASSWORD not in text
+    assert LOGIN not in text
+
+
+def test_non_ascii_from_address_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        make_sender(smtp_sender="отправитель@example.com")
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+REFUSALS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+    ("colon-in-login", {"login": "al:ex", "password": "p"}, {}, "login"),
+    ("newline-in-login", {"login": "al\nex", "password": "p"}, {}, "login"),
+    ("colon-in-password", {"login": "alex", "password": "se:cret"}, {}, "password"),
+    ("colon-in-api-key", {"api_key": "k:1"}, {}, "api_key"),
+    ("colon-in-sender", {}, {"sender": "Shop:1"}, "sender"),
+    ("comma-in-sender", {}, {"sender": "Shop,1"}, "sender"),
+    (
+        "colon-in-mail-recipient",
+        {},
+        {"phones": "a:b@example.com", "format": MessageFormat.MAIL},
+        "phones",
+    ),
+    ("no-phones-no-list", {}, {"phones": None}, "phones"),
+    ("empty-phones", {}, {"phones": ""}, "phones"),
+    ("phones-and-list", {}, {"list": {"79991234567": "Hi"}}, "list"),
+    ("message-with-list", {}, {"phones": None, "list": {"79991234567": "Hi"}}, "message"),
+    ("empty-list", {}, {"phones": None, "message": "", "list": {}}, "list"),
+    ("bad-list-item", {}, {"phones": None, "message": "", "list": ["79991234567"]}, "list"),
+    ("bad-phone-in-list", {}, {"phones": None, "message": "", "list": {"12": "Hi"}}, "list"),
+    ("telegram", {}, {"format": MessageFormat.TELEGRAM}, "format"),
+    ("unknown-format", {}, {"format": "fax"}, "format"),
+    ("bad-translit", {}, {"translit": 7}, "translit"),
+    ("bad-id", {}, {"id": "no spaces"}, "id"),
+    ("bad-tz", {}, {"tz": 30}, "tz"),
+    ("bad-time", {}, {"time": "tomorrow"}, "time"),
+    ("zero-timeout", {}, {"timeout": 0}, "timeout"),
+    ("empty-sms-text", {}, {"message": ""}, "message"),
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "call", "field"),
+    [refusal[1:] for refusal in REFUSALS],
+    ids=[refusal[0] for refusal in REFUSALS],
+)
+async def test_bad_input_is_refused_before_connecting(
+    wire: list[RecordingSMTP], config: dict[str, Any], call: dict[str, Any], field: str
+) -> None:
+    arguments: dict[str, Any] = {"phones": "79991234567", "message": "Hi", **call}
+
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender(**config).send(**arguments)
+
+    assert caught.value.field == field
+    assert wire == []
+
+
+async def test_refusal_of_a_password_does_not_show_it() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender(login="alex", password="top:secret").send("79991234567", "Hi")
+
+    assert "top:secret" not in str(caught.value)
+    assert "secret" not in str(caught.value)
+
+
+async def test_email_over_100_kb_is_refused(wire: list[RecordingSMTP]) -> None:
+    text = "x" * SMTP_MAX_EMAIL_BYTES
+
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender().send("user@example.com", text, format=MessageFormat.MAIL)
+
+    assert caught.value.field == "message"
+    assert wire == []
+
+
+async def test_list_over_100_kb_is_refused(wire: list[RecordingSMTP]) -> None:
+    lines = [(f"7999{n:07d}", "Я" * 1000) for n in range(60)]
+
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender().send(list=lines)
+
+    assert caught.value.field == "list"
+    assert wire == []
+
+
+async def test_email_just_under_the_limit_is_sent(wire: list[RecordingSMTP]) -> None:
+    # Plain ASCII lines go out as they are; leave room for the headers.
+    text = "\n".join(["x" * 70] * 1410)
+
+    result = await make_sender().send("user@example.com", text, format=MessageFormat.MAIL)
+
+    assert SMTP_MAX_EMAIL_BYTES - 2000 < result.size <= SMTP_MAX_EMAIL_BYTES

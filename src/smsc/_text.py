@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ._enums import MessageFormat, Translit
 from ._errors import RequestValidationError
@@ -26,6 +26,7 @@ __all__ = [
     "GSM7_EXTENSION",
     "MAX_MESSAGE_ID",
     "MAX_MESSAGE_LENGTH",
+    "MOSCOW_UTC_OFFSET_HOURS",
     "PHONE_MAX_DIGITS",
     "PHONE_MIN_DIGITS",
     "Encoding",
@@ -37,6 +38,7 @@ __all__ = [
     "mask_text",
     "parse_phones",
     "preview_segments",
+    "resolve_time",
     "segments",
     "strip_comment",
     "transliterate",
@@ -54,6 +56,9 @@ MAX_MESSAGE_LENGTH: int = 1000
 
 MAX_MESSAGE_ID: int = 2_147_483_647
 """The largest numeric message id (a signed 32-bit integer)."""
+
+MOSCOW_UTC_OFFSET_HOURS: int = 3
+"""Moscow time is UTC+3 all year; ``tz`` is counted from it."""
 
 PHONE_MIN_DIGITS: int = 7
 """Fewest digits accepted as a phone number ([INF]: the shortest international numbers)."""
@@ -558,19 +563,19 @@ def _time_error(detail: str) -> RequestValidationError:
     return RequestValidationError(f"time: {detail}", field="time")
 
 
-def _is_calendar_time(match: re.Match[str]) -> bool:
+def _calendar_time(match: re.Match[str], zone: timezone | None = None) -> datetime | None:
+    """The datetime a ``DDMMYYhhmm`` / ``DD.MM.YY hh:mm`` match names, ``None`` if none."""
     day, month, year, hour, minute = (int(group) for group in match.groups())
     try:
-        datetime(2000 + year, month, day, hour, minute)
+        return datetime(2000 + year, month, day, hour, minute, tzinfo=zone)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _check_time_string(value: str) -> str:
     calendar = _TIME_COMPACT.fullmatch(value) or _TIME_DOTTED.fullmatch(value)
     if calendar is not None:
-        if _is_calendar_time(calendar):
+        if _calendar_time(calendar) is not None:
             return value
         raise _time_error("not a real date and time (DDMMYYhhmm or DD.MM.YY hh:mm)")
     hours = _TIME_HOURS.fullmatch(value)
@@ -640,6 +645,58 @@ def validate_tz(tz: int) -> int:
             "tz must be a whole number of hours from -12 to 12 relative to Moscow", field="tz"
         )
     return tz
+
+
+def _time_in_zone(value: str, zone: timezone, now: datetime) -> datetime:
+    """The moment a checked ``time`` string names, before clamping to ``now``."""
+    calendar = _TIME_COMPACT.fullmatch(value) or _TIME_DOTTED.fullmatch(value)
+    if calendar is not None:
+        when = _calendar_time(calendar, zone)
+        if when is None:  # unreachable after _check_time_string; kept for the type checker
+            raise _time_error("not a real date and time")
+        return when
+    if value == "0":
+        return now
+    if value.startswith("+"):
+        return now + timedelta(minutes=int(value[1:]))
+    window = _TIME_HOURS.fullmatch(value)
+    if window is not None:
+        first, last = int(window[1]), int(window[2])
+        local = now.astimezone(zone)
+        opening = local.replace(hour=first, minute=0, second=0, microsecond=0)
+        if local.hour < first:
+            return opening
+        return now if local.hour < last else opening + timedelta(days=1)
+    try:
+        return datetime.fromtimestamp(int(value), tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise _time_error("the Unix time is out of range") from None
+
+
+def resolve_time(value: str, *, now: datetime, tz: int | None = None) -> datetime:
+    """When a message sent at ``now`` with ``time=value`` (and ``tz``) goes out.
+
+    For the emulator and for previews: ``value`` is checked as :func:`format_time` checks it,
+    then read the way the service documents it. Calendar forms and hour windows are read in
+    Moscow time shifted by ``tz`` hours; without ``tz`` the service uses the account's zone,
+    which is unknown offline, so Moscow time is assumed ([INF]; Moscow is UTC+3 all year).
+    A time in the past means "now".
+
+    Args:
+        value: a ``time`` string in one of the documented forms.
+        now: the current moment, an aware datetime.
+        tz: hours relative to Moscow, -12..12.
+
+    Raises:
+        RequestValidationError: a malformed ``value`` (``field="time"``), a bad ``tz``
+            (``field="tz"``) or a naive ``now`` (``field="now"``).
+    """
+    _check_time_string(value)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise RequestValidationError("now must be an aware datetime", field="now")
+    shift = 0 if tz is None else validate_tz(tz)
+    zone = timezone(timedelta(hours=MOSCOW_UTC_OFFSET_HOURS + shift))
+    return max(_time_in_zone(value, zone, now), now)
 
 
 def _valid_error() -> RequestValidationError:

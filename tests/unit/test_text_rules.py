@@ -13,6 +13,7 @@ from smsc._text import (
     format_time,
     format_valid,
     parse_phones,
+    resolve_time,
     validate_freq,
     validate_message,
     validate_message_id,
@@ -435,3 +436,66 @@ def test_validate_freq_refuses_out_of_range_values(minutes: int) -> None:
     with pytest.raises(RequestValidationError) as caught:
         validate_freq(minutes)
     assert caught.value.field == "freq"
+
+
+# --------------------------------------------------------------------------- resolve_time
+
+MSK = timezone(timedelta(hours=3))
+NOW = datetime(2025, 1, 1, 12, 0, tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    ("value", "tz", "expected"),
+    [
+        pytest.param("0", None, NOW, id="zero-is-now"),
+        pytest.param("+30", None, NOW + timedelta(minutes=30), id="relative"),
+        pytest.param("0201251830", None, datetime(2025, 1, 2, 18, 30, tzinfo=MSK), id="compact"),
+        pytest.param(
+            "02.01.25 18:30",
+            2,
+            datetime(2025, 1, 2, 18, 30, tzinfo=timezone(timedelta(hours=5))),
+            id="dotted-with-tz",
+        ),
+        pytest.param(
+            "01735776000", None, datetime(2025, 1, 2, tzinfo=timezone.utc), id="unix-seconds"
+        ),
+        pytest.param("31.12.24 10:00", None, NOW, id="past-time-is-now"),
+        pytest.param("14-18", None, datetime(2025, 1, 1, 14, 0, tzinfo=MSK), id="before-window"),
+        pytest.param("9-21", None, NOW, id="inside-window"),
+        pytest.param("8-11", None, datetime(2025, 1, 2, 8, 0, tzinfo=MSK), id="after-window"),
+        pytest.param(
+            "14-18",
+            -1,
+            datetime(2025, 1, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),
+            id="window-in-tz",
+        ),
+    ],
+)
+def test_resolve_time_reads_each_form_as_documented(
+    value: str, tz: int | None, expected: datetime
+) -> None:
+    assert resolve_time(value, now=NOW, tz=tz) == expected
+
+
+def test_resolve_time_refuses_a_malformed_value() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        resolve_time("tomorrow", now=NOW)
+    assert caught.value.field == "time"
+
+
+def test_resolve_time_refuses_an_out_of_range_unix_time() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        resolve_time("0" + "9" * 20, now=NOW)
+    assert caught.value.field == "time"
+
+
+def test_resolve_time_refuses_a_bad_tz() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        resolve_time("+5", now=NOW, tz=20)
+    assert caught.value.field == "tz"
+
+
+def test_resolve_time_refuses_a_naive_now() -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        resolve_time("+5", now=datetime(2025, 1, 1, 12, 0))
+    assert caught.value.field == "now"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smsc import RequestValidationError, Translit
+from smsc import Translit
 from smsc._text import (
     GSM7_BASIC,
     GSM7_EXTENSION,
@@ -18,6 +18,8 @@ from smsc._text import (
     transliterate,
     truncate_to_parts,
 )
+
+from .test_text_rules import field_refused
 
 CYR = "ж"
 EMOJI = "\U0001f600"
@@ -144,9 +146,7 @@ def test_truncate_to_parts_keeps_the_longest_fitting_prefix(
 
 @pytest.mark.parametrize("maxsms", [0, -1, True, 1.5])
 def test_truncate_to_parts_refuses_a_bad_maxsms(maxsms: int) -> None:
-    with pytest.raises(RequestValidationError) as caught:
-        truncate_to_parts("text", maxsms)
-    assert caught.value.field == "maxsms"
+    assert field_refused(lambda: truncate_to_parts("text", maxsms)) == "maxsms"
 
 
 @pytest.mark.parametrize(
@@ -238,9 +238,7 @@ def test_transliterate_turns_every_covered_cyrillic_letter_into_gsm7(
 
 @pytest.mark.parametrize("mode", [3, -1, True, "1"])
 def test_transliterate_refuses_an_unknown_mode(mode: int) -> None:
-    with pytest.raises(RequestValidationError) as caught:
-        transliterate("мир", mode)
-    assert caught.value.field == "translit"
+    assert field_refused(lambda: transliterate("мир", mode)) == "translit"
 
 
 @pytest.mark.parametrize(

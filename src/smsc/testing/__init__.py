@@ -1,1 +1,58 @@
-"""Test helpers: a local emulator of the SMSC service."""
+"""A local emulator of the SMSC service, for tests, demos and benchmarks.
+
+Create an :class:`SMSCEmulator`, add an account, and talk to it in-process through
+``httpx.ASGITransport(app=emulator.app)``, over loopback sockets (:meth:`SMSCEmulator.serve`)
+or by e-mail (:meth:`SMSCEmulator.start_smtp`). Its clock stands still until the test
+advances it. Installing the package registers a pytest plugin with the fixtures
+``smsc_emulator``, ``smsc_client`` and ``smsc_emulator_server``.
+
+Example:
+    >>> emulator = SMSCEmulator()
+    >>> account = emulator.add_account("demo", "demo", balance=100)
+    >>> emulator.advance(60)
+"""
+
+from ._answers import ERRORS_WITH_ID
+from ._callbacks import CallbackAttempt, CallbackDelivery, CallbackDispatcher, callback_signature
+from ._clock import EmulatorClock
+from ._emulator import SMSCEmulator
+from ._faults import Fault
+from ._model import (
+    Account,
+    CallbackPolicy,
+    DeliveryOutcome,
+    HLRInfo,
+    Lifecycle,
+    LockoutRules,
+    Message,
+    RateLimits,
+    StatusChange,
+    Tariff,
+)
+from ._server import Site
+from ._smtp import IngestedMail, SMTPIngest, parse_mail
+
+__all__ = [
+    "ERRORS_WITH_ID",
+    "Account",
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "CallbackDispatcher",
+    "CallbackPolicy",
+    "DeliveryOutcome",
+    "EmulatorClock",
+    "Fault",
+    "HLRInfo",
+    "IngestedMail",
+    "Lifecycle",
+    "LockoutRules",
+    "Message",
+    "RateLimits",
+    "SMSCEmulator",
+    "SMTPIngest",
+    "Site",
+    "StatusChange",
+    "Tariff",
+    "callback_signature",
+    "parse_mail",
+]

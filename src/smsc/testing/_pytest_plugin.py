@@ -1,1 +1,88 @@
-"""pytest plugin registered through the ``pytest11`` entry point."""
+"""pytest plugin registered through the ``pytest11`` entry point.
+
+Fixtures (async; they need pytest-asyncio, which the SDK's own test suite uses):
+
+- ``smsc_emulator``: a fresh :class:`~smsc.testing.SMSCEmulator` with the account
+  ``demo`` / ``demo`` (API key ``demo-api-key``, balance 1000.00 RUR), closed after the test.
+- ``smsc_client``: an :class:`~smsc.AsyncSMSCClient` logged in as ``demo`` and talking to
+  ``smsc_emulator`` in-process (no sockets), closed after the test.
+- ``smsc_emulator_server``: the :class:`~smsc.testing.Site` serving ``smsc_emulator`` on a
+  free loopback port (``site.url``), stopped after the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any, TypeVar, cast
+
+import httpx
+import pytest
+
+from ._emulator import SMSCEmulator
+from ._server import Site
+
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_BALANCE",
+    "DEMO_LOGIN",
+    "DEMO_PASSWORD",
+    "EMULATOR_BASE_URL",
+    "smsc_client",
+    "smsc_emulator",
+    "smsc_emulator_server",
+]
+
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "demo"
+DEMO_API_KEY = "demo-api-key"
+DEMO_BALANCE = Decimal("1000.00")
+EMULATOR_BASE_URL = "https://emulator.smsc.test"
+"""The base URL the in-process client uses (never resolved: the transport is the app)."""
+
+_F = TypeVar("_F")
+
+try:
+    import pytest_asyncio
+
+    _fixture: Any = pytest_asyncio.fixture
+except ImportError:  # pragma: no cover - pytest then reports that the fixtures need it
+    _fixture = pytest.fixture
+
+
+def _async_fixture(function: _F) -> _F:
+    """Register an async fixture with pytest-asyncio (whatever the project's asyncio mode)."""
+    return cast(_F, _fixture(function))
+
+
+@_async_fixture
+async def smsc_emulator() -> AsyncIterator[SMSCEmulator]:
+    """A fresh emulator with the ``demo`` account, closed after the test."""
+    async with SMSCEmulator() as emulator:
+        emulator.add_account(DEMO_LOGIN, DEMO_PASSWORD, api_key=DEMO_API_KEY, balance=DEMO_BALANCE)
+        yield emulator
+
+
+@_async_fixture
+async def smsc_client(smsc_emulator: SMSCEmulator) -> AsyncIterator[Any]:
+    """An ``AsyncSMSCClient`` for the ``demo`` account, in-process on ``smsc_emulator``."""
+    import smsc
+
+    client_class = getattr(smsc, "AsyncSMSCClient", None)
+    if client_class is None:  # pragma: no cover - only while the client is being written
+        pytest.skip("smsc.AsyncSMSCClient is not available in this build")
+    client = client_class(
+        login=DEMO_LOGIN,
+        password=DEMO_PASSWORD,
+        host=EMULATOR_BASE_URL,
+        transport=httpx.ASGITransport(app=smsc_emulator.app),
+    )
+    async with client:
+        yield client
+
+
+@_async_fixture
+async def smsc_emulator_server(smsc_emulator: SMSCEmulator) -> AsyncIterator[Site]:
+    """``smsc_emulator`` served on a free loopback port; the fixture's value is the site."""
+    async with smsc_emulator.serve(ports=[0]) as sites:
+        yield sites[0]

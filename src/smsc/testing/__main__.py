@@ -1,0 +1,91 @@
+"""``python -m smsc.testing``: run the emulator on loopback until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+
+from ._clock import EmulatorClock
+from ._emulator import SMSCEmulator
+from ._model import Lifecycle, LockoutRules, RateLimits
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="python -m smsc.testing",
+        description="Run a local SMSC emulator (HTTP and optionally SMTP) until Ctrl-C.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP port (0: any free one)")
+    parser.add_argument(
+        "--mirror-port",
+        type=int,
+        action="append",
+        default=[],
+        help="serve the same model on another port too (repeatable)",
+    )
+    parser.add_argument("--smtp-port", type=int, default=None, help="also run the SMTP gateway")
+    parser.add_argument("--login", default="demo", help="account login")
+    parser.add_argument("--password", default="demo", help="account password")
+    parser.add_argument("--api-key", default=None, help="also accept this API key")
+    parser.add_argument("--balance", default="1000.00", help="starting balance")
+    parser.add_argument("--callback-url", default=None, help="POST status changes here")
+    parser.add_argument("--callback-secret", default="", help="secret of callback signatures")
+    parser.add_argument(
+        "--delivery-seconds",
+        type=float,
+        default=4.0,
+        help="seconds from 'transferred' to 'delivered' (wall time)",
+    )
+    parser.add_argument("--no-limits", action="store_true", help="switch rate rules off")
+    return parser
+
+
+async def run(args: argparse.Namespace, *, ready: asyncio.Event | None = None) -> None:
+    """Serve until cancelled."""
+    try:
+        balance = Decimal(args.balance)
+    except InvalidOperation:
+        raise SystemExit(f"--balance must be a number, got {args.balance!r}") from None
+    emulator = SMSCEmulator(
+        clock=EmulatorClock(real_time=True),
+        limits=RateLimits.off() if args.no_limits else None,
+        lockout=LockoutRules.off() if args.no_limits else None,
+        lifecycle=Lifecycle(transfer_after=1.0, final_after=args.delivery_seconds),
+    )
+    emulator.add_account(
+        args.login,
+        args.password,
+        api_key=args.api_key,
+        balance=balance,
+        callback_url=args.callback_url,
+        callback_secret=args.callback_secret,
+    )
+    async with emulator:
+        for port in [args.port, *args.mirror_port]:
+            site = await emulator.start_site(port, host=args.host)
+            print(f"SMSC emulator listening on {site.url}/sys/send.php", flush=True)
+        if args.smtp_port is not None:
+            ingest = await emulator.start_smtp(args.smtp_port, host=args.host)
+            print(f"SMTP gateway on {ingest.host}:{ingest.port}", flush=True)
+        print(f"account: login {args.login!r} (Ctrl-C to stop)", flush=True)
+        if ready is not None:
+            ready.set()
+        await asyncio.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m smsc.testing``."""
+    args = build_parser().parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

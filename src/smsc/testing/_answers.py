@@ -1,0 +1,306 @@
+"""Answers of the emulated commands and their four wire formats (protocol §4, §6, §7).
+
+An answer is built once, independent of ``fmt``; :func:`render` writes it as text (``fmt=0``),
+comma numbers (``fmt=1``), XML (``fmt=2``) or JSON (``fmt=3``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+__all__ = [
+    "Answer",
+    "BalanceAnswer",
+    "CostAnswer",
+    "DeleteAnswer",
+    "ErrorAnswer",
+    "SendAnswer",
+    "StatusAnswer",
+    "render",
+]
+
+FieldValue = int | str
+"""A status field: numbers stay numbers in JSON, everything else is a string."""
+
+# Errors that carry the message id in their answer (protocol §4.1).
+ERRORS_WITH_ID = frozenset({3, 6, 7, 8})
+
+DESCRIPTIONS: Mapping[int, str] = {
+    1: "parameters error",
+    2: "authorise error",
+    3: "no money",
+    4: "ip is blocked",
+    5: "invalid date format",
+    6: "message is denied",
+    7: "invalid number",
+    8: "can't to deliver",
+    9: "duplicate request, wait a minute",
+}
+"""Error descriptions as the service writes them ([OBS]; 5 is [INF])."""
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """An error answer: ``code`` with its description and, for 3/6/7/8, the message id."""
+
+    code: int
+    description: str = ""
+    message_id: int | str | None = None
+
+    @classmethod
+    def of(cls, code: int, message_id: int | str | None = None) -> ErrorAnswer:
+        """Error ``code`` with the service's usual description."""
+        carried = message_id if code in ERRORS_WITH_ID else None
+        return cls(code, DESCRIPTIONS.get(code, "error"), carried)
+
+
+@dataclass(frozen=True)
+class SendAnswer:
+    """A successful send; ``cost``/``balance`` only when ``cost=2``/``cost=3`` asked."""
+
+    message_id: int | str
+    count: int
+    cost: Decimal | None = None
+    balance: Decimal | None = None
+    phones: tuple[dict[str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
+class CostAnswer:
+    """A cost query (``cost=1``): nothing was sent."""
+
+    cost: Decimal
+    count: int
+    phones: tuple[dict[str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One message in a status answer; ``fields`` keep the JSON key order."""
+
+    fields: dict[str, FieldValue]
+    detail: int = 0
+
+
+@dataclass(frozen=True)
+class StatusAnswer:
+    """A status answer: one row, or several (``multi``) in the multi-message layout."""
+
+    rows: tuple[StatusRow, ...]
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class BalanceAnswer:
+    """A balance answer; ``currency`` only with ``cur=1``, ``credit`` only when non-zero."""
+
+    balance: Decimal
+    currency: str | None = None
+    credit: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class DeleteAnswer:
+    """``status.php`` with ``del=1`` succeeded."""
+
+    deleted: int = field(default=1)
+
+
+Answer = ErrorAnswer | SendAnswer | CostAnswer | StatusAnswer | BalanceAnswer | DeleteAnswer
+
+_CONTENT_TYPES = {0: "text/plain", 1: "text/plain", 2: "text/xml", 3: "application/json"}
+
+
+def content_type(fmt: int, charset: str) -> str:
+    """The Content-Type header of an answer in ``fmt`` ([INF]: not documented)."""
+    return f"{_CONTENT_TYPES.get(fmt, 'text/plain')}; charset={charset}"
+
+
+def render(answer: Answer, fmt: int) -> str:
+    """``answer`` written in answer format ``fmt`` (0 text, 1 numbers, 2 XML, 3 JSON)."""
+    if isinstance(answer, ErrorAnswer):
+        return _error(answer, fmt)
+    if isinstance(answer, SendAnswer):
+        return _send(answer, fmt)
+    if isinstance(answer, CostAnswer):
+        return _cost(answer, fmt)
+    if isinstance(answer, StatusAnswer):
+        return _status(answer, fmt)
+    if isinstance(answer, BalanceAnswer):
+        return _balance(answer, fmt)
+    return _delete(fmt)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _xml(pairs: Mapping[str, object]) -> str:
+    return "".join(f"<{key}>{escape(str(value))}</{key}>" for key, value in pairs.items())
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# --------------------------------------------------------------------------- errors §4.1
+
+
+def _error(answer: ErrorAnswer, fmt: int) -> str:
+    mid = answer.message_id
+    if fmt == 1:
+        return f"{mid if mid is not None else 0},-{answer.code}"
+    if fmt == 2:
+        tail = f"<id>{escape(str(mid))}</id>" if mid is not None else ""
+        return (
+            f"<result><error>{escape(answer.description)}</error>"
+            f"<error_code>{answer.code}</error_code>{tail}</result>"
+        )
+    if fmt == 3:
+        data: dict[str, object] = {"error": answer.description, "error_code": answer.code}
+        if mid is not None:
+            data["id"] = mid
+        return _json(data)
+    text = f"ERROR = {answer.code} ({answer.description})"
+    return text if mid is None else f"{text}, ID - {mid}"
+
+
+# --------------------------------------------------------------------------- send §4.2-4.6
+
+
+def _send(answer: SendAnswer, fmt: int) -> str:
+    extras: dict[str, str] = {}
+    if answer.cost is not None:
+        extras["cost"] = _money(answer.cost)
+    if answer.balance is not None:
+        extras["balance"] = _money(answer.balance)
+    if fmt == 1:
+        return ",".join([str(answer.message_id), str(answer.count), *extras.values()])
+    if fmt == 2:
+        return f"<result>{_xml({'id': answer.message_id, 'cnt': answer.count, **extras})}</result>"
+    if fmt == 3:
+        data: dict[str, object] = {"id": answer.message_id, "cnt": answer.count, **extras}
+        if answer.phones is not None:
+            data["phones"] = list(answer.phones)
+        return _json(data)
+    text = f"OK - {answer.count} SMS, ID - {answer.message_id}"
+    for key, value in extras.items():
+        text += f", {key.upper()} - {value}"
+    return text
+
+
+def _cost(answer: CostAnswer, fmt: int) -> str:
+    cost = _money(answer.cost)
+    if fmt == 1:
+        return f"{cost},{answer.count}"
+    if fmt == 2:
+        return f"<result>{_xml({'cost': cost, 'cnt': answer.count})}</result>"
+    if fmt == 3:
+        data: dict[str, object] = {"cost": cost, "cnt": answer.count}
+        if answer.phones is not None:
+            data["phones"] = list(answer.phones)
+        return _json(data)
+    return f"COST - {cost}, SMS - {answer.count}"
+
+
+# --------------------------------------------------------------------------- status §6
+
+HLR_KEYS = ("imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet")
+_FULL_KEYS = ("send_timestamp", "phone", "cost", "sender_id", "status_name")
+_OPERATOR_KEYS = ("country", "operator", "region")
+_TEXT_KEYS_FULL = (
+    "send_date",
+    "phone",
+    "cost",
+    "sender_id",
+    "status_name",
+    "message",
+    "comment",
+    "type",
+)
+
+
+def _comma_row(row: StatusRow, multi: bool) -> str:
+    values = row.fields
+    keys: list[str] = ["status", "last_timestamp", "err"]
+    if "imsi" in values:
+        keys += HLR_KEYS
+    if row.detail >= 1:
+        # The official PHP library splits these rows into at most 9 (all=1) or 12 (all=2)
+        # fields, so the message text comes last and the operator fields just before it.
+        keys += _FULL_KEYS
+        if row.detail >= 2:
+            keys += _OPERATOR_KEYS
+        keys.append("message")
+    if multi:
+        keys += ["id"] if row.detail >= 1 else ["id", "phone"]
+    return ",".join(str(values.get(key, "")) for key in keys)
+
+
+def _text_row(row: StatusRow, multi: bool) -> str:
+    values = row.fields
+    parts = [f"Status = {values['status']}"]
+    if "last_date" in values:
+        parts += [f"check_time = {values['last_date']}", f"err = {values['err']}"]
+    if "imsi" in values:
+        parts += [f"{key} = {values[key]}" for key in HLR_KEYS]
+    if row.detail >= 1 and "send_date" in values:
+        keys = list(_TEXT_KEYS_FULL)
+        if row.detail >= 2:
+            keys[5:5] = _OPERATOR_KEYS
+        parts += [f"{key} = {values[key]}" for key in keys]
+    if multi:
+        parts.append(f"id = {values['id']}")
+        if row.detail == 0 or "send_date" not in values:
+            parts.append(f"phone = {values['phone']}")
+    return ", ".join(parts)
+
+
+def _status(answer: StatusAnswer, fmt: int) -> str:
+    if fmt == 1:
+        return "\n".join(_comma_row(row, answer.multi) for row in answer.rows)
+    if fmt == 2:
+        body = "".join(f"<sms>{_xml(row.fields)}</sms>" for row in answer.rows)
+        return f"<result>{body}</result>" if answer.multi else body
+    if fmt == 3:
+        if answer.multi:
+            return _json([row.fields for row in answer.rows])
+        return _json(answer.rows[0].fields)
+    return "\n".join(_text_row(row, answer.multi) for row in answer.rows)
+
+
+def _delete(fmt: int) -> str:
+    if fmt == 3:
+        return _json({"result": "OK"})
+    if fmt == 2:
+        return "<result>OK</result>"
+    return "OK"
+
+
+# --------------------------------------------------------------------------- balance §7
+
+
+def _balance(answer: BalanceAnswer, fmt: int) -> str:
+    balance = _money(answer.balance)
+    if fmt == 3:
+        data: dict[str, str] = {"balance": balance}
+        if answer.credit is not None:
+            data["credit"] = _money(answer.credit)
+        if answer.currency is not None:
+            data["currency"] = answer.currency
+        return _json(data)
+    if fmt == 2:
+        if answer.currency is None:
+            return f"<balance>{balance}</balance>"
+        pairs: dict[str, str] = {"balance": balance}
+        if answer.credit is not None:
+            pairs["credit"] = _money(answer.credit)
+        pairs["currency"] = answer.currency
+        return f"<result>{_xml(pairs)}</result>"
+    if answer.currency is not None:
+        return f"{balance} {answer.currency}"
+    return balance

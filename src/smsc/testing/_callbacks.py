@@ -1,0 +1,208 @@
+"""Status callbacks: POSTs to the account's handler URL, retried until it answers 2xx.
+
+Protocol §9.1 documents only that the URL is set in the account; the fields, the
+``md5``/``sha1`` signature recipe and the retries come from third-party code ([3P]/[INF]).
+Retries are scheduled on the emulator clock, so a test decides when they happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from .._errors import ConfigurationError
+from ._clock import EmulatorClock
+from ._model import CallbackPolicy
+
+__all__ = ["CallbackAttempt", "CallbackDelivery", "CallbackDispatcher", "callback_signature"]
+
+
+def callback_signature(
+    message_id: int | str, phone: str, status: int, secret: str, algorithm: str = "md5"
+) -> str:
+    """Lowercase hex digest of ``"<id>:<phone>:<status>:<secret>"`` (``md5`` or ``sha1``).
+
+    Raises:
+        ConfigurationError: an algorithm other than ``md5`` or ``sha1``.
+    """
+    if algorithm not in ("md5", "sha1"):
+        raise ConfigurationError(f"unknown callback signature algorithm {algorithm!r}")
+    text = f"{message_id}:{phone}:{status}:{secret}".encode()
+    return hashlib.new(algorithm, text).hexdigest()
+
+
+@dataclass(frozen=True)
+class CallbackAttempt:
+    """One POST of a callback: when (emulator time) and what came back."""
+
+    at: float
+    status_code: int | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the handler answered 2xx."""
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(eq=False)
+class CallbackDelivery:
+    """One status change to report to one handler, with every attempt made so far."""
+
+    url: str
+    fields: dict[str, str]
+    message_id: int | str
+    phone: str
+    status: int
+    due_at: float
+    attempts: list[CallbackAttempt] = field(default_factory=list)
+    delivered: bool = False
+    abandoned: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """True while another attempt will be made."""
+        return not self.delivered and not self.abandoned
+
+
+class CallbackDispatcher:
+    """Sends callbacks through an ``httpx.AsyncClient`` it owns, and keeps the delivery log.
+
+    A failed attempt is retried after ``policy.backoff`` seconds of emulator time. While the
+    emulator runs (``async with emulator``) a background task sends whatever is due; tests
+    can also call :meth:`drain` to send everything due now and wait for the outcome.
+    """
+
+    def __init__(
+        self,
+        clock: EmulatorClock,
+        policy: CallbackPolicy,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_wake: Callable[[], None] | None = None,
+    ) -> None:
+        self._clock = clock
+        self.policy = policy
+        self._transport = transport
+        self._on_wake = on_wake
+        self._client: httpx.AsyncClient | None = None
+        self.deliveries: list[CallbackDelivery] = []
+        self._in_flight: dict[CallbackDelivery, asyncio.Task[None]] = {}
+        self._wakeup = asyncio.Event()
+        self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def pending(self) -> list[CallbackDelivery]:
+        """Deliveries not yet acknowledged and not given up."""
+        return [delivery for delivery in self.deliveries if delivery.pending]
+
+    def enqueue(
+        self,
+        url: str,
+        fields: dict[str, str],
+        *,
+        message_id: int | str,
+        phone: str,
+        status: int,
+        at: float,
+    ) -> CallbackDelivery:
+        """Schedule a callback, due at ``at`` (emulator time)."""
+        delivery = CallbackDelivery(url, fields, message_id, phone, status, due_at=at)
+        self.deliveries.append(delivery)
+        self.wake()
+        return delivery
+
+    def wake(self) -> None:
+        """Tell the background task that something may be due."""
+        self._wakeup.set()
+
+    def _due(self, skip: set[CallbackDelivery]) -> list[CallbackDelivery]:
+        now = self._clock.now()
+        return [
+            delivery
+            for delivery in self.deliveries
+            if delivery.pending
+            and delivery.due_at <= now
+            and delivery not in self._in_flight
+            and delivery not in skip
+        ]
+
+    def _start(self, deliveries: list[CallbackDelivery]) -> None:
+        for delivery in deliveries:
+            task = asyncio.ensure_future(self._attempt(delivery))
+            self._in_flight[delivery] = task
+            task.add_done_callback(functools.partial(self._finished, delivery))
+
+    def _finished(self, delivery: CallbackDelivery, _task: asyncio.Task[None]) -> None:
+        self._in_flight.pop(delivery, None)
+
+    async def drain(self) -> None:
+        """Send every callback due now (each at most once) and wait for all attempts."""
+        tried: set[CallbackDelivery] = set()
+        while True:
+            due = self._due(tried)
+            tried.update(due)
+            self._start(due)
+            if not self._in_flight:
+                return
+            await asyncio.gather(*list(self._in_flight.values()), return_exceptions=True)
+
+    async def _attempt(self, delivery: CallbackDelivery) -> None:
+        if self._client is None:
+            self._client = httpx.AsyncClient(transport=self._transport, timeout=self.policy.timeout)
+        status_code: int | None = None
+        error: str | None = None
+        try:
+            response = await self._client.post(delivery.url, data=delivery.fields)
+            status_code = response.status_code
+        except httpx.HTTPError as exc:
+            error = type(exc).__name__
+        attempt = CallbackAttempt(self._clock.now(), status_code, error)
+        delivery.attempts.append(attempt)
+        if attempt.ok:
+            delivery.delivered = True
+            return
+        limit = self.policy.max_attempts
+        if limit is not None and len(delivery.attempts) >= limit:
+            delivery.abandoned = True
+            return
+        backoff = self.policy.backoff or (0.0,)
+        delivery.due_at = attempt.at + backoff[min(len(delivery.attempts), len(backoff)) - 1]
+
+    # ------------------------------------------------------------------ background task
+
+    def start(self) -> None:
+        """Start the background task (inside a running event loop)."""
+        if self._worker is None:
+            self._worker = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            if self._clock.real_time:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=0.25)
+            else:
+                await self._wakeup.wait()
+            self._wakeup.clear()
+            if self._on_wake is not None:
+                self._on_wake()
+            self._start(self._due(set()))
+
+    async def aclose(self) -> None:
+        """Stop the background task, cancel attempts in flight and close the HTTP client."""
+        tasks = list(self._in_flight.values())
+        if self._worker is not None:
+            tasks.append(self._worker)
+            self._worker = None
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

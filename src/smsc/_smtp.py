@@ -451,6 +451,7 @@ class AsyncSMTPSender:
             timeout=timeout,
             starttls=self._config.smtp_starttls,
             tls_context=self._tls_context,
+            message_id=mail.message_id,
         )
         failure: SMTPGatewayError | None = None
         cause: BaseException | None = None
@@ -524,9 +525,11 @@ class _Session:
         timeout: float,
         starttls: bool | None,
         tls_context: ssl.SSLContext | None,
+        message_id: int | str,
     ) -> None:
         self._host = host
         self._port = port
+        self._message_id = message_id
         self._timeout = timeout
         self._starttls_mode = starttls
         self._tls_context = tls_context
@@ -554,6 +557,8 @@ class _Session:
             await client.mail(sender)
             self.step = "recipient"
             await client.rcpt(recipient)
+            if not client.is_connected:  # dropped after RCPT: the e-mail provably never left
+                raise aiosmtplib.SMTPServerDisconnected("connection lost before DATA")
             self.step = "data"
             await client.data(data)
             self.step = "accepted"
@@ -573,6 +578,7 @@ class _Session:
                     "smtp_starttls=True requires; nothing was sent",
                     host=self._host,
                     port=self._port,
+                    message_id=self._message_id,
                 )
             return
         self.step = "starttls"

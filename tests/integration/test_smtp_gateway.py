@@ -239,6 +239,15 @@ async def drop_during_data(reader: asyncio.StreamReader, writer: asyncio.StreamW
         await writer.drain()
 
 
+async def drop_at_rcpt(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"220 gateway.test ESMTP\r\n")
+    while line := await reader.readline():
+        if line[:4].upper() == b"RCPT":
+            return  # the line drops before the recipient is answered
+        writer.write(b"250 OK\r\n")
+        await writer.drain()
+
+
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command line tool."""
@@ -470,9 +479,10 @@ async def test_untrusted_certificate_fails_instead_of_falling_back_to_clear_text
 
 async def test_required_starttls_not_offered_refuses_to_send(gateway: Gateway) -> None:
     with pytest.raises(SMTPStartTLSError) as caught:
-        await gateway.sender(smtp_starttls=True).send("79991234567", "Hi")
+        await gateway.sender(smtp_starttls=True).send("79991234567", "Hi", id="m-3")
 
     assert not caught.value.retryable
+    assert caught.value.message_id == "m-3"
     assert gateway.inbox.received == []
     assert_no_secret(caught.value)
 
@@ -560,6 +570,19 @@ async def test_silent_server_times_out_with_a_typed_error(
     assert caught.value.retryable
     assert "connection" in str(caught.value)
     assert_no_secret(caught.value)
+
+
+async def test_line_dropped_before_data_is_a_retryable_connection_error(
+    scripted: Callable[[Script], Awaitable[int]],
+) -> None:
+    sender = AsyncSMTPSender(scripted_config(await scripted(drop_at_rcpt)))
+
+    with pytest.raises(SMTPConnectionError) as caught:
+        await sender.send("79991234567", "Hi")
+
+    assert not isinstance(caught.value, SendOutcomeUnknownError)
+    assert caught.value.retryable
+    assert "RCPT TO" in str(caught.value)
 
 
 async def test_line_dropped_during_data_means_outcome_unknown(

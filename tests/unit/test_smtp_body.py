@@ -6,6 +6,7 @@ go on the wire, or proves that no connection was attempted.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta, timezone
 from email import policy
@@ -33,6 +34,7 @@ class RecordingSMTP:
     """Stands in for ``aiosmtplib.SMTP``: accepts everything and keeps what it was given."""
 
     sessions: ClassVar[list[RecordingSMTP]] = []
+    is_connected = True
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -364,3 +366,19 @@ async def test_email_just_under_the_limit_is_sent(wire: list[RecordingSMTP]) -> 
     result = await make_sender().send("user@example.com", text, format=MessageFormat.MAIL)
 
     assert SMTP_MAX_EMAIL_BYTES - 2000 < result.size <= SMTP_MAX_EMAIL_BYTES
+
+
+async def test_logs_mask_phones_and_never_hold_credentials_or_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="smsc")
+
+    await make_sender().send("79991234567", "Secret code 4321")
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "7999***4567" in logged
+    for private in ("79991234567", "Secret code 4321", PASSWORD):
+        assert private not in logged
+    info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert info
+    assert not any("7999" in message for message in info)

@@ -237,6 +237,16 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         return tuple(site.label for site in self._sites)
 
     @property
+    def max_retries(self) -> int:
+        """Extra attempts allowed for one call."""
+        return self._max_retries
+
+    @property
+    def cooldown(self) -> float:
+        """Seconds a failed site is skipped."""
+        return self._cooldown
+
+    @property
     def stats(self) -> Mapping[str, SiteStats]:
         """A snapshot of per-site counters, keyed by ``scheme://host[:port]``."""
         return {site.label: SiteStats(site.requests, site.failures) for site in self._sites}

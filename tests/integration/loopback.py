@@ -67,6 +67,8 @@ Answer = Callable[[RecordedRequest], bytes]
 
 def smsc_answer(request: RecordedRequest) -> bytes:
     """A plausible ``fmt=3`` answer for the command in ``request.path``."""
+    if request.path.endswith("/send.php") and request.form.get("cost") == "1":
+        return json.dumps({"cost": "3.50", "cnt": 1}).encode()
     if request.path.endswith("/send.php"):
         return json.dumps({"id": request.form.get("id", "1"), "cnt": 1}).encode()
     if request.path.endswith("/status.php"):

@@ -308,7 +308,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             if last is not None and last.site is not site:
                 self._switch(op_name, last, site)
             tried.add(site)
-            last = await self._attempt(request, site, probe, op_name, deadline)
+            last = await self._attempt(request, site, probe, op_name, deadline, first=not number)
             if last.failure is None or not (idempotent or last.never_left):
                 return self._deliver(last)
         if last is not None:
@@ -395,6 +395,8 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         probe: bool,
         operation: str,
         deadline: float | None,
+        *,
+        first: bool,
     ) -> _Outcome:
         site.requests += 1
         self._emit(site, operation, "attempt", "probe" if probe else "")
@@ -417,10 +419,11 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             outcome.error = exc
             outcome.never_left = isinstance(exc, _NEVER_LEFT)
             outcome.failure = _describe(exc)
-            # A local pool wait says nothing about the site; nor does a timeout that the
-            # deadline cut short.
+            # A local pool wait says nothing about the site; nor does the timeout of a repeat
+            # that got only the rest of the deadline. (A first attempt had the caller's whole
+            # budget: a site that cannot answer within it is failing for this caller.)
             blame = not isinstance(exc, httpx.PoolTimeout) and not (
-                clamped and isinstance(exc, httpx.TimeoutException)
+                clamped and not first and isinstance(exc, httpx.TimeoutException)
             )
             self._record_failure(site, operation, outcome.failure, probe, blame=blame)
             return outcome

@@ -273,14 +273,29 @@ async def test_callers_own_trace_hook_still_sees_events() -> None:
     assert seen == ["http11.send_request_headers.started"]
 
 
-async def test_timeout_cut_short_by_the_deadline_does_not_mark_the_site_down() -> None:
+async def test_timeout_of_a_repeat_cut_short_by_the_deadline_does_not_mark_the_site_down(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     clock = Clock()
-    script = Script(primary=[fail(httpx.ReadTimeout), answer()])
+    script = Script(primary=[fail(httpx.ConnectError)], mirror=[fail(httpx.ReadTimeout)])
     transport = make(script, clock=clock, deadline_clock=clock)
+    caplog.set_level(logging.WARNING, logger="smsc.transport")
     with pytest.raises(httpx.ReadTimeout):
         await call(transport, "send", deadline=clock.now + 1.0)
-    response = await call(transport, "send")
-    assert response.extensions["smsc_site"] == PRIMARY
+    assert f"site {PRIMARY} failed" in caplog.text
+    assert f"site {MIRROR} failed" not in caplog.text
+
+
+async def test_timeout_of_a_first_attempt_within_a_short_deadline_marks_the_site_down(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    script = Script(primary=[fail(httpx.ReadTimeout)])
+    transport = make(script, clock=clock, deadline_clock=clock)
+    caplog.set_level(logging.WARNING, logger="smsc.transport")
+    with pytest.raises(httpx.ReadTimeout):
+        await call(transport, "send", deadline=clock.now + 1.0)
+    assert f"site {PRIMARY} failed (ReadTimeout)" in caplog.text
 
 
 # --------------------------------------------------------------------------- send policy

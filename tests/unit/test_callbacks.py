@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from smsc import (
     MessageType,
     SMSCError,
     StatusCode,
+    callbacks,
 )
 from smsc.callbacks import DeliveryStatusCallback, HLRCallback, parse_callback
 
@@ -99,6 +101,17 @@ def test_time_text_is_read_in_the_configured_zone() -> None:
     )
 
     assert callback.time == datetime(2019, 12, 28, 13, 20, 22, tzinfo=timezone.utc)
+
+
+def test_moscow_falls_back_to_utc_plus_3_without_a_time_zone_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def missing(key: str) -> tzinfo:
+        raise ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(callbacks, "ZoneInfo", missing)
+
+    assert callbacks._moscow().utcoffset(None) == timedelta(hours=3)
 
 
 def test_ts_wins_over_time_text() -> None:

@@ -1,5 +1,6 @@
 """Async, typed SDK for the SMSC messaging gateway (smsc.ru, smscentre.com, ...)."""
 
+from ._client import NOT_GIVEN, AsyncSMSCClient, NotGiven
 from ._config import SMSCConfig
 from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, StatusDetail, Translit
 from ._errors import (
@@ -34,6 +35,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._models import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
 from ._smtp import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
 from ._text import (
     MAX_MESSAGE_LENGTH,
@@ -54,20 +56,25 @@ from ._version import __version__
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
+    "NOT_GIVEN",
     "SMTP_MAX_EMAIL_BYTES",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncSMSCClient",
     "AsyncSMTPSender",
     "AuthenticationError",
+    "Balance",
     "CallbackError",
     "CallbackSignatureError",
     "ConfigurationError",
+    "CostResult",
     "DeleteError",
     "DeliveryError",
     "Encoding",
     "FailoverEvent",
     "FailoverTransport",
+    "HLRInfo",
     "IPBlockedError",
     "InsufficientFundsError",
     "InvalidPhoneError",
@@ -76,8 +83,11 @@ __all__ = [
     "MalformedCallbackError",
     "MessageDeniedError",
     "MessageFormat",
+    "MessageStatus",
     "MessageType",
+    "NotGiven",
     "ParametersError",
+    "PhoneResult",
     "RequestValidationError",
     "SMSCConfig",
     "SMSCError",
@@ -91,6 +101,7 @@ __all__ = [
     "SMTPTimeoutError",
     "SegmentInfo",
     "SendOutcomeUnknownError",
+    "SendResult",
     "ServerError",
     "SiteStats",
     "StatusCode",

@@ -1,0 +1,554 @@
+"""AsyncSMSCClient: one method per service command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform
+import time as _time
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from . import _protocol as protocol
+from ._config import SMSCConfig
+from ._enums import MessageFormat, StatusDetail, Translit
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidResponseError,
+    RequestValidationError,
+    SendOutcomeUnknownError,
+    ServerError,
+    SMSCError,
+)
+from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._text import (
+    format_time,
+    format_valid,
+    mask_phone,
+    mask_text,
+    parse_phones,
+    validate_message,
+    validate_message_id,
+    validate_sender,
+    validate_tz,
+)
+from ._transport import build_transport
+from ._version import __version__
+
+__all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
+
+log = logging.getLogger("smsc")
+
+_T = TypeVar("_T")
+
+
+class NotGiven:
+    """Sentinel type: an argument that was not passed (distinct from ``None``)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+TimeoutArg = float | httpx.Timeout | None | NotGiven
+TimeArg = str | datetime | timedelta | None
+
+USER_AGENT = (
+    f"smsc-async/{__version__} httpx/{httpx.__version__} "
+    f"{platform.python_implementation()}/{platform.python_version()}"
+)
+
+
+def _new_message_id() -> str:
+    # 34 characters of [a-z0-9-]: inside the service's 40-character id rule.
+    return "s-" + uuid.uuid4().hex
+
+
+class AsyncSMSCClient:
+    """Asynchronous client of the SMSC HTTP API.
+
+    Use it as an async context manager, or call :meth:`aclose` when done. One client is meant
+    to live as long as the application and to be shared by all its tasks: it caps its own
+    requests in flight (``max_concurrency``) and queues the rest.
+
+    Args:
+        login: account login (or ``SMSC_LOGIN``).
+        password: API password (or ``SMSC_PASSWORD``).
+        api_key: API key instead of login and password (or ``SMSC_API_KEY``).
+        host: ``"smsc.ru"`` by default; ``"smscentre.com"``, ``"smsc.kz"``, ``"smsc.ua"``, any
+            host, or a base URL (or ``SMSC_HOST``).
+        allow_http: opt in to a plain ``http://`` base URL.
+        config: a ready :class:`SMSCConfig`; keyword arguments given here override its fields.
+        http_client: an ``httpx.AsyncClient`` the caller owns and keeps open. The SDK uses it as
+            it is (no failover is added: wrap its transport with :func:`smsc.build_transport`).
+        transport: an ``httpx`` transport to send through (for example
+            ``httpx.ASGITransport(app=emulator.app)``); the SDK wraps it with its failover layer.
+        **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
+
+    Raises:
+        ConfigurationError: invalid or missing settings (checked here, before any request).
+
+    Example:
+        ```python
+        async with AsyncSMSCClient(login="alex", password="...") as client:
+            result = await client.send("79991234567", "Your code: 1234")
+        ```
+    """
+
+    def __init__(
+        self,
+        *,
+        login: str | None = None,
+        password: str | None = None,
+        api_key: str | None = None,
+        host: str | None = None,
+        allow_http: bool | None = None,
+        config: SMSCConfig | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        **options: Any,
+    ) -> None:
+        overrides = {
+            key: value
+            for key, value in {
+                "login": login,
+                "password": password,
+                "api_key": api_key,
+                "host": host,
+                "allow_http": allow_http,
+                **options,
+            }.items()
+            if value is not None
+        }
+        if config is None:
+            if {"login", "password", "api_key"} & overrides.keys():
+                config = SMSCConfig(**overrides)
+            else:
+                config = SMSCConfig.from_env(**overrides)
+        elif overrides:
+            config = SMSCConfig(**{**dict(config), **overrides})
+        if http_client is not None and transport is not None:
+            raise ConfigurationError("give http_client or transport, not both")
+        self._config = config
+        self._owns_http = http_client is None
+        if http_client is None:
+            inner = transport or httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(
+                    max_connections=config.max_concurrency,
+                    max_keepalive_connections=config.max_concurrency,
+                ),
+            )
+            http_client = httpx.AsyncClient(
+                transport=build_transport(config, inner=inner),
+                timeout=config.http_timeout,
+                headers={"User-Agent": USER_AGENT},
+            )
+        self._http = http_client
+        self._headers = {"User-Agent": USER_AGENT}
+        self._slots = asyncio.Semaphore(config.max_concurrency)
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def config(self) -> SMSCConfig:
+        """The client's immutable configuration (secrets hidden in its repr)."""
+        return self._config
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient``."""
+        return self._http
+
+    async def __aenter__(self) -> AsyncSMSCClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless the caller owns the ``httpx`` client."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http:
+            await self._http.aclose()
+
+    def with_options(self, **options: Any) -> AsyncSMSCClient:
+        """A client with some settings changed that shares this one's pool and request cap.
+
+        Closing the copy does not close the shared pool.
+        """
+        config = SMSCConfig(**{**dict(self._config), **options})
+        copy = AsyncSMSCClient(config=config, http_client=self._http)
+        copy._slots = self._slots
+        return copy
+
+    def __repr__(self) -> str:
+        who = self._config.login if self._config.login else "api_key"
+        return f"<AsyncSMSCClient {who}@{self._config.base_url}>"
+
+    # ------------------------------------------------------------------ commands
+
+    async def send(
+        self,
+        phones: str | Sequence[str],
+        message: str = "",
+        *,
+        translit: Translit | int | None = None,
+        time: TimeArg = None,
+        tz: int | None = None,
+        id: int | str | None = None,
+        format: MessageFormat | str = MessageFormat.SMS,
+        sender: str | None = None,
+        valid: int | str | timedelta | None = None,
+        maxsms: int | None = None,
+        tinyurl: bool | None = None,
+        extra: Mapping[str, str | int] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> SendResult:
+        """Send a message to one or more phones.
+
+        Args:
+            phones: a number, several numbers separated by ``,``/``;``, or a sequence.
+            message: the text (up to 1000 characters; may be empty for HLR and ping).
+            translit: transliterate Cyrillic (:class:`Translit`).
+            time: when to send: the service's string forms (``"DDMMYYhhmm"``, ``"h1-h2"``,
+                ``"+m"``, ``"0<ts>"``), an aware ``datetime`` (sent as a Unix time), a naive one
+                (in ``tz`` or the account's zone), or a ``timedelta`` from now.
+            tz: time zone of ``time`` in hours relative to Moscow.
+            id: your message id (1..2147483647 or up to 40 of ``[A-Za-z0-9._-]``). When omitted
+                the SDK assigns a unique one (``assign_ids``), returned in the result.
+            format: :class:`MessageFormat` (SMS, flash, binary, HLR, ...).
+            sender: sender id (up to 11 characters, or 15 digits).
+            valid: validity in hours (1..24), ``"hh:mm"``, or a ``timedelta``.
+            maxsms: the most SMS parts a long text may take; the service truncates the rest.
+            tinyurl: replace links with short links.
+            extra: any other documented ``send.php`` parameter, passed through as it is.
+            timeout: override the client's timeout for this call.
+
+        Returns:
+            SendResult: id, SMS count, cost and the new balance.
+
+        Raises:
+            RequestValidationError: bad arguments (nothing was sent).
+            APIError: the service refused (a subclass per error code).
+            SendOutcomeUnknownError: the request may have reached the service but no answer
+                came back; check with :meth:`status` before sending again.
+            APIConnectionError: no site could be reached (nothing was sent).
+        """
+        request = self._send_request(
+            phones,
+            message,
+            translit=translit,
+            time=time,
+            tz=tz,
+            message_id=id,
+            format=format,
+            sender=sender,
+            valid=valid,
+            maxsms=maxsms,
+            tinyurl=tinyurl,
+            extra=extra,
+            assign_id=self._config.assign_ids,
+        )
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "send id=%s format=%s to %s: %s",
+                request.id,
+                request.format.value,
+                ",".join(mask_phone(p) for p in request.phones),
+                mask_text(request.message),
+            )
+        body = await self._post(
+            "send",
+            protocol.SEND_PATH,
+            protocol.send_form(request),
+            timeout,
+            message_id=request.id,
+            phones=request.phones,
+        )
+        try:
+            result = protocol.decode_send(body, sent_id=request.id)
+        except InvalidResponseError as exc:
+            # The service took the request but its answer is unreadable: it may have sent.
+            raise SendOutcomeUnknownError(
+                "unreadable answer", message_id=request.id, phones=request.phones
+            ) from exc
+        log.debug("send id=%s accepted: %d SMS", result.id, result.count)
+        return result
+
+    async def cost(
+        self,
+        phones: str | Sequence[str],
+        message: str = "",
+        *,
+        translit: Translit | int | None = None,
+        format: MessageFormat | str = MessageFormat.SMS,
+        sender: str | None = None,
+        maxsms: int | None = None,
+        tinyurl: bool | None = None,
+        extra: Mapping[str, str | int] | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> CostResult:
+        """Ask what a message would cost, without sending it (``cost=1``).
+
+        Arguments mean the same as for :meth:`send`.
+
+        Raises:
+            RequestValidationError: bad arguments (nothing was sent).
+            APIError: the service refused (a subclass per error code).
+        """
+        request = self._send_request(
+            phones,
+            message,
+            translit=translit,
+            time=None,
+            tz=None,
+            message_id=None,
+            format=format,
+            sender=sender,
+            valid=None,
+            maxsms=maxsms,
+            tinyurl=tinyurl,
+            extra=extra,
+            assign_id=False,
+        )
+        body = await self._post(
+            "cost", protocol.SEND_PATH, protocol.send_form(request, cost_only=True), timeout
+        )
+        return protocol.decode_cost(body)
+
+    async def status(
+        self,
+        id: int | str,
+        phone: str,
+        *,
+        detail: StatusDetail | int = StatusDetail.BASIC,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> MessageStatus:
+        """The delivery status of message ``id`` sent to ``phone`` (also HLR results).
+
+        ``detail`` asks for the full record (:attr:`StatusDetail.FULL`) and the operator's
+        country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`). An unknown id answers
+        with status :attr:`StatusCode.NOT_FOUND`; it is not an error.
+        """
+        pairs = self._status_pairs([(id, phone)])
+        form = protocol.status_form(pairs, self._detail(detail), multi=False)
+        body = await self._post("status", protocol.STATUS_PATH, form, timeout)
+        results = protocol.decode_status(body, requested=pairs)
+        if len(results) != 1:
+            raise InvalidResponseError(f"status: expected one status, got {len(results)}")
+        return results[0]
+
+    async def status_many(
+        self,
+        messages: Iterable[tuple[int | str, str]],
+        *,
+        detail: StatusDetail | int = StatusDetail.BASIC,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> list[MessageStatus]:
+        """Statuses of several messages in one request: ``[(id, phone), ...]``.
+
+        The service allows one such request a minute per account (error 9 beyond).
+        """
+        pairs = self._status_pairs(list(messages))
+        if not pairs:
+            raise RequestValidationError("give at least one (id, phone) pair", field="messages")
+        form = protocol.status_form(pairs, self._detail(detail), multi=True)
+        body = await self._post("status", protocol.STATUS_PATH, form, timeout)
+        return protocol.decode_status(body, requested=pairs)
+
+    async def balance(self, *, timeout: TimeoutArg = NOT_GIVEN) -> Balance:
+        """The account balance, with its currency and credit limit where the service gives them."""
+        body = await self._post("balance", protocol.BALANCE_PATH, protocol.balance_form(), timeout)
+        return protocol.decode_balance(body)
+
+    # ------------------------------------------------------------------ internals
+
+    @staticmethod
+    def _detail(detail: StatusDetail | int) -> StatusDetail:
+        try:
+            return StatusDetail(detail)
+        except ValueError:
+            raise RequestValidationError("detail must be 0, 1 or 2", field="detail") from None
+
+    @staticmethod
+    def _status_pairs(
+        messages: Sequence[tuple[int | str, str]],
+    ) -> list[tuple[int | str, str]]:
+        pairs = []
+        for message_id, phone in messages:
+            (number,) = _one_phone(phone)
+            pairs.append((validate_message_id(message_id), number))
+        return pairs
+
+    @staticmethod
+    def _send_request(
+        phones: str | Sequence[str],
+        message: str,
+        *,
+        translit: Translit | int | None,
+        time: TimeArg,
+        tz: int | None,
+        message_id: int | str | None,
+        format: MessageFormat | str,
+        sender: str | None,
+        valid: int | str | timedelta | None,
+        maxsms: int | None,
+        tinyurl: bool | None,
+        extra: Mapping[str, str | int] | None,
+        assign_id: bool,
+    ) -> SendRequest:
+        fmt = _message_format(format)
+        if not isinstance(message, str):
+            raise RequestValidationError("message must be a string", field="message")
+        if translit is not None:
+            try:
+                translit = Translit(translit)
+            except ValueError:
+                raise RequestValidationError(
+                    "translit must be 0, 1 or 2", field="translit"
+                ) from None
+        if maxsms is not None and (
+            isinstance(maxsms, bool) or not isinstance(maxsms, int) or maxsms < 1
+        ):
+            raise RequestValidationError("maxsms must be a whole number >= 1", field="maxsms")
+        if message_id is not None:
+            message_id = validate_message_id(message_id)
+        elif assign_id:
+            message_id = _new_message_id()
+        return SendRequest(
+            phones=parse_phones(phones, format=fmt),
+            message=validate_message(message, format=fmt),
+            format=fmt,
+            id=message_id,
+            translit=translit,
+            time=format_time(time) if time is not None else None,
+            tz=validate_tz(tz) if tz is not None else None,
+            sender=validate_sender(sender, format=fmt) if sender is not None else None,
+            valid=format_valid(valid) if valid is not None else None,
+            maxsms=maxsms,
+            tinyurl=tinyurl,
+            extra=_extra_fields(extra),
+        )
+
+    async def _post(
+        self,
+        command: str,
+        path: str,
+        form: dict[str, str],
+        timeout: TimeoutArg,
+        *,
+        message_id: int | str | None = None,
+        phones: Sequence[str] = (),
+    ) -> bytes:
+        if self._closed:
+            raise SMSCError("the client is closed")
+        data = {**self._config.credentials_form(), **protocol.COMMON_FIELDS, **form}
+        extensions: dict[str, Any] = {
+            "smsc_operation": command,
+            "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
+            "smsc_body_check": protocol.body_is_complete,
+        }
+        is_send = command == "send"
+        async with self._slots:
+            try:
+                response = await self._http.post(
+                    self._config.base_url + path,
+                    data=data,
+                    headers=self._headers,
+                    timeout=self._config.http_timeout if isinstance(timeout, NotGiven) else timeout,
+                    extensions=extensions,
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                # Nothing was written: safe to report as "not sent" even for a send.
+                raise _connection_error(command, exc) from exc
+            except httpx.TransportError as exc:
+                if is_send:
+                    raise SendOutcomeUnknownError(
+                        _reason(exc), message_id=message_id, phones=phones
+                    ) from exc
+                raise _connection_error(command, exc) from exc
+        if response.status_code >= 400:
+            if is_send:
+                raise SendOutcomeUnknownError(
+                    f"HTTP {response.status_code}", message_id=message_id, phones=phones
+                )
+            raise ServerError(
+                f"{command}: the service answered HTTP {response.status_code}",
+                status_code=response.status_code,
+            )
+        return response.content
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    # The exception's class names the failure; its text may carry a URL, so it is not used.
+    return type(exc).__name__
+
+
+def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{command}: timed out ({_reason(exc)})")
+    return APIConnectionError(f"{command}: could not reach the service ({_reason(exc)})")
+
+
+def _one_phone(phone: str) -> tuple[str]:
+    # The status of an e-mail message is asked by its address.
+    kind = MessageFormat.MAIL if isinstance(phone, str) and "@" in phone else MessageFormat.SMS
+    numbers = parse_phones(phone, format=kind)
+    if len(numbers) != 1:
+        raise RequestValidationError("give exactly one phone per message id", field="phone")
+    return (numbers[0],)
+
+
+def _message_format(value: MessageFormat | str) -> MessageFormat:
+    try:
+        return MessageFormat(value)
+    except ValueError:
+        known = ", ".join(f.value for f in MessageFormat)
+        raise RequestValidationError(
+            f"unknown message format {value!r}; known: {known}", field="format"
+        ) from None
+
+
+def _extra_fields(extra: Mapping[str, str | int] | None) -> dict[str, str]:
+    if not extra:
+        return {}
+    fields: dict[str, str] = {}
+    for key, value in extra.items():
+        if key in protocol.RESERVED_FIELDS:
+            raise RequestValidationError(
+                f"extra may not set {key!r}: the SDK manages it", field="extra"
+            )
+        if isinstance(value, bool):
+            value = int(value)
+        if not isinstance(value, (str, int)):
+            raise RequestValidationError(
+                f"extra[{key!r}] must be a string or an integer", field="extra"
+            )
+        fields[key] = str(value)
+    return fields

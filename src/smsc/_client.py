@@ -7,7 +7,8 @@ import logging
 import platform
 import time as _time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -26,6 +27,8 @@ from ._errors import (
     SendOutcomeUnknownError,
     ServerError,
     SMSCError,
+    StatusWaitTimeoutError,
+    TooManyRequestsError,
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
 from ._text import (
@@ -386,6 +389,70 @@ class AsyncSMSCClient:
         """The account balance, with its currency and credit limit where the service gives them."""
         body = await self._post("balance", protocol.BALANCE_PATH, protocol.balance_form(), timeout)
         return protocol.decode_balance(body)
+
+    async def wait_for_status(
+        self,
+        id: int | str,
+        phone: str,
+        *,
+        timeout: float = 600.0,
+        detail: StatusDetail | int = StatusDetail.BASIC,
+        first_poll: float = 1.0,
+        max_interval: float = 60.0,
+        polls_per_minute: int = 5,
+        clock: Callable[[], float] = _time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> MessageStatus:
+        """Poll :meth:`status` until the message reaches a final status, and return it.
+
+        Polls start ``first_poll`` seconds after the call and the pause doubles up to
+        ``max_interval``; on top of that no more than ``polls_per_minute`` requests for this
+        message fall in any 60-second window (the service answers error 9 to more than five).
+        An error 9 answer pushes the next poll a minute later instead of failing. Final
+        statuses are those with :attr:`StatusCode.is_final` (delivered, read, expired,
+        undeliverable, ...; also "not found", which usually means a wrong id or phone).
+
+        ``clock`` and ``sleep`` let tests run the wait on a virtual clock.
+
+        Raises:
+            StatusWaitTimeoutError: no final status within ``timeout`` seconds.
+            RequestValidationError: bad arguments (nothing was sent).
+        """
+        if timeout <= 0 or first_poll < 0 or max_interval <= 0 or polls_per_minute < 1:
+            raise RequestValidationError(
+                "timeout and max_interval must be > 0, first_poll >= 0, polls_per_minute >= 1",
+                field="timeout",
+            )
+        self._status_pairs([(id, phone)])  # refuse bad arguments before waiting
+        window = 60.0 + 0.5  # half a second of margin against clock skew with the service
+        started = clock()
+        deadline = started + timeout
+        recent: deque[float] = deque(maxlen=polls_per_minute)
+        delay = first_poll
+        next_at = started + first_poll
+        last: MessageStatus | None = None
+        polls = 0
+        while True:
+            if len(recent) == polls_per_minute:
+                next_at = max(next_at, recent[0] + window)
+            if next_at > deadline:
+                raise StatusWaitTimeoutError(
+                    message_id=id, timeout=timeout, polls=polls, last_status=last
+                )
+            pause = next_at - clock()
+            if pause > 0:
+                await sleep(pause)
+            recent.append(clock())
+            polls += 1
+            try:
+                last = await self.status(id, phone, detail=detail)
+            except TooManyRequestsError as exc:
+                next_at = clock() + (exc.retry_after or window)
+                continue
+            if last.is_final:
+                return last
+            delay = min(max(delay, 0.5) * 2, max_interval)
+            next_at = clock() + delay
 
     # ------------------------------------------------------------------ internals
 

@@ -8,9 +8,10 @@ or an API key: the texts are built only from codes, field names and masked value
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
+    "StatusWaitTimeoutError",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -425,3 +426,28 @@ class SMTPOutcomeUnknownError(SMTPGatewayError, SendOutcomeUnknownError):
         self.host = host
         self.port = port
         self.smtp_code = smtp_code
+
+
+class StatusWaitTimeoutError(SMSCError):
+    """``wait_for_status`` ran out of time before the message reached a final status.
+
+    ``last_status`` is the last status read (``None`` if no poll succeeded); ``polls`` is how
+    many status requests were made.
+    """
+
+    def __init__(
+        self,
+        *,
+        message_id: int | str,
+        timeout: float,
+        polls: int,
+        last_status: Any = None,
+    ) -> None:
+        self.message_id = message_id
+        self.timeout = timeout
+        self.polls = polls
+        self.last_status = last_status
+        state = "no status read" if last_status is None else f"last status {last_status.status!r}"
+        super().__init__(
+            f"message {message_id!r} not final after {timeout:g} s ({polls} polls, {state})"
+        )

@@ -1,0 +1,1 @@
+"""The SDK against the bundled emulator (in-process and over loopback sockets)."""

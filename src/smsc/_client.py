@@ -31,6 +31,7 @@ from ._errors import (
     TooManyRequestsError,
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
 from ._text import (
     format_time,
     format_valid,
@@ -168,6 +169,7 @@ class AsyncSMSCClient:
         self._headers = {"User-Agent": USER_AGENT}
         self._slots = asyncio.Semaphore(config.max_concurrency)
         self._closed = False
+        self._smtp: AsyncSMTPSender | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -389,6 +391,47 @@ class AsyncSMSCClient:
         """The account balance, with its currency and credit limit where the service gives them."""
         body = await self._post("balance", protocol.BALANCE_PATH, protocol.balance_form(), timeout)
         return protocol.decode_balance(body)
+
+    async def send_via_smtp(
+        self,
+        phones: str | Sequence[str] | None = None,
+        message: str = "",
+        *,
+        list: ListArg | None = None,
+        id: int | str | None = None,
+        time: TimeArg = None,
+        tz: int | None = None,
+        translit: Translit | int = 0,
+        format: MessageFormat | str = MessageFormat.SMS,
+        sender: str | None = None,
+        test: bool = False,
+        timeout: float | None = None,
+    ) -> SMTPSendResult:
+        """Send through the e-mail gateway instead of HTTP (see :class:`AsyncSMTPSender`).
+
+        Uses this client's credentials and ``smtp_*`` settings. The gateway answers nothing
+        but acceptance: the result carries the id used (assigned when you give none), to be
+        followed with :meth:`status`.
+
+        Raises:
+            RequestValidationError: bad arguments (nothing was sent).
+            SMTPGatewayError: the gateway refused, timed out or could not be reached.
+        """
+        if self._smtp is None:
+            self._smtp = AsyncSMTPSender(self._config)
+        return await self._smtp.send(
+            phones,
+            message,
+            list=list,
+            id=id,
+            time=time,
+            tz=tz,
+            translit=translit,
+            format=format,
+            sender=sender,
+            test=test,
+            timeout=timeout,
+        )
 
     async def wait_for_status(
         self,

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 __all__ = [
-    "StatusWaitTimeoutError",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -39,6 +38,7 @@ __all__ = [
     "SMTPTimeoutError",
     "SendOutcomeUnknownError",
     "ServerError",
+    "StatusWaitTimeoutError",
     "TooManyRequestsError",
     "TransportError",
     "UndeliverableError",

@@ -16,7 +16,7 @@ from ._answers import ERRORS_WITH_ID
 from ._callbacks import CallbackAttempt, CallbackDelivery, CallbackDispatcher, callback_signature
 from ._clock import EmulatorClock
 from ._emulator import SMSCEmulator
-from ._faults import Fault
+from ._faults import GARBAGE_BODY, Fault
 from ._model import (
     Account,
     CallbackPolicy,
@@ -34,6 +34,7 @@ from ._smtp import IngestedMail, SMTPIngest, parse_mail
 
 __all__ = [
     "ERRORS_WITH_ID",
+    "GARBAGE_BODY",
     "Account",
     "CallbackAttempt",
     "CallbackDelivery",

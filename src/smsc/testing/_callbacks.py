@@ -122,6 +122,10 @@ class CallbackDispatcher:
         """Tell the background task that something may be due."""
         self._wakeup.set()
 
+    def has_due(self) -> bool:
+        """True when a callback is due now and not being sent already."""
+        return bool(self._due(set()))
+
     def _due(self, skip: set[CallbackDelivery]) -> list[CallbackDelivery]:
         now = self._clock.now()
         return [
@@ -189,10 +193,11 @@ class CallbackDispatcher:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=0.25)
             else:
                 await self._wakeup.wait()
-            self._wakeup.clear()
             if self._on_wake is not None:
                 self._on_wake()
+            self._wakeup.clear()
             self._start(self._due(set()))
+            await asyncio.sleep(0)
 
     async def aclose(self) -> None:
         """Stop the background task, cancel attempts in flight and close the HTTP client."""

@@ -378,13 +378,7 @@ class Commands:
 
     def _check_rates(self, account: Account, data: RequestData, cost_mode: int) -> None:
         limits = self._emu.limits
-        key = tuple(
-            sorted(
-                (name, value)
-                for name, value in data.params.items()
-                if name not in ("login", "psw", "apikey")
-            )
-        )
+        key = _request_key(data)
         now = self._emu.clock.now()
         if cost_mode == 1:
             self._rate(("cost", account.login, key), limits.identical_cost_per_minute)
@@ -399,13 +393,7 @@ class Commands:
     def _remember_send(self, account: Account, data: RequestData) -> None:
         if self._emu.limits.duplicate_send_window is None:
             return
-        key = tuple(
-            sorted(
-                (name, value)
-                for name, value in data.params.items()
-                if name not in ("login", "psw", "apikey")
-            )
-        )
+        key = _request_key(data)
         self._duplicates[(account.login, key)] = self._emu.clock.now()
 
     def _parts(self, text: str, params: SendParams) -> tuple[str, str, int]:
@@ -619,6 +607,17 @@ class Commands:
             currency=account.currency if with_currency else None,
             credit=account.credit if with_currency and account.credit else None,
         )
+
+
+def _request_key(data: RequestData) -> tuple[tuple[str, str], ...]:
+    """What makes two requests "identical" for error 9: every parameter but the credentials.
+
+    Whether the service compares all parameters or only phones and text is not documented
+    ([UNK], protocol §13.14); comparing all of them (``id`` included) is the assumption.
+    """
+    return tuple(
+        sorted((k, v) for k, v in data.params.items() if k not in ("login", "psw", "apikey"))
+    )
 
 
 def _bad_phone(phone: str, status: StatusCode, err: int) -> dict[str, str]:

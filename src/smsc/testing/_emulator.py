@@ -384,7 +384,7 @@ class SMSCEmulator:
             message.history.append(change)
             self._notify(message, change)
             self._schedule(message)
-        if self.callbacks.pending:
+        if self.callbacks.has_due():
             self.callbacks.wake()
 
     def _notify(self, message: Message, change: StatusChange) -> None:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 import httpx
 import pytest
 
+from .._client import AsyncSMSCClient
 from ._emulator import SMSCEmulator
 from ._server import Site
 
@@ -64,14 +65,9 @@ async def smsc_emulator() -> AsyncIterator[SMSCEmulator]:
 
 
 @_async_fixture
-async def smsc_client(smsc_emulator: SMSCEmulator) -> AsyncIterator[Any]:
+async def smsc_client(smsc_emulator: SMSCEmulator) -> AsyncIterator[AsyncSMSCClient]:
     """An ``AsyncSMSCClient`` for the ``demo`` account, in-process on ``smsc_emulator``."""
-    import smsc
-
-    client_class = getattr(smsc, "AsyncSMSCClient", None)
-    if client_class is None:  # pragma: no cover - only while the client is being written
-        pytest.skip("smsc.AsyncSMSCClient is not available in this build")
-    client = client_class(
+    client = AsyncSMSCClient(
         login=DEMO_LOGIN,
         password=DEMO_PASSWORD,
         host=EMULATOR_BASE_URL,

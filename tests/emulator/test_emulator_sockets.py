@@ -1,0 +1,163 @@
+"""The emulator over real loopback sockets: sites, mirrors sharing one model, every fault."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from smsc.testing import GARBAGE_BODY, Fault, Site, SMSCEmulator
+
+from .conftest import PHONE, form
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def site(emulator: SMSCEmulator) -> AsyncIterator[Site]:
+    """The emulator on one free loopback port."""
+    async with emulator.serve(ports=[0]) as sites:
+        yield sites[0]
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """A plain httpx client with a short timeout."""
+    async with httpx.AsyncClient(timeout=5.0) as http:
+        yield http
+
+
+async def balance(client: httpx.AsyncClient, site: Site) -> httpx.Response:
+    """POST a balance request (fmt=3) to ``site``."""
+    return await client.post(f"{site.url}/sys/balance.php", data=form(fmt=3))
+
+
+async def test_site_answers_over_a_socket_and_counts_requests(
+    client: httpx.AsyncClient, site: Site
+) -> None:
+    """§1.3: ``/sys/send.php`` over a real socket; the site counts what it received."""
+    response = await client.post(f"{site.url}/sys/send.php", data=form(phones=PHONE, mes="Hi"))
+    assert (response.text, site.requests) == ("OK - 1 SMS, ID - 1", 1)
+
+
+async def test_keep_alive_connection_serves_several_requests(
+    client: httpx.AsyncClient, site: Site
+) -> None:
+    """HTTP/1.1 keep-alive: three requests on one connection."""
+    for _ in range(3):
+        assert (await balance(client, site)).status_code == 200
+    assert (site.requests, site.connections) == (3, 1)
+
+
+async def test_chunked_request_body_is_read(client: httpx.AsyncClient, site: Site) -> None:
+    """A body sent with ``Transfer-Encoding: chunked`` is read like any other."""
+    body = httpx.QueryParams(form(fmt=3)).__str__().encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield body[:10]
+        yield body[10:]
+
+    response = await client.post(
+        f"{site.url}/sys/balance.php",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.json() == {"balance": "100.00"}
+
+
+async def test_unknown_path_over_a_socket_is_404(client: httpx.AsyncClient, site: Site) -> None:
+    """§1.3: paths other than the command paths answer 404."""
+    assert (await client.get(f"{site.url}/index.html")).status_code == 404
+
+
+async def test_refused_site_refuses_connections_until_cleared(
+    client: httpx.AsyncClient, site: Site
+) -> None:
+    """Fault REFUSE: nothing listens, so connecting fails; clearing listens on the same port."""
+    port = site.port
+    await site.set_fault(Fault.REFUSE)
+    with pytest.raises(httpx.ConnectError):
+        await balance(client, site)
+    await site.clear_fault()
+    assert (site.port, (await balance(client, site)).status_code) == (port, 200)
+
+
+async def test_hanging_site_never_answers(site: Site) -> None:
+    """Fault HANG: the request is read and left without an answer."""
+    await site.set_fault(Fault.HANG)
+    async with httpx.AsyncClient(timeout=httpx.Timeout(5.0, read=0.2)) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await balance(client, site)
+    assert site.requests == 1
+
+
+async def test_http_500_fault(client: httpx.AsyncClient, site: Site) -> None:
+    """Fault HTTP_500: an HTTP error status instead of an answer."""
+    await site.set_fault(Fault.HTTP_500)
+    assert (await balance(client, site)).status_code == 500
+
+
+async def test_garbage_fault(client: httpx.AsyncClient, site: Site) -> None:
+    """Fault GARBAGE: HTTP 200 with a body no answer format matches."""
+    await site.set_fault(Fault.GARBAGE)
+    response = await balance(client, site)
+    assert (response.status_code, response.content) == (200, GARBAGE_BODY)
+
+
+async def test_empty_fault(client: httpx.AsyncClient, site: Site) -> None:
+    """Fault EMPTY: HTTP 200 with an empty body."""
+    await site.set_fault(Fault.EMPTY)
+    response = await balance(client, site)
+    assert (response.status_code, response.content) == (200, b"")
+
+
+async def test_close_mid_answer_fault(client: httpx.AsyncClient, site: Site) -> None:
+    """Fault CLOSE_MID_ANSWER: the connection closes inside the body."""
+    await site.set_fault(Fault.CLOSE_MID_ANSWER)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await balance(client, site)
+
+
+async def test_close_mid_answer_still_processes_the_request(
+    client: httpx.AsyncClient, site: Site, emulator: SMSCEmulator
+) -> None:
+    """A send whose answer was cut off did happen: the outcome is unknown to the client."""
+    await site.set_fault(Fault.CLOSE_MID_ANSWER)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await client.post(f"{site.url}/sys/send.php", data=form(phones=PHONE, mes="Hi", id=5))
+    assert emulator.message(5, PHONE).text == "Hi"
+
+
+async def test_limited_fault_hits_only_the_next_requests(
+    client: httpx.AsyncClient, site: Site
+) -> None:
+    """A fault with ``times=2`` fails two requests, then the site answers normally."""
+    await site.set_fault(Fault.HTTP_500, times=2)
+    codes = [(await balance(client, site)).status_code for _ in range(3)]
+    assert (codes, site.fault) == ([500, 500, 200], None)
+
+
+async def test_mirrors_share_one_model(client: httpx.AsyncClient, emulator: SMSCEmulator) -> None:
+    """§1.2: a message sent through one site is seen through its mirror."""
+    async with emulator.serve(ports=[0, 0]) as (primary, mirror):
+        sent = await client.post(
+            f"{primary.url}/sys/send.php", data=form(phones=PHONE, mes="Hi", fmt=3)
+        )
+        status = await client.post(
+            f"{mirror.url}/sys/status.php",
+            data=form(id=sent.json()["id"], phone=PHONE, fmt=3),
+        )
+    assert status.json()["status"] == -1
+    assert (primary.requests, mirror.requests) == (1, 1)
+
+
+async def test_failed_primary_leaves_the_mirror_serving(
+    client: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """Faults are per site: the mirror answers while the primary refuses."""
+    async with emulator.serve(ports=[0, 0]) as (primary, mirror):
+        await primary.set_fault(Fault.REFUSE)
+        with pytest.raises(httpx.ConnectError):
+            await balance(client, primary)
+        assert (await balance(client, mirror)).json() == {"balance": "100.00"}

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from ._clock import EmulatorClock
@@ -46,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def run(args: argparse.Namespace, *, ready: asyncio.Event | None = None) -> None:
-    """Serve until cancelled."""
+async def run(
+    args: argparse.Namespace, *, on_ready: Callable[[SMSCEmulator], None] | None = None
+) -> None:
+    """Serve until cancelled; ``on_ready(emulator)`` is called once every site listens."""
     try:
         balance = Decimal(args.balance)
     except InvalidOperation:
@@ -74,8 +76,8 @@ async def run(args: argparse.Namespace, *, ready: asyncio.Event | None = None) -
             ingest = await emulator.start_smtp(args.smtp_port, host=args.host)
             print(f"SMTP gateway on {ingest.host}:{ingest.port}", flush=True)
         print(f"account: login {args.login!r} (Ctrl-C to stop)", flush=True)
-        if ready is not None:
-            ready.set()
+        if on_ready is not None:
+            on_ready(emulator)
         await asyncio.Event().wait()
 
 

@@ -211,10 +211,11 @@ def _list_entries(lines: ListArg) -> Iterator[tuple[str, str]]:
         yield entry
 
 
-def _list_lines(lines: ListArg, fmt: MessageFormat) -> tuple[tuple[str, ...], list[str]]:
-    """All recipients, and the ``phones:mes`` lines with newlines written as ``\\n``."""
+def _list_lines(lines: ListArg, fmt: MessageFormat) -> tuple[tuple[str, ...], list[str], list[str]]:
+    """All recipients, the ``phones:mes`` lines (newlines written as ``\\n``), and the texts."""
     everyone: list[str] = []
     rendered: list[str] = []
+    texts: list[str] = []
     for number, (phones, text) in enumerate(_list_entries(lines), start=1):
         try:
             recipients = _recipients(phones, fmt)
@@ -222,11 +223,12 @@ def _list_lines(lines: ListArg, fmt: MessageFormat) -> tuple[tuple[str, ...], li
         except RequestValidationError as exc:
             raise RequestValidationError(f"list line {number}: {exc}", field="list") from None
         everyone.extend(recipients)
+        texts.append(text)
         flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
         rendered.append(f"{','.join(recipients)}:{flat}")
     if not rendered:
         raise RequestValidationError("list is empty", field="list")
-    return tuple(everyone), rendered
+    return tuple(everyone), rendered, texts
 
 
 class AsyncSMTPSender:
@@ -317,7 +319,8 @@ class AsyncSMTPSender:
                 a mapping or pairs of ``(phones, text)``. Line breaks inside a text are
                 written as the two characters ``\\n``, as the gateway expects.
             id: your message id (1..2147483647 or up to 40 of ``[A-Za-z0-9._-]``). The gateway
-                returns none, so when omitted the SDK assigns ``"s-<uuid4 hex>"``.
+                returns none, so when omitted the SDK assigns ``"s-<uuid4 hex>"``
+                (whatever ``assign_ids`` says).
             time: when to send, as for the HTTP ``send`` (``"DD.MM.YY hh:mm"`` and naive
                 datetimes are written as ``DDMMYYhhmm``, which has no colon).
             tz: time zone of ``time`` in hours relative to Moscow.
@@ -411,13 +414,14 @@ class AsyncSMTPSender:
                     "message must be empty with list (each line has its own text)",
                     field="message",
                 )
-            recipients, rendered = _list_lines(lines, fmt)
+            recipients, rendered, texts = _list_lines(lines, fmt)
             phones_field, text = "", "\n".join(rendered)
         elif phones is None:
             raise RequestValidationError("give phones (with message) or list", field="phones")
         else:
             recipients = _recipients(phones, fmt)
             phones_field, text = ",".join(recipients), validate_message(message, format=fmt)
+            texts = [text]
         used_id = _new_message_id() if message_id is None else validate_message_id(message_id)
         tz_field = "" if tz is None else str(validate_tz(tz))
         flags = f"{int(_translit(translit))},{code},{_sender_field(sender, fmt)},{int(bool(test))}"
@@ -438,7 +442,7 @@ class AsyncSMTPSender:
                 f"{SMTP_MAX_EMAIL_BYTES}",
                 field="list" if lines is not None else "message",
             )
-        private = tuple(v for v in (secret, login, body, text, *recipients) if v)
+        private = tuple(v for v in (secret, login, body, *texts, *recipients) if v)
         return _GatewayMail(used_id, recipients, data, header_id, private)
 
     # ------------------------------------------------------------------ delivering

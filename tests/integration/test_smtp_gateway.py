@@ -19,6 +19,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import aiosmtplib
 import pytest
 from aiosmtpd.smtp import SMTP as SMTPServerProtocol
 
@@ -525,6 +526,15 @@ async def test_rejected_recipient_is_a_permanent_rejection(start_gateway: Server
     assert not caught.value.retryable
     assert "No such mailbox" in str(caught.value)
     assert_no_secret(caught.value)
+
+
+async def test_clean_smtp_error_is_kept_as_the_cause(start_gateway: ServerFactory) -> None:
+    gateway = await start_gateway(Inbox(rcpt_reply="550 5.1.1 No such mailbox"))
+
+    with pytest.raises(SMTPRejectedError) as caught:
+        await gateway.sender().send("79991234567", "Hi")
+
+    assert isinstance(caught.value.__cause__, aiosmtplib.SMTPRecipientRefused)
 
 
 async def test_temporary_rejection_is_retryable(start_gateway: ServerFactory) -> None:

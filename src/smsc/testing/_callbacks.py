@@ -93,6 +93,7 @@ class CallbackDispatcher:
         self._on_wake = on_wake
         self._client: httpx.AsyncClient | None = None
         self.deliveries: list[CallbackDelivery] = []
+        self._pending: list[CallbackDelivery] = []
         self._in_flight: dict[CallbackDelivery, asyncio.Task[None]] = {}
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -100,7 +101,8 @@ class CallbackDispatcher:
     @property
     def pending(self) -> list[CallbackDelivery]:
         """Deliveries not yet acknowledged and not given up."""
-        return [delivery for delivery in self.deliveries if delivery.pending]
+        self._pending = [delivery for delivery in self._pending if delivery.pending]
+        return list(self._pending)
 
     def enqueue(
         self,
@@ -115,6 +117,7 @@ class CallbackDispatcher:
         """Schedule a callback, due at ``at`` (emulator time)."""
         delivery = CallbackDelivery(url, fields, message_id, phone, status, due_at=at)
         self.deliveries.append(delivery)
+        self._pending.append(delivery)
         self.wake()
         return delivery
 
@@ -130,11 +133,8 @@ class CallbackDispatcher:
         now = self._clock.now()
         return [
             delivery
-            for delivery in self.deliveries
-            if delivery.pending
-            and delivery.due_at <= now
-            and delivery not in self._in_flight
-            and delivery not in skip
+            for delivery in self.pending
+            if delivery.due_at <= now and delivery not in self._in_flight and delivery not in skip
         ]
 
     def _start(self, deliveries: list[CallbackDelivery]) -> None:

@@ -232,7 +232,7 @@ class Commands:
         if not isinstance(answer, ErrorAnswer):
             state.send_errors = 0
             return
-        if answer.code in (2, 4):
+        if answer.code in (2, 4, 9):
             return
         now = self._emu.clock.now()
         if state.send_errors == 0 or state.first_send_error <= now - rules.send_window:

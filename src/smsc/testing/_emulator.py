@@ -196,7 +196,11 @@ class SMSCEmulator:
         With ``times`` only the next ``times`` messages to the number end so; afterwards the
         number's permanent outcome (default: delivered) applies again.
         """
-        outcome = DeliveryOutcome(StatusCode(status), int(err))
+        try:
+            final = StatusCode(status)
+        except ValueError:
+            raise ConfigurationError(f"unknown status code {status!r}") from None
+        outcome = DeliveryOutcome(final, int(err))
         key = normalize_phone(phone)
         if times is None:
             self._outcomes[key] = outcome

@@ -20,7 +20,7 @@ from email.message import Message
 from typing import TYPE_CHECKING, Any
 
 from .._enums import MessageFormat
-from .._errors import ConfigurationError
+from .._errors import ConfigurationError, RequestValidationError
 from ._answers import Answer, ErrorAnswer, SendAnswer
 from ._wire import RequestData, codec_for
 
@@ -42,8 +42,11 @@ _LAYOUT = re.compile(
 _TEXT_BLOCK = re.compile(r"\[text\](.*?)\[/text\]", re.DOTALL | re.IGNORECASE)
 
 
-class MailLayoutError(Exception):
+class MailLayoutError(RequestValidationError):
     """The e-mail body is not in a layout the gateway knows."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="body")
 
 
 @dataclass(frozen=True)

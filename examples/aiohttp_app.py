@@ -87,7 +87,9 @@ async def send_message(request: web.Request) -> web.Response:
     try:
         body = SendBody.model_validate_json(await request.read())
     except ValidationError as exc:
-        return web.json_response({"detail": exc.errors(include_input=False)}, status=422)
+        return web.json_response(
+            {"detail": exc.errors(include_input=False, include_url=False)}, status=422
+        )
     result = await request.app[SMSC_CLIENT].send(body.phones, body.text)
     return web.json_response({"id": result.id, "sms_count": result.count})
 
@@ -217,4 +219,6 @@ if __name__ == "__main__":
         create_app(),
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8080")),
+        # The access log would write phone numbers (``?phone=``) at INFO.
+        access_log=None,
     )

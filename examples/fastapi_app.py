@@ -273,4 +273,6 @@ if __name__ == "__main__":
         create_app(),
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8000")),
+        # The access log would write phone numbers (``?phone=``) at INFO.
+        access_log=False,
     )

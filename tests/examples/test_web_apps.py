@@ -122,6 +122,20 @@ async def test_a_callback_without_a_valid_signature_gets_403_and_is_not_recorded
     }
 
 
+async def test_a_refused_forgery_does_not_stop_the_genuine_callback_being_recorded(
+    app_http: httpx.AsyncClient, smsc_emulator: SMSCEmulator
+) -> None:
+    message_id = await send(app_http)
+    forged = await app_http.post(
+        "/smsc/callback", data=signed_callback(message_id, 1, "someone-elses-secret")
+    )
+
+    await deliver(smsc_emulator)
+
+    assert forged.status_code == 403
+    assert (await recorded(app_http, message_id))["final_status"] == 1
+
+
 def with_status_text(message_id: str, status_text: str) -> dict[str, str]:
     """A correctly signed callback whose ``status`` is ``status_text``."""
     fields = {"id": message_id, "phone": PHONE, "status": status_text}
@@ -175,6 +189,16 @@ async def test_the_same_callback_delivered_twice_is_recorded_once(
     assert (again.status_code, again.text) == (200, "OK")
     statuses = [cb["status"] for cb in (await recorded(app_http, message_id))["callbacks"]]
     assert sorted(statuses) == [0, 1]
+
+
+async def test_a_send_the_sdk_refuses_answers_422_and_reaches_no_site(
+    app_http: httpx.AsyncClient, smsc_emulator_server: Site
+) -> None:
+    response = await app_http.post("/messages", json={"phones": ["12"], "text": "Hi"})
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "RequestValidationError"
+    assert smsc_emulator_server.requests == 0
 
 
 # ---------------------------------------------------------------------------- one client

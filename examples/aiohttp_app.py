@@ -96,7 +96,7 @@ async def send_message(request: web.Request) -> web.Response:
 
 @routes.get("/messages/{message_id}")
 async def message_status(request: web.Request) -> web.Response:
-    """Ask SMSC for the message's status (SMSC allows five such requests a minute)."""
+    """Ask SMSC for the message's status (SMSC allows five a minute per message)."""
     message_id = request.match_info["message_id"]
     phone = request.query.get("phone")
     if not phone:

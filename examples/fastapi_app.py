@@ -159,7 +159,7 @@ async def send_message(body: SendBody, client: SMSC) -> Sent:
 
 @router.get("/messages/{message_id}")
 async def message_status(message_id: str, phone: str, client: SMSC) -> StatusView:
-    """Ask SMSC for the message's status (SMSC allows five such requests a minute)."""
+    """Ask SMSC for the message's status (SMSC allows five a minute per message)."""
     status = await client.status(message_id, phone)
     return StatusView(
         id=message_id,

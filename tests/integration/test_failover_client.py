@@ -1,0 +1,125 @@
+"""The client over real loopback sites: what a caller sees when a site fails mid-send."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+import smsc
+
+from .loopback import Behaviour, RecordedRequest, Servers
+
+pytestmark = pytest.mark.integration
+
+PHONE = "79991234567"
+
+
+@pytest.fixture
+async def servers() -> AsyncIterator[Servers]:
+    pool = Servers()
+    yield pool
+    await pool.close()
+
+
+def _client(primary: str, *mirrors: str, **options: Any) -> smsc.AsyncSMSCClient:
+    return smsc.AsyncSMSCClient(
+        login="alice",
+        password="s3cret-password",
+        host=primary,
+        mirrors=mirrors,
+        allow_http=True,
+        **options,
+    )
+
+
+def _busy(request: RecordedRequest) -> bytes:
+    return json.dumps({"error": "duplicate request, wait a minute", "error_code": 9}).encode()
+
+
+async def test_send_to_a_primary_that_never_answers_reports_its_id_and_phones(
+    servers: Servers,
+) -> None:
+    primary = await servers.start(Behaviour.HANG)
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url, timeout=0.3) as client:
+        with pytest.raises(smsc.SendOutcomeUnknownError) as info:
+            await client.send(PHONE, "Your code: 1234", id="order-17")
+    assert info.value.message_id == "order-17"
+    assert info.value.phones == (PHONE,)
+    assert (primary.count, mirror.count) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [Behaviour.ERROR_500, Behaviour.EMPTY, Behaviour.GARBAGE, Behaviour.CLOSE_MID],
+    ids=lambda b: b.value,
+)
+async def test_send_with_a_broken_answer_reports_the_id_the_service_received(
+    servers: Servers, behaviour: Behaviour
+) -> None:
+    primary = await servers.start(behaviour)
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        with pytest.raises(smsc.SendOutcomeUnknownError) as info:
+            await client.send(PHONE, "Your code: 1234")
+    assert info.value.message_id is not None
+    assert [r.form["id"] for r in primary.received] == [str(info.value.message_id)]
+    assert info.value.phones == (PHONE,)
+    assert mirror.count == 0
+
+
+async def test_send_answered_with_error_9_is_received_once_and_says_when_to_retry(
+    servers: Servers,
+) -> None:
+    primary = await servers.start(answer=_busy)
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        with pytest.raises(smsc.TooManyRequestsError) as info:
+            await client.send(PHONE, "Your code: 1234")
+    assert info.value.retry_after == 60.0
+    assert (primary.count, mirror.count) == (1, 0)
+
+
+async def test_send_refused_by_the_primary_is_delivered_once_by_the_mirror(
+    servers: Servers,
+) -> None:
+    primary = servers.refusing()
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        result = await client.send(PHONE, "Your code: 1234", id="order-18")
+    assert result.id == "order-18"
+    assert [r.form["id"] for r in mirror.received] == ["order-18"]
+
+
+async def test_send_refused_by_every_site_is_a_connection_error(servers: Servers) -> None:
+    primary = servers.refusing()
+    mirror = servers.refusing()
+    async with _client(primary.url, mirror.url) as client:
+        with pytest.raises(smsc.APIConnectionError):
+            await client.send(PHONE, "Your code: 1234")
+
+
+async def test_balance_moves_to_the_mirror_after_the_primary_answers_500(
+    servers: Servers,
+) -> None:
+    primary = await servers.start(Behaviour.ERROR_500)
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        balance = await client.balance()
+    assert str(balance.amount) == "100.50"
+    assert (primary.count, mirror.count) == (1, 1)
+
+
+async def test_balance_against_a_silent_site_ends_by_the_retry_deadline(servers: Servers) -> None:
+    silent = await servers.start(Behaviour.HANG)
+    async with _client(silent.url, retry_deadline=0.5, timeout=30.0) as client:
+        started = time.monotonic()
+        with pytest.raises(smsc.APITimeoutError):
+            await client.balance()
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.0
+    assert silent.count == 1

@@ -25,7 +25,7 @@ pytest: venv
 	$(BIN)/python -m pytest -q
 
 docs: venv
-	$(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 test: lint typecheck pytest docs
 

@@ -44,7 +44,7 @@ class SMSCConfig(BaseModel):
 
     Give exactly one credential: ``login`` with ``password``, or ``api_key``.
 
-    Args:
+    Attributes:
         login: account login.
         password: an API password of the account (kept as ``SecretStr``).
         api_key: an API key, used instead of login and password.

@@ -71,7 +71,7 @@ async def test_nothing_private_is_logged_at_info(
 
 async def test_transport_failure_text_holds_no_secret(wire: respx.MockRouter) -> None:
     wire.post(url__regex=r".*").mock(side_effect=httpx.ConnectError("refused"))
-    async with AsyncSMSCClient(api_key=API_KEY, mirrors=()) as client:
+    async with AsyncSMSCClient(api_key=API_KEY, mirrors=(), max_retries=0) as client:
         with pytest.raises(smsc.APIConnectionError) as caught:
             await client.balance()
     chain = [caught.value, caught.value.__cause__]

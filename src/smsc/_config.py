@@ -179,9 +179,7 @@ class SMSCConfig(BaseModel):
     # ------------------------------------------------------------------ constructors
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> SMSCConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> SMSCConfig:
         """Build a config from ``SMSC_LOGIN``, ``SMSC_PASSWORD``, ``SMSC_API_KEY``, ``SMSC_HOST``.
 
         Keyword arguments override the environment. ``SMSC_ALLOW_HTTP=1`` allows plain HTTP.
@@ -206,7 +204,8 @@ class SMSCConfig(BaseModel):
         """The authentication fields of a request body. Never log the result."""
         if self.api_key is not None:
             return {"apikey": self.api_key.get_secret_value()}
-        assert self.login is not None and self.password is not None
+        if self.login is None or self.password is None:  # excluded by validation
+            raise ConfigurationError("credentials missing")
         return {"login": self.login, "psw": self.password.get_secret_value()}
 
 

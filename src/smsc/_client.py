@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import platform
+import secrets
 import time as _time
-import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Final, TypeVar
 
 import httpx
+from httpx._client import UseClientDefault
 
 from . import _protocol as protocol
 from ._config import SMSCConfig
@@ -82,8 +83,8 @@ USER_AGENT = (
 
 
 def _new_message_id() -> str:
-    # 34 characters of [a-z0-9-]: inside the service's 40-character id rule.
-    return "s-" + uuid.uuid4().hex
+    # 34 characters of [a-z0-9-] (128 random bits): inside the service's 40-character id rule.
+    return "s-" + secrets.token_hex(16)
 
 
 class AsyncSMSCClient:
@@ -166,7 +167,14 @@ class AsyncSMSCClient:
                 headers={"User-Agent": USER_AGENT},
             )
         self._http = http_client
-        self._headers = {"User-Agent": USER_AGENT}
+        # An owned client already carries the SDK's headers and timeout; a borrowed one gets
+        # them per request (merging them costs time on every call, so only when needed).
+        self._headers: dict[str, str] | None = (
+            None if self._owns_http else {"User-Agent": USER_AGENT}
+        )
+        self._default_timeout: httpx.Timeout | UseClientDefault = (
+            httpx.USE_CLIENT_DEFAULT if self._owns_http else config.http_timeout
+        )
         self._slots = asyncio.Semaphore(config.max_concurrency)
         self._closed = False
         self._smtp: AsyncSMTPSender | None = None
@@ -591,7 +599,7 @@ class AsyncSMSCClient:
                     self._config.base_url + path,
                     data=data,
                     headers=self._headers,
-                    timeout=self._config.http_timeout if isinstance(timeout, NotGiven) else timeout,
+                    timeout=self._default_timeout if isinstance(timeout, NotGiven) else timeout,
                     extensions=extensions,
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:

@@ -132,11 +132,16 @@ def _excerpt(body: bytes) -> str:
     return body[:200].decode("utf-8", "replace")
 
 
+_JSON = json.JSONDecoder(
+    parse_float=Decimal
+)  # built once: json.loads(parse_float=) builds one per call
+
+
 def _load(body: bytes, command: str) -> Any:
     if not body.strip():
         raise InvalidResponseError(f"{command}: empty answer from the service")
     try:
-        return json.loads(body, parse_float=Decimal)
+        return _JSON.decode(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise InvalidResponseError(
             f"{command}: the answer is not JSON", body_excerpt=_excerpt(body)
@@ -256,7 +261,8 @@ def decode_send(body: bytes, *, sent_id: int | str | None = None) -> SendResult:
     count = _int(_required(obj, "cnt", "send", body))
     if count is None:
         raise InvalidResponseError("send: bad 'cnt' in the answer", body_excerpt=_excerpt(body))
-    return SendResult(
+    # Every value is already of its field's type: skip re-validation on the hot path.
+    return SendResult.model_construct(
         id=message_id,
         count=count,
         cost=_decimal(obj.get("cost")),

@@ -23,6 +23,7 @@ import asyncio
 import enum
 import logging
 import random as _random
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -274,6 +275,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         raw_deadline = request.extensions.get("smsc_deadline")
         deadline = None if raw_deadline is None else float(raw_deadline)
         await request.aread()  # a streamed body must be replayable on another site
+        extensions = dict(request.extensions)  # as the caller gave them, for every attempt
 
         attempts = 1 + self._max_retries
         if not idempotent:
@@ -308,7 +310,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             if last is not None and last.site is not site:
                 self._switch(op_name, last, site)
             tried.add(site)
-            last = await self._attempt(request, site, probe, op_name, deadline, first=not number)
+            last = await self._attempt(
+                request, extensions, site, probe, op_name, deadline, first=not number
+            )
             if last.failure is None or not (idempotent or last.never_left):
                 return self._deliver(last)
         if last is not None:
@@ -391,6 +395,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
     async def _attempt(
         self,
         request: httpx.Request,
+        extensions: dict[str, Any],
         site: _Site,
         probe: bool,
         operation: str,
@@ -400,8 +405,8 @@ class FailoverTransport(httpx.AsyncBaseTransport):
     ) -> _Outcome:
         site.requests += 1
         self._emit(site, operation, "attempt", "probe" if probe else "")
-        trace = _AttemptTrace(request.extensions.get("trace"))
-        sub, clamped = self._rebuild(request, site, deadline, trace)
+        trace = _AttemptTrace(extensions.get("trace"))
+        sub, clamped = self._rebuild(request, extensions, site, deadline, trace)
         outcome = _Outcome(site)
         try:
             if deadline is None:
@@ -409,9 +414,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             else:
                 remaining = max(deadline - self._deadline_clock(), 0.0)
                 try:
-                    outcome.response = await asyncio.wait_for(
-                        self._exchange(sub, request), remaining
-                    )
+                    outcome.response = await _within(remaining, self._exchange(sub, request))
                 except asyncio.TimeoutError:
                     kind = httpx.ReadTimeout if trace.may_have_left else httpx.ConnectTimeout
                     raise kind("the call's deadline passed", request=request) from None
@@ -451,29 +454,59 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
         except httpx.ResponseNotRead:
+            stream = response.stream
+            if not isinstance(stream, httpx.AsyncByteStream):
+                raise httpx.StreamError("the wrapped transport returned a sync stream") from None
             try:
-                raw = b"".join([chunk async for chunk in response.aiter_raw()])
+                raw = b"".join([chunk async for chunk in stream])
             finally:
-                await response.aclose()
-        # A fresh, unread response: the caller's client reads (and decodes) it as usual.
-        return httpx.Response(
+                await stream.aclose()  # hands the connection back to the pool
+            # The same response, unread, with the body held in memory: the caller's client
+            # reads (and decodes) it as usual, and times and closes it as usual.
+            response.stream = httpx.ByteStream(raw)
+            response.extensions[_RAW_BODY] = raw
+            return response
+        fresh = httpx.Response(
             response.status_code,
             headers=headers,
             stream=httpx.ByteStream(raw),
             extensions=dict(response.extensions),
             request=original,
         )
+        fresh.extensions[_RAW_BODY] = raw
+        return fresh
 
     def _rebuild(
         self,
         request: httpx.Request,
+        extensions: dict[str, Any],
         site: _Site,
         deadline: float | None,
         trace: _AttemptTrace,
     ) -> tuple[httpx.Request, bool]:
-        """A copy of ``request`` aimed at ``site`` with its timeouts clamped to the deadline."""
-        url = request.url.copy_with(scheme=site.scheme, host=site.host, port=site.port)
+        """``request`` aimed at ``site``, its timeouts clamped to the deadline.
+
+        For the site the request already names (the primary, usually) the request itself is
+        sent with new extensions: building a copy costs as much as the rest of the call.
+        """
+        timeout = dict(extensions.get("timeout") or {})
+        clamped = False
+        if deadline is not None:
+            remaining = max(deadline - self._deadline_clock(), 0.001)
+            for key in _TIMEOUT_KEYS:
+                value = timeout.get(key)
+                if value is None or value > remaining:
+                    timeout[key] = remaining
+                    clamped = True
+        attempt_extensions = {**extensions, "timeout": timeout, "trace": trace}
+        url = request.url
         primary = self._sites[0].prefix
+        if (url.scheme, url.host, url.port) == (site.scheme, site.host, site.port) and (
+            site.prefix == primary
+        ):
+            request.extensions = attempt_extensions
+            return request, clamped
+        url = url.copy_with(scheme=site.scheme, host=site.host, port=site.port)
         if site.prefix != primary:
             path = url.path
             if primary and (path == primary or path.startswith(primary + "/")):
@@ -484,19 +517,15 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         if "Transfer-Encoding" in headers:
             del headers["Transfer-Encoding"]
             headers["Content-Length"] = str(len(request.content))
-        timeout = dict(request.extensions.get("timeout") or {})
-        clamped = False
-        if deadline is not None:
-            remaining = max(deadline - self._deadline_clock(), 0.001)
-            for key in _TIMEOUT_KEYS:
-                value = timeout.get(key)
-                if value is None or value > remaining:
-                    timeout[key] = remaining
-                    clamped = True
-        extensions = {**request.extensions, "timeout": timeout, "trace": trace}
+        # The body stream is handed on as it is (read once, replayable): nothing is re-encoded.
         sub = httpx.Request(
-            request.method, url, headers=headers, content=request.content, extensions=extensions
+            request.method,
+            url,
+            headers=headers,
+            stream=request.stream,
+            extensions=attempt_extensions,
         )
+        sub.read()  # a replayable body: makes ``sub.content`` available, copies nothing
         return sub, clamped
 
     # ------------------------------------------------------------------ health bookkeeping
@@ -546,6 +575,23 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             logger.exception("the on_event hook of FailoverTransport raised; ignored")
 
 
+_RAW_BODY = "smsc_raw_body"  # private extension: the body _exchange read, for _judge
+
+
+if sys.version_info >= (3, 11):
+
+    async def _within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
+        """``work``, cancelled after ``seconds`` (no extra task, unlike ``wait_for``)."""
+        async with asyncio.timeout(seconds):
+            return await work
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
+        """``work``, cancelled after ``seconds``."""
+        return await asyncio.wait_for(work, seconds)
+
+
 def _describe(exc: httpx.TransportError) -> str:
     """A short, secret-free reason: the httpx class and, for connect errors, the OS text."""
     name = type(exc).__name__
@@ -560,13 +606,14 @@ def _judge(response: httpx.Response, body_check: object) -> str | None:
     """Why ``response`` (fresh from :meth:`FailoverTransport._exchange`) is not usable."""
     if response.status_code >= 500:
         return f"HTTP {response.status_code}"
-    stream = response.stream
-    assert isinstance(stream, httpx.ByteStream)
-    try:
-        # Decode (gzip, ...) a throw-away copy: the response itself stays unread.
-        body = httpx.Response(200, headers=response.headers, content=b"".join(stream)).content
-    except httpx.DecodingError:
-        return "undecodable body"
+    raw = response.extensions.pop(_RAW_BODY, b"")
+    body = raw
+    if response.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        try:
+            # Decode (gzip, ...) a throw-away copy: the response itself stays unread.
+            body = httpx.Response(200, headers=response.headers, content=raw).content
+        except httpx.DecodingError:
+            return "undecodable body"
     if not body.strip():
         return "empty body"
     if callable(body_check):

@@ -44,7 +44,7 @@ from ._text import (
     validate_sender,
     validate_tz,
 )
-from ._transport import build_transport
+from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
@@ -106,6 +106,8 @@ class AsyncSMSCClient:
             it is (no failover is added: wrap its transport with :func:`smsc.build_transport`).
         transport: an ``httpx`` transport to send through (for example
             ``httpx.ASGITransport(app=emulator.app)``); the SDK wraps it with its failover layer.
+        on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
+            switch of site and recovery (see :attr:`site_stats` for running counts).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
 
     Raises:
@@ -129,6 +131,7 @@ class AsyncSMSCClient:
         config: SMSCConfig | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        on_failover_event: Callable[[FailoverEvent], None] | None = None,
         **options: Any,
     ) -> None:
         overrides = {
@@ -154,6 +157,7 @@ class AsyncSMSCClient:
             raise ConfigurationError("give http_client or transport, not both")
         self._config = config
         self._owns_http = http_client is None
+        self._failover: FailoverTransport | None = None
         if http_client is None:
             inner = transport or httpx.AsyncHTTPTransport(
                 limits=httpx.Limits(
@@ -161,8 +165,11 @@ class AsyncSMSCClient:
                     max_keepalive_connections=config.max_concurrency,
                 ),
             )
+            failover = build_transport(config, inner=inner, on_event=on_failover_event)
+            if isinstance(failover, FailoverTransport):
+                self._failover = failover
             http_client = httpx.AsyncClient(
-                transport=build_transport(config, inner=inner),
+                transport=failover,
                 timeout=config.http_timeout,
                 headers={"User-Agent": USER_AGENT},
             )
@@ -190,6 +197,14 @@ class AsyncSMSCClient:
     def http_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``."""
         return self._http
+
+    @property
+    def site_stats(self) -> Mapping[str, SiteStats]:
+        """Requests and failures per site (``scheme://host[:port]``) since the client started.
+
+        Empty when the client uses a borrowed ``httpx`` client.
+        """
+        return self._failover.stats if self._failover is not None else {}
 
     async def __aenter__(self) -> AsyncSMSCClient:
         return self

@@ -188,3 +188,39 @@ async def test_mirror_serves_when_the_primary_refuses(emulator: SMSCEmulator) ->
         assert result.count == 1
         assert len(emulator.messages_to(PHONE)) == 1
         assert mirror.requests == 1
+
+
+@pytest.mark.integration
+async def test_failover_hook_and_site_stats_show_which_site_served(
+    emulator: SMSCEmulator,
+) -> None:
+    events: list[smsc.FailoverEvent] = []
+    async with emulator.serve(ports=[0, 0]) as (primary, mirror):
+        await primary.set_fault(Fault.HTTP_500)
+        async with AsyncSMSCClient(
+            login=LOGIN,
+            password=PASSWORD,
+            host=primary.url,
+            mirrors=[mirror.url],
+            allow_http=True,
+            on_failover_event=events.append,
+        ) as client:
+            balance = await client.balance()
+            stats = client.site_stats
+    assert balance.amount == Decimal("100.00")
+    assert stats[primary.url].failures == 1
+    assert stats[mirror.url].requests == 1
+    assert [(e.kind, e.site) for e in events if e.kind in ("failure", "switch")] == [
+        ("failure", primary.url),
+        ("switch", mirror.url),
+    ]
+
+
+async def test_borrowed_http_client_has_no_site_stats(emulator: SMSCEmulator) -> None:
+    transport = httpx.ASGITransport(app=emulator.app)
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = AsyncSMSCClient(
+            login=LOGIN, password=PASSWORD, host="https://emulator.test", http_client=http
+        )
+        assert (await client.balance()).amount == Decimal("100.00")
+        assert client.site_stats == {}

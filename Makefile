@@ -3,16 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: venv test lint typecheck pytest docs demo bench clean
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Everything: the SDK, its extras and the tools of `make test`.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
+
+# Just what the demo runs: the SDK and the emulator's SMTP ingest.
+$(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[testing]'
+	touch $(DEMO_STAMP)
 
 lint: venv
 	$(BIN)/ruff check src tests examples benchmarks
@@ -29,10 +38,10 @@ docs: venv
 
 test: lint typecheck pytest docs
 
-demo: venv
+demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo
 
-bench: venv
+bench: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

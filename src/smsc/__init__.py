@@ -36,6 +36,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
 from ._smtp import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
 from ._text import (
@@ -54,6 +55,8 @@ from ._text import (
 )
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
+
+_configure_logging_from_env()
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",

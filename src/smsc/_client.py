@@ -153,8 +153,11 @@ class AsyncSMSCClient:
                 config = SMSCConfig.from_env(**overrides)
         elif overrides:
             config = SMSCConfig(**{**dict(config), **overrides})
-        if http_client is not None and transport is not None:
-            raise ConfigurationError("give http_client or transport, not both")
+        if http_client is not None and (transport is not None or on_failover_event is not None):
+            raise ConfigurationError(
+                "http_client cannot be combined with transport or on_failover_event: "
+                "build the failover transport into your own client (smsc.build_transport)"
+            )
         self._config = config
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None

@@ -600,3 +600,11 @@ async def test_requests_in_flight_never_exceed_the_cap() -> None:
 
 async def test_default_cap_is_below_the_service_limit() -> None:
     assert SMSCConfig(login=LOGIN, password=PASSWORD).max_concurrency < 15
+
+
+async def test_failover_hook_with_a_borrowed_client_is_refused() -> None:
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(smsc.ConfigurationError):
+            AsyncSMSCClient(
+                login=LOGIN, password=PASSWORD, http_client=http, on_failover_event=print
+            )

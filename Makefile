@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: venv test lint typecheck pytest docs demo bench clean
+.PHONY: venv test lint typecheck pytest docs demo bench test-versions clean
 
 venv: $(STAMP)
 
@@ -44,5 +44,16 @@ demo: $(DEMO_STAMP)
 bench: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The suite on every other Python (3.10-3.13) this machine has, each in its own venv.
+test-versions:
+	@for v in 3.10 3.11 3.12 3.13; do \
+	  if command -v python$$v >/dev/null 2>&1; then \
+	    echo "== Python $$v"; \
+	    test -x .venv-$$v/bin/python || python$$v -m venv .venv-$$v; \
+	    .venv-$$v/bin/python -m pip install --quiet -e '.[dev]' && \
+	    .venv-$$v/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
+	  fi; \
+	done
+
 clean:
-	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* site .mypy_cache .pytest_cache .ruff_cache

@@ -413,7 +413,7 @@ class SMSCEmulator:
             "id": str(message.id),
             "phone": message.phone,
             "status": str(int(change.status)),
-            "err": str(change.err),
+            "err": str(int(change.err)),
             "ts": str(int(change.at)),
             "time": self.format_date(change.at),
             "cnt": str(message.parts),

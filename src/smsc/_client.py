@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import platform
+import re
 import secrets
 import time as _time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -75,6 +77,8 @@ NOT_GIVEN: Final = NotGiven()
 
 TimeoutArg = float | httpx.Timeout | None | NotGiven
 TimeArg = str | datetime | timedelta | None
+ExtraValue = str | int | float | Decimal
+"""A value of ``extra``: numbers are written in plain decimal notation."""
 
 USER_AGENT = (
     f"smsc-async/{__version__} httpx/{httpx.__version__} "
@@ -231,11 +235,26 @@ class AsyncSMSCClient:
     def with_options(self, **options: Any) -> AsyncSMSCClient:
         """A client with some settings changed that shares this one's pool and request cap.
 
-        Closing the copy does not close the shared pool.
+        Settings applied per request (``timeout``, ``connect_timeout``, ``retry_deadline``,
+        credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
+        (``max_concurrency``) and, when the SDK built the pool, the sites and failover
+        settings (``host``, ``mirrors``, ``failover``, ``max_retries``, ``mirror_cooldown``)
+        belong to the shared pool: changing them raises :class:`ConfigurationError` (create
+        another client instead). Closing the copy does not close the shared pool.
         """
         config = SMSCConfig(**{**dict(self._config), **options})
+        fixed = ["max_concurrency"]
+        if self._failover is not None:
+            fixed += ["host", "mirrors", "failover", "max_retries", "mirror_cooldown"]
+        changed = [name for name in fixed if getattr(config, name) != getattr(self._config, name)]
+        if changed:
+            raise ConfigurationError(
+                f"with_options cannot change {', '.join(changed)}: shared with the parent "
+                "client's connection pool; create another AsyncSMSCClient instead"
+            )
         copy = AsyncSMSCClient(config=config, http_client=self._http)
         copy._slots = self._slots
+        copy._failover = self._failover
         return copy
 
     def __repr__(self) -> str:
@@ -258,7 +277,7 @@ class AsyncSMSCClient:
         valid: int | str | timedelta | None = None,
         maxsms: int | None = None,
         tinyurl: bool | None = None,
-        extra: Mapping[str, str | int] | None = None,
+        extra: Mapping[str, ExtraValue] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> SendResult:
         """Send a message to one or more phones.
@@ -278,7 +297,10 @@ class AsyncSMSCClient:
             valid: validity in hours (1..24), ``"hh:mm"``, or a ``timedelta``.
             maxsms: the most SMS parts a long text may take; the service truncates the rest.
             tinyurl: replace links with short links.
-            extra: any other documented ``send.php`` parameter, passed through as it is.
+            extra: any other documented ``send.php`` parameter (``{"op": 1}``,
+                ``{"period": 0.5}``), passed through as it is; numbers are written in plain
+                decimal notation. It may not repeat a parameter another argument sets, nor a
+                message-type flag (use ``format``).
             timeout: override the client's timeout for this call.
 
         Returns:
@@ -342,7 +364,7 @@ class AsyncSMSCClient:
         sender: str | None = None,
         maxsms: int | None = None,
         tinyurl: bool | None = None,
-        extra: Mapping[str, str | int] | None = None,
+        extra: Mapping[str, ExtraValue] | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> CostResult:
         """Ask what a message would cost, without sending it (``cost=1``).
@@ -382,6 +404,10 @@ class AsyncSMSCClient:
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> MessageStatus:
         """The delivery status of message ``id`` sent to ``phone`` (also HLR results).
+
+        ``phone`` is the recipient as the message was sent to it: a number, an e-mail
+        address (``MessageFormat.MAIL``), a Telegram ``@nickname`` or ``#id``. A contact
+        group (``G<id>``) has no status of its own: ask for each member's number.
 
         ``detail`` asks for the full record (:attr:`StatusDetail.FULL`) and the operator's
         country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`). An unknown id answers
@@ -443,6 +469,8 @@ class AsyncSMSCClient:
             RequestValidationError: bad arguments (nothing was sent).
             SMTPGatewayError: the gateway refused, timed out or could not be reached.
         """
+        if self._closed:
+            raise SMSCError("the client is closed")
         if self._smtp is None:
             self._smtp = AsyncSMTPSender(self._config)
         return await self._smtp.send(
@@ -525,6 +553,12 @@ class AsyncSMSCClient:
 
     # ------------------------------------------------------------------ internals
 
+    def _check_open(self) -> None:
+        # A borrowed httpx client may be closed by its owner, and a with_options copy's
+        # pool by its parent: both read as this client being closed.
+        if self._closed or self._http.is_closed:
+            raise SMSCError("the client is closed")
+
     @staticmethod
     def _detail(detail: StatusDetail | int) -> StatusDetail:
         try:
@@ -537,7 +571,12 @@ class AsyncSMSCClient:
         messages: Sequence[tuple[int | str, str]],
     ) -> list[tuple[int | str, str]]:
         pairs = []
-        for message_id, phone in messages:
+        for item in messages:
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise RequestValidationError(
+                    "give each message as an (id, phone) pair", field="messages"
+                )
+            message_id, phone = item
             (number,) = _one_phone(phone)
             pairs.append((validate_message_id(message_id), number))
         return pairs
@@ -556,7 +595,7 @@ class AsyncSMSCClient:
         valid: int | str | timedelta | None,
         maxsms: int | None,
         tinyurl: bool | None,
-        extra: Mapping[str, str | int] | None,
+        extra: Mapping[str, ExtraValue] | None,
         assign_id: bool,
     ) -> SendRequest:
         fmt = _message_format(format)
@@ -573,6 +612,8 @@ class AsyncSMSCClient:
             isinstance(maxsms, bool) or not isinstance(maxsms, int) or maxsms < 1
         ):
             raise RequestValidationError("maxsms must be a whole number >= 1", field="maxsms")
+        if tinyurl is not None and tinyurl not in (True, False):
+            raise RequestValidationError("tinyurl must be True or False", field="tinyurl")
         if message_id is not None:
             message_id = validate_message_id(message_id)
         elif assign_id:
@@ -589,7 +630,22 @@ class AsyncSMSCClient:
             valid=format_valid(valid) if valid is not None else None,
             maxsms=maxsms,
             tinyurl=tinyurl,
-            extra=_extra_fields(extra),
+            extra=_extra_fields(
+                extra,
+                given={
+                    name
+                    for name, value in (
+                        ("translit", translit),
+                        ("time", time),
+                        ("tz", tz),
+                        ("sender", sender),
+                        ("valid", valid),
+                        ("maxsms", maxsms),
+                        ("tinyurl", tinyurl),
+                    )
+                    if value is not None
+                },
+            ),
         )
 
     async def _post(
@@ -602,8 +658,7 @@ class AsyncSMSCClient:
         message_id: int | str | None = None,
         phones: Sequence[str] = (),
     ) -> bytes:
-        if self._closed:
-            raise SMSCError("the client is closed")
+        self._check_open()
         data = {**self._config.credentials_form(), **protocol.COMMON_FIELDS, **form}
         extensions: dict[str, Any] = {
             "smsc_operation": command,
@@ -653,12 +708,29 @@ def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionE
 
 
 def _one_phone(phone: str) -> tuple[str]:
-    # The status of an e-mail message is asked by its address.
-    kind = MessageFormat.MAIL if isinstance(phone, str) and "@" in phone else MessageFormat.SMS
-    numbers = parse_phones(phone, format=kind)
+    # Status is asked by the recipient the message went to: a number, the address of an
+    # e-mail, the nickname or #id of a Telegram user. Not by a contact group: the service
+    # keeps one status per member's number.
+    if not isinstance(phone, str):
+        raise RequestValidationError("phone must be a string", field="phone")
+    is_mail = "@" in phone.strip()[1:]
+    try:
+        numbers = parse_phones(
+            phone, format=MessageFormat.MAIL if is_mail else MessageFormat.TELEGRAM
+        )
+    except RequestValidationError as exc:
+        raise RequestValidationError(str(exc), field="phone") from None
     if len(numbers) != 1:
         raise RequestValidationError("give exactly one phone per message id", field="phone")
+    if _GROUP.fullmatch(numbers[0]):
+        raise RequestValidationError(
+            "status is kept per number, not per contact group: ask for each member's number",
+            field="phone",
+        )
     return (numbers[0],)
+
+
+_GROUP = re.compile(r"G[0-9]+")
 
 
 def _message_format(value: MessageFormat | str) -> MessageFormat:
@@ -671,7 +743,10 @@ def _message_format(value: MessageFormat | str) -> MessageFormat:
         ) from None
 
 
-def _extra_fields(extra: Mapping[str, str | int] | None) -> dict[str, str]:
+_FORMAT_FLAGS = frozenset(fmt.flag[0] for fmt in MessageFormat if fmt.flag is not None)
+
+
+def _extra_fields(extra: Mapping[str, ExtraValue] | None, *, given: set[str]) -> dict[str, str]:
     if not extra:
         return {}
     fields: dict[str, str] = {}
@@ -680,11 +755,28 @@ def _extra_fields(extra: Mapping[str, str | int] | None) -> dict[str, str]:
             raise RequestValidationError(
                 f"extra may not set {key!r}: the SDK manages it", field="extra"
             )
-        if isinstance(value, bool):
-            value = int(value)
-        if not isinstance(value, (str, int)):
+        if key in _FORMAT_FLAGS:
             raise RequestValidationError(
-                f"extra[{key!r}] must be a string or an integer", field="extra"
+                f"extra may not set {key!r}: choose the kind of message with format=",
+                field="extra",
             )
-        fields[key] = str(value)
+        if key in given:
+            raise RequestValidationError(
+                f"extra sets {key!r}, which is also given as an argument", field="extra"
+            )
+        fields[key] = _extra_value(key, value)
     return fields
+
+
+def _extra_value(key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (str, int)):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        number = Decimal(str(value)) if isinstance(value, float) else value
+        if number.is_finite():
+            return format(number, "f")
+    raise RequestValidationError(
+        f"extra[{key!r}] must be a string or a finite number", field="extra"
+    )

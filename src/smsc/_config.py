@@ -109,13 +109,26 @@ class SMSCConfig(BaseModel):
                 return None
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # A key read from a file or a secret store often ends in a newline; keys hold none.
+        if value is not None and value.get_secret_value() != value.get_secret_value().strip():
+            return SecretStr(value.get_secret_value().strip())
+        return value
+
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
+        value = _strip_sys(value.strip())
         if not value:
             raise ConfigurationError("host must not be empty")
         return value
+
+    @field_validator("mirrors")
+    @classmethod
+    def _mirrors(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if value is None else tuple(_strip_sys(m.strip()) for m in value)
 
     @model_validator(mode="after")
     def _check(self) -> SMSCConfig:
@@ -209,6 +222,15 @@ class SMSCConfig(BaseModel):
         return {"login": self.login, "psw": self.password.get_secret_value()}
 
 
+def _strip_sys(url: str) -> str:
+    # "https://smsc.ru/sys/" -> "https://smsc.ru": the SDK adds /sys/<command>.php itself,
+    # and the documentation's URLs invite copying the folder with the host.
+    url = url.rstrip("/")
+    if url.lower().endswith("/sys"):
+        url = url[: -len("/sys")].rstrip("/")
+    return url
+
+
 def _site_domain(hostname: str) -> str:
     # www2.smsc.ru -> smsc.ru ; smsc.ru -> smsc.ru
     for known in KNOWN_SITES:
@@ -233,6 +255,12 @@ def _check_url(url: str, *, allow_http: bool) -> None:
         raise ConfigurationError(f"not a usable base URL: {parts.scheme}://{parts.hostname}")
     if parts.username or parts.password:
         raise ConfigurationError("credentials must not be put in the base URL")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0..65535
+    except ValueError:
+        raise ConfigurationError(f"not a usable port in the base URL of {parts.hostname}") from None
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise ConfigurationError(f"a base URL takes no query or fragment (site {parts.hostname})")
     if parts.scheme == "http" and not allow_http:
         raise ConfigurationError(
             f"plain HTTP to {parts.hostname} refused: pass allow_http=True to opt in "

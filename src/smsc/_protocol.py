@@ -323,7 +323,10 @@ _STATUS_KEYS = frozenset(
 def _moment(timestamp: Any, text: Any) -> datetime | None:
     seconds = _int(timestamp)
     if seconds is not None and seconds > 0:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            pass  # not a real moment: the date text, if any, says more
     if isinstance(text, str) and text.strip():
         try:
             local = datetime.strptime(text.strip(), "%d.%m.%Y %H:%M:%S")

@@ -771,7 +771,16 @@ def _extra_fields(extra: Mapping[str, ExtraValue] | None, *, given: set[str]) ->
 def _extra_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return str(int(value))
-    if isinstance(value, (str, int)):
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RequestValidationError(
+                f"extra[{key!r}] holds half of a surrogate pair: it cannot be sent as UTF-8",
+                field="extra",
+            ) from None
+        return value
+    if isinstance(value, int):
         return str(value)
     if isinstance(value, (float, Decimal)):
         number = Decimal(str(value)) if isinstance(value, float) else value

@@ -466,6 +466,7 @@ def parse_phones(
 _SENDER_NAME = re.compile(r"[A-Za-z0-9 !\"#$%&'()*+,\-./:;<=>?@_]{1,11}")
 _SENDER_NUMBER = re.compile(r"\+?[0-9]{1,15}")
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_FORMATS_WITHOUT_LIMIT = frozenset({MessageFormat.MAIL, MessageFormat.MMS})
 
 
@@ -528,13 +529,19 @@ def validate_message(text: str, *, format: MessageFormat = MessageFormat.SMS) ->
 
     The text may be empty only for formats that ignore it (HLR, ping). It may hold at most
     :data:`MAX_MESSAGE_LENGTH` characters (code points, a ``~~~`` comment included) except
-    for e-mail and MMS, whose limits are those of their own channels ([INF]).
+    for e-mail and MMS, whose limits are those of their own channels ([INF]). A lone
+    surrogate (half of an emoji cut in UTF-16) is refused: UTF-8 cannot carry it.
 
     Raises:
         RequestValidationError: the text breaks these rules (``field="message"``).
     """
     if not isinstance(text, str):
         raise RequestValidationError("message must be a string", field="message")
+    if _LONE_SURROGATE.search(text):
+        raise RequestValidationError(
+            "message holds half of a surrogate pair (a cut emoji?): it cannot be sent as UTF-8",
+            field="message",
+        )
     if not text and format.needs_text:
         raise RequestValidationError(
             f"message must not be empty for {format.value} messages", field="message"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from smsc import (
     SMSCError,
 )
 from smsc import _protocol as protocol
+from smsc._text import validate_message
 
 from .conftest import (
     API_KEY,
@@ -281,3 +283,66 @@ def test_status_with_an_impossible_timestamp_falls_back_to_the_date(timestamp: o
     (status,) = protocol.decode_status(body, requested=[(1, PHONE)])
     assert status.last_change is not None
     assert status.last_change.isoformat() == "2019-12-28T16:20:22+00:00"
+
+
+# --------------------------------------------------------------------------- cancellation
+
+
+async def test_cancelled_sends_give_their_slots_back() -> None:
+    entered = asyncio.Event()
+    gate = asyncio.Event()
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        if b"hold" in request.content:
+            entered.set()
+            await gate.wait()
+        return json_response(SENT)
+
+    async with AsyncSMSCClient(
+        login=LOGIN,
+        password=PASSWORD,
+        transport=httpx.MockTransport(answer),
+        max_concurrency=1,
+        failover=False,
+    ) as client:
+        in_flight = asyncio.create_task(client.send(PHONE, "hold"))
+        await entered.wait()
+        queued = [asyncio.create_task(client.send(PHONE, f"queued {n}")) for n in range(2)]
+        for _ in range(100):  # let both reach the request cap's queue
+            if len(client._slots._waiters or ()) == 2:
+                break
+            await asyncio.sleep(0)
+        assert len(client._slots._waiters or ()) == 2
+        # The slot freed by the cancelled send is handed to a waiter that is cancelled too.
+        in_flight.cancel()
+        queued[0].cancel()
+        result = await asyncio.wait_for(queued[1], timeout=5)
+        assert result.id == 7
+        await asyncio.gather(in_flight, queued[0], return_exceptions=True)
+        assert not client._slots.locked()
+        await asyncio.wait_for(client.send(PHONE, "after"), timeout=5)
+
+
+# --------------------------------------------------------------------------- broken text
+
+
+@pytest.mark.parametrize("text", ["Hi \ud83d", "\ude00 there"])
+async def test_a_text_with_half_an_emoji_is_refused_before_sending(
+    client: AsyncSMSCClient, wire: respx.MockRouter, text: str
+) -> None:
+    # A JSON body cut inside a surrogate pair decodes to a lone surrogate, which UTF-8
+    # cannot encode: the SDK says so instead of letting UnicodeEncodeError escape.
+    route = wire.post(SEND_URL).mock(return_value=json_response(SENT))
+    with pytest.raises(RequestValidationError) as caught:
+        await client.send(PHONE, text)
+    assert caught.value.field == "message"
+    with pytest.raises(RequestValidationError) as caught:
+        await client.send(PHONE, "hi", extra={"subj": text})
+    assert caught.value.field == "extra"
+    assert not route.called
+
+
+def test_validate_message_refuses_a_lone_surrogate() -> None:
+    with pytest.raises(RequestValidationError):
+        validate_message("\ud83d")
+    assert validate_message("\U0001f600") == "\U0001f600"

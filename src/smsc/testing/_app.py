@@ -66,6 +66,8 @@ class EmulatorApp:
     ) -> None:
         """Answer one HTTP request, showing ``fault`` when given."""
         body = await _read_body(receive)
+        if body is None:
+            return  # the client left before its request was complete: nothing to answer
         if fault is Fault.HANG:
             await asyncio.Event().wait()
         if fault is Fault.HTTP_500:
@@ -109,16 +111,16 @@ def _fmt(raw: str | None) -> int:
     return 0
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body; ``None`` when the client disconnected before its end."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            return None
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks)
 
 
 async def _respond(

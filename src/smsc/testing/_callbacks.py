@@ -165,7 +165,9 @@ class CallbackDispatcher:
         try:
             response = await self._client.post(delivery.url, data=delivery.fields)
             status_code = response.status_code
-        except httpx.HTTPError as exc:
+        except Exception as exc:
+            # Not only httpx.HTTPError: a malformed URL raises httpx.InvalidURL, which is not
+            # one, and would otherwise leave the delivery pending with no attempt logged.
             error = type(exc).__name__
         attempt = CallbackAttempt(self._clock.now(), status_code, error)
         delivery.attempts.append(attempt)

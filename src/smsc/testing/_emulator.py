@@ -191,15 +191,21 @@ class SMSCEmulator:
         *,
         times: int | None = None,
     ) -> None:
-        """How messages to ``phone`` end: final ``status`` (1, 3, 20, 22, 23, 24, 25) and ``err``.
+        """How messages to ``phone`` end: final ``status`` (1-4, 20, 22-25) and ``err``.
 
-        With ``times`` only the next ``times`` messages to the number end so; afterwards the
-        number's permanent outcome (default: delivered) applies again.
+        Read (2) and link clicked (4) are reached through delivered (1). With ``times`` only
+        the next ``times`` messages to the number end so; afterwards the number's permanent
+        outcome (default: delivered) applies again.
+
+        Raises:
+            ConfigurationError: an unknown or non-final status (-3, -2, -1, 0).
         """
         try:
             final = StatusCode(status)
         except ValueError:
             raise ConfigurationError(f"unknown status code {status!r}") from None
+        if not final.is_final or final is StatusCode.NOT_FOUND:
+            raise ConfigurationError(f"status {int(final)} is not a final delivery status")
         outcome = DeliveryOutcome(final, int(err))
         key = normalize_phone(phone)
         if times is None:
@@ -319,10 +325,12 @@ class SMSCEmulator:
         )
         transfer_at = start + self.lifecycle.transfer_after
         if outcome.via_operator:
-            message.pending = [
-                StatusChange(StatusCode.TRANSFERRED, 0, transfer_at),
-                StatusChange(outcome.status, outcome.err, transfer_at + self.lifecycle.final_after),
-            ]
+            final_at = transfer_at + self.lifecycle.final_after
+            message.pending = [StatusChange(StatusCode.TRANSFERRED, 0, transfer_at)]
+            if outcome.status in (StatusCode.READ, StatusCode.LINK_CLICKED):
+                # Read and link-clicked follow delivered (protocol Appendix A: 1 -> 2/4).
+                message.pending.append(StatusChange(StatusCode.DELIVERED, 0, final_at))
+            message.pending.append(StatusChange(outcome.status, outcome.err, final_at))
         else:
             message.pending = [StatusChange(outcome.status, outcome.err, transfer_at)]
         self.messages.append(message)

@@ -69,6 +69,9 @@ class Site:
 
     async def start(self) -> None:
         """Start listening; a port of 0 picks a free one (then :attr:`port` tells which)."""
+        if self._stopping.is_set():
+            # Restarted after stop(): a set event would end HANG and receive() at once.
+            self._stopping = asyncio.Event()
         await self._listen()
         self._started = True
 
@@ -278,6 +281,8 @@ async def _read_body(reader: asyncio.StreamReader, headers: list[tuple[bytes, by
                 size = int(size_line.split(b";", 1)[0].strip(), 16)
             except ValueError:
                 raise _BadRequest from None
+            if size < 0 or sum(map(len, chunks)) + size > _MAX_BODY:
+                raise _BadRequest
             if size == 0:
                 while (await reader.readuntil(b"\r\n")) != b"\r\n":
                     pass

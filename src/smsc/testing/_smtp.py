@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
+import html
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -40,6 +41,8 @@ _LAYOUT = re.compile(
     re.DOTALL,
 )
 _TEXT_BLOCK = re.compile(r"\[text\](.*?)\[/text\]", re.DOTALL | re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 class MailLayoutError(RequestValidationError):
@@ -81,8 +84,8 @@ class IngestedMail:
         return self.answer.code if isinstance(self.answer, ErrorAnswer) else None
 
 
-def _text_part(message: Message) -> tuple[bytes, str | None]:
-    """Payload and charset of the first ``text/plain`` part (else the first text part)."""
+def _text_part(message: Message) -> tuple[bytes, str | None, bool]:
+    """Payload, charset and "is HTML" of the first ``text/plain`` part (else any text part)."""
     parts = list(message.walk()) if message.is_multipart() else [message]
     leaves = [part for part in parts if not part.is_multipart()]
     chosen = next((p for p in leaves if p.get_content_type() == "text/plain"), None)
@@ -92,7 +95,15 @@ def _text_part(message: Message) -> tuple[bytes, str | None]:
         raise MailLayoutError("no text part")
     payload = chosen.get_payload(decode=True)
     charset = chosen.get_content_charset() if chosen.get("Content-Type") else None
-    return (payload if isinstance(payload, bytes) else b""), charset
+    is_html = chosen.get_content_subtype() == "html"
+    return (payload if isinstance(payload, bytes) else b""), charset, is_html
+
+
+def _html_to_text(markup: str) -> str:
+    """The text HTML shows: ``<br>`` a new line, other tags dropped, entities undone."""
+    markup = re.sub(r"\s*\n\s*", " ", markup)
+    markup = _BREAK.sub("\n", markup)
+    return html.unescape(_TAG.sub("", markup))
 
 
 def parse_mail(raw: bytes) -> dict[str, str]:
@@ -105,11 +116,15 @@ def parse_mail(raw: bytes) -> dict[str, str]:
         MailLayoutError: no text part, or a body in none of the known layouts.
     """
     parsed = email.parser.BytesParser(policy=email.policy.default).parsebytes(raw)
-    payload, charset = _text_part(parsed)
+    payload, charset, is_html = _text_part(parsed)
     text = payload.decode(codec_for(charset or _DEFAULT_CHARSET), "replace")
     block = _TEXT_BLOCK.search(text)
     if block is not None:
         text = block.group(1)
+        if is_html:
+            # The wrapper exists for mail clients that send HTML only; what they wrote is
+            # the text the HTML shows ("Tom &amp; Jerry" is "Tom & Jerry").
+            text = _html_to_text(text)
     match = _LAYOUT.fullmatch(text.strip().replace("\r\n", "\n"))
     if match is None:
         raise MailLayoutError("the body is not login:psw:id:time:options:phones:mes")

@@ -109,7 +109,8 @@ def parse_request(
             pairs += _multipart(body, content_type)
         elif body:
             pairs += _urlencoded(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser goes.
         malformed = True
     charset = None
     for key, value in pairs:

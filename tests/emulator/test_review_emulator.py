@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator, MutableMapping
 from email.message import EmailMessage
 from typing import Any
@@ -218,3 +220,43 @@ def test_html_text_block_is_read_as_text() -> None:
     )
     params = parse_mail(bytes(message))
     assert (params["phones"], params["mes"]) == (PHONE, "Tom & Jerry <3\nbye")
+
+
+# ---------------------------------------------------------------- send parameters
+
+
+@pytest.mark.parametrize("flag", ["hlr", "ping"])
+async def test_hlr_and_ping_need_no_mes_parameter(http: httpx.AsyncClient, flag: str) -> None:
+    """§3: for ``hlr=1`` and ``ping=1`` the text is not needed, so ``mes`` may be absent."""
+    answer = await call(http, "send", phones=PHONE, fmt=3, **{flag: 1})
+    assert '"cnt": 1' in answer
+
+
+# ---------------------------------------------------------------- shutdown
+
+
+async def test_connection_reaching_a_stopped_site_is_closed(emulator: SMSCEmulator) -> None:
+    """A connection whose handler starts only after ``stop()`` (accepted just before it) is
+    closed at once instead of being served, keep-alive, by the stopped site."""
+    site = await emulator.start_site()
+    await site.stop()
+    server_end, client_end = socket.socketpair()
+    server_reader, server_writer = await asyncio.open_connection(sock=server_end)
+    client_reader, client_writer = await asyncio.open_connection(sock=client_end)
+    client_writer.write(b"GET /sys/balance.php HTTP/1.1\r\nHost: x\r\n\r\n")
+    await client_writer.drain()
+    # Hand the site the connection the way asyncio would have, had it been accepted.
+    handler = asyncio.ensure_future(site._handle(server_reader, server_writer))
+    try:
+        try:
+            answer = await asyncio.wait_for(client_reader.read(), timeout=2.0)
+        except ConnectionResetError:  # closed with the request unread: a reset is fine
+            answer = b""
+        assert answer == b""
+    finally:
+        handler.cancel()
+        await asyncio.gather(handler, return_exceptions=True)
+        client_writer.close()
+        with contextlib.suppress(ConnectionError):
+            await client_writer.wait_closed()
+    assert site.requests == 0

@@ -332,6 +332,8 @@ class Commands:
             return tuple(lines)
         phones = data.get("phones")
         mes = data.get("mes")
+        if mes is None and library_format in (MessageFormat.HLR, MessageFormat.PING):
+            mes = ""  # §3: HLR and ping requests need no text
         if not phones or mes is None:
             raise _Refused(1)
         return ((self._recipients(phones, library_format), mes, sender),)

@@ -122,6 +122,12 @@ class Site:
     # ------------------------------------------------------------------ connections
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._stopping.is_set():
+            # Accepted just before stop() but started after it: stop() did not see this task.
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+            return
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)

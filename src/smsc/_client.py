@@ -684,6 +684,15 @@ class AsyncSMSCClient:
                         _reason(exc), message_id=message_id, phones=phones
                     ) from exc
                 raise _connection_error(command, exc) from exc
+            except httpx.DecodingError as exc:
+                # An answer came (a bad Content-Encoding): for a send, it may have been taken.
+                if is_send:
+                    raise SendOutcomeUnknownError(
+                        _reason(exc), message_id=message_id, phones=phones
+                    ) from exc
+                raise InvalidResponseError(
+                    f"{command}: the answer could not be decoded ({_reason(exc)})"
+                ) from exc
         if response.status_code >= 400:
             if is_send:
                 raise SendOutcomeUnknownError(
@@ -696,7 +705,7 @@ class AsyncSMSCClient:
         return response.content
 
 
-def _reason(exc: httpx.TransportError) -> str:
+def _reason(exc: httpx.RequestError) -> str:
     # The exception's class names the failure; its text may carry a URL, so it is not used.
     return type(exc).__name__
 

@@ -13,8 +13,10 @@ import respx
 from smsc import (
     AsyncSMSCClient,
     ConfigurationError,
+    InvalidResponseError,
     MessageFormat,
     RequestValidationError,
+    SendOutcomeUnknownError,
     SMSCConfig,
     SMSCError,
 )
@@ -346,3 +348,27 @@ def test_validate_message_refuses_a_lone_surrogate() -> None:
     with pytest.raises(RequestValidationError):
         validate_message("\ud83d")
     assert validate_message("\U0001f600") == "\U0001f600"
+
+
+# --------------------------------------------------------------------------- undecodable answers
+
+
+def _badly_compressed(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b'{"id": 1}')
+
+
+async def test_an_answer_that_cannot_be_decompressed_raises_sdk_errors() -> None:
+    async with AsyncSMSCClient(
+        login=LOGIN,
+        password=PASSWORD,
+        transport=httpx.MockTransport(_badly_compressed),
+        failover=False,
+        max_retries=0,
+    ) as client:
+        # The send was answered, so it may have been taken: outcome unknown, with its id.
+        with pytest.raises(SendOutcomeUnknownError) as caught:
+            await client.send(PHONE, "hi", id=42)
+        assert caught.value.message_id == 42
+        assert isinstance(caught.value.__cause__, httpx.DecodingError)
+        with pytest.raises(InvalidResponseError, match="balance"):
+            await client.balance()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, MutableMapping
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -260,3 +261,14 @@ async def test_connection_reaching_a_stopped_site_is_closed(emulator: SMSCEmulat
         with contextlib.suppress(ConnectionError):
             await client_writer.wait_closed()
     assert site.requests == 0
+
+
+async def test_test_parameter_over_http_is_not_a_test_mode(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """§3.5: HTTP has no documented per-request test flag (only the SMTP body has one), so
+    ``test=1`` over HTTP sends and charges like any other request."""
+    await call(http, "send", phones=PHONE, mes="Hi", id=21, test=1)
+    emulator.advance(60)
+    message = emulator.message(21, PHONE)
+    assert (message.err, emulator.account(LOGIN).balance) == (0, Decimal("98.20"))

@@ -256,7 +256,7 @@ class Commands:
             cost_mode = _int(data.get("cost"), 0, 0, 3)
             given_id = self._given_id(data.get("id"))
             message_id = given_id
-            params = self._send_params(data)
+            params = self._send_params(data, channel)
             self._check_rates(account, data, cost_mode)
             message_id = given_id if given_id is not None else self._emu.next_message_id()
             return self._do_send(account, data, params, cost_mode, message_id, channel)
@@ -281,7 +281,7 @@ class Commands:
             raise _Refused(1) from None
         return message_id_value(raw)
 
-    def _send_params(self, data: RequestData) -> SendParams:
+    def _send_params(self, data: RequestData, channel: str) -> SendParams:
         from .._text import validate_message
 
         flags = [name for name in _FLAGS if (data.get(name) or "0") not in ("", "0")]
@@ -306,7 +306,8 @@ class Commands:
             if binary_hex and (len(text) % 2 or not _HEX.fullmatch(text)):
                 raise _Refused(1)
         scheduled = self._scheduled_at(data.get("time"), data.get("tz"))
-        test = (data.get("test") or "0") not in ("", "0")
+        # Only the SMTP body has a test field (§10); HTTP has no per-request flag (§3.5).
+        test = channel == "smtp" and (data.get("test") or "0") not in ("", "0")
         return SendParams(lines, message_type, binary_hex, translit, maxsms, scheduled, test)
 
     def _lines(

@@ -275,7 +275,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         raw_deadline = request.extensions.get("smsc_deadline")
         deadline = None if raw_deadline is None else float(raw_deadline)
         await request.aread()  # a streamed body must be replayable on another site
-        extensions = dict(request.extensions)  # as the caller gave them, for every attempt
+        # As the caller gave them, for every attempt: an attempt on the caller's own request
+        # swaps in its own extensions and puts these back when it ends (see _attempt).
+        extensions = request.extensions
 
         attempts = 1 + self._max_retries
         if not idempotent:
@@ -431,6 +433,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             self._record_failure(site, operation, outcome.failure, probe, blame=blame)
             return outcome
         finally:
+            request.extensions = extensions  # the caller's own, whatever the attempt did
             if probe and outcome.failure is None and outcome.response is None:
                 self._release_probe(site)  # cancelled, or an unexpected exception
 
@@ -604,9 +607,9 @@ def _describe(exc: httpx.TransportError) -> str:
 
 def _judge(response: httpx.Response, body_check: object) -> str | None:
     """Why ``response`` (fresh from :meth:`FailoverTransport._exchange`) is not usable."""
+    raw = response.extensions.pop(_RAW_BODY, b"")  # private: never handed to the caller
     if response.status_code >= 500:
         return f"HTTP {response.status_code}"
-    raw = response.extensions.pop(_RAW_BODY, b"")
     body = raw
     if response.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
         try:

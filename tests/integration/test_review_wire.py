@@ -1,0 +1,306 @@
+"""FailoverTransport over real sockets: what the caller gets and what the pool gets back.
+
+The transport hands the caller's own request to the primary and re-seats the answer's body
+stream instead of copying the response. These tests check that over a real
+``httpx.AsyncHTTPTransport``: compressed answers, the ``Host`` header on each site, the
+caller's request left as it was, and the pooled connection returned on every path (a good
+answer, a bad one, an error, the deadline and the caller's cancellation), proved with a pool
+of one connection and a short pool timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import time
+import zlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from smsc import FailoverTransport
+
+from .loopback import LoopbackServer, is_json
+
+pytestmark = pytest.mark.integration
+
+GOOD = json.dumps({"id": "m-1", "cnt": 1}).encode()
+
+
+class Exchange:
+    """One request a :class:`WireServer` received: the request line and headers."""
+
+    def __init__(self, head: str, body: bytes) -> None:
+        lines = head.split("\r\n")
+        self.path = lines[0].split(" ")[1]
+        self.headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines[1:] if line)
+        }
+        self.body = body
+
+
+Reply = Callable[[Exchange], bytes | None]  # raw bytes to write; None: write nothing, hold
+
+
+def reply(body: bytes, *, status: str = "200 OK", encoding: str | None = None) -> bytes:
+    extra = f"Content-Encoding: {encoding}\r\n" if encoding else ""
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{extra}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode("ascii") + body
+
+
+class WireServer(LoopbackServer):
+    """A loopback server writing whatever ``reply(exchange)`` returns, byte for byte.
+
+    ``reply`` may return a partial answer or ``None`` (nothing written): the connection is
+    then held open until the test ends.
+    """
+
+    def __init__(self, answer: Reply) -> None:
+        super().__init__()
+        self.reply = answer
+        self.exchanges: list[Exchange] = []
+        self.arrived = asyncio.Event()
+
+    async def _one_exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        exchange = Exchange(head, b"")
+        exchange.body = await reader.readexactly(int(exchange.headers.get("content-length", "0")))
+        self.exchanges.append(exchange)
+        self.arrived.set()
+        raw = self.reply(exchange)
+        if raw is not None:
+            writer.write(raw)
+            await writer.drain()
+        if raw is None or _partial(raw):
+            await self._release.wait()
+            return False
+        return True
+
+
+def _partial(raw: bytes) -> bool:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) < int(value)
+    return False
+
+
+@pytest.fixture
+async def servers() -> AsyncIterator[list[WireServer]]:
+    started: list[WireServer] = []
+    yield started
+    for server in started:
+        await server.close()
+
+
+async def serve(started: list[WireServer], answer: Reply) -> WireServer:
+    server = WireServer(answer)
+    started.append(server)
+    await server.listen()
+    return server
+
+
+def one_connection_client(*sites: str, **options: Any) -> httpx.AsyncClient:
+    """A client whose pool holds one connection: a connection not given back blocks the next."""
+    inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=1))
+    options.setdefault("backoff_base", 0.0)
+    options.setdefault("backoff_cap", 0.0)
+    return httpx.AsyncClient(
+        transport=FailoverTransport(inner, sites, **options),
+        timeout=httpx.Timeout(5.0, pool=0.5),
+    )
+
+
+async def post(
+    client: httpx.AsyncClient,
+    url: str,
+    operation: str = "status",
+    *,
+    deadline_in: float | None = None,
+    **extra: Any,
+) -> httpx.Response:
+    extensions: dict[str, Any] = {"smsc_operation": operation, "smsc_body_check": is_json}
+    if deadline_in is not None:
+        extensions["smsc_deadline"] = time.monotonic() + deadline_in
+    extensions.update(extra)
+    return await client.post(
+        f"{url}/sys/{operation}.php", data={"psw": "s3cret"}, extensions=extensions
+    )
+
+
+# ------------------------------------------------------------------ compressed answers
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [("gzip", gzip.compress), ("deflate", zlib.compress)],
+)
+async def test_compressed_answer_of_the_primary_reaches_the_caller_decoded(
+    servers: list[WireServer], encoding: str, compress: Callable[[bytes], bytes]
+) -> None:
+    primary = await serve(servers, lambda _: reply(compress(GOOD), encoding=encoding))
+    async with one_connection_client(primary.url) as client:
+        response = await post(client, primary.url)
+        assert response.json() == {"id": "m-1", "cnt": 1}
+        assert response.elapsed.total_seconds() >= 0
+        again = await post(client, primary.url)  # the one pooled connection came back
+    assert again.json() == {"id": "m-1", "cnt": 1}
+    assert len(primary.exchanges) == 2
+
+
+async def test_compressed_answer_of_a_mirror_reaches_the_caller_decoded(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(b"<html>busy</html>"))
+    mirror = await serve(servers, lambda _: reply(gzip.compress(GOOD), encoding="gzip"))
+    async with one_connection_client(primary.url, mirror.url) as client:
+        response = await post(client, primary.url)
+    assert response.json() == {"id": "m-1", "cnt": 1}
+    assert response.extensions["smsc_site"] == mirror.url
+
+
+async def test_undecodable_gzip_answer_is_a_bad_answer_and_the_connection_comes_back(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(b"not gzip at all", encoding="gzip"))
+    mirror = await serve(servers, lambda _: reply(GOOD))
+    async with one_connection_client(primary.url, mirror.url) as client:
+        response = await post(client, primary.url)
+    assert response.json() == {"id": "m-1", "cnt": 1}
+
+
+# ------------------------------------------------------------------ Host header
+
+
+async def test_each_site_receives_its_own_host_header(servers: list[WireServer]) -> None:
+    primary = await serve(servers, lambda _: reply(b"", status="500 Internal Server Error"))
+    mirror = await serve(servers, lambda _: reply(GOOD))
+    async with one_connection_client(primary.url, mirror.url) as client:
+        await post(client, primary.url)
+    assert primary.exchanges[0].headers["host"] == f"127.0.0.1:{primary.port}"
+    assert mirror.exchanges[0].headers["host"] == f"127.0.0.1:{mirror.port}"
+    assert mirror.exchanges[0].body == primary.exchanges[0].body
+
+
+# ------------------------------------------------------------------ the caller's request
+
+
+async def test_callers_request_keeps_its_own_extensions(servers: list[WireServer]) -> None:
+    primary = await serve(servers, lambda _: reply(GOOD))
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        pass
+
+    async with one_connection_client(primary.url) as client:
+        request = client.build_request(
+            "POST",
+            f"{primary.url}/sys/status.php",
+            data={"psw": "s3cret"},
+            extensions={
+                "smsc_operation": "status",
+                "smsc_deadline": time.monotonic() + 30.0,
+                "trace": trace,
+            },
+        )
+        given = dict(request.extensions)
+        response = await client.send(request)
+    assert response.json() == {"id": "m-1", "cnt": 1}
+    assert request.extensions == given
+
+
+async def test_resending_the_same_request_with_a_later_deadline_gets_the_full_timeouts(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(GOOD))
+    seen: list[dict[str, float]] = []
+
+    class Recording(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            seen.append(dict(request.extensions["timeout"]))
+            return await super().handle_async_request(request)
+
+    transport = FailoverTransport(Recording(), [primary.url])
+    async with httpx.AsyncClient(transport=transport, timeout=5.0) as client:
+        request = client.build_request(
+            "POST",
+            f"{primary.url}/sys/status.php",
+            data={"psw": "s3cret"},
+            extensions={"smsc_operation": "status", "smsc_deadline": time.monotonic() + 0.5},
+        )
+        await client.send(request)
+        request.extensions["smsc_deadline"] = time.monotonic() + 30.0
+        await client.send(request)
+    assert seen[0]["read"] <= 0.5
+    assert seen[1]["read"] == 5.0  # not the first call's leftover
+
+
+async def test_server_error_answer_carries_no_private_extension(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(b"oops", status="500 Internal Server Error"))
+    async with one_connection_client(primary.url) as client:
+        response = await post(client, primary.url, "send")
+    assert response.status_code == 500
+    assert not [key for key in response.extensions if str(key).startswith("smsc_raw")]
+
+
+# ------------------------------------------------------------------ the pool gets it back
+
+
+async def test_connection_comes_back_after_a_bad_body_on_every_retry(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(b"<html>502</html>"))
+    async with one_connection_client(primary.url, max_retries=2) as client:
+        response = await post(client, primary.url)
+        assert response.text == "<html>502</html>"
+        assert len(primary.exchanges) == 3
+        await post(client, primary.url)
+
+
+async def test_connection_comes_back_when_the_deadline_ends_a_half_read_answer(
+    servers: list[WireServer],
+) -> None:
+    answers = iter([reply(GOOD)[:-5], reply(GOOD)])
+    primary = await serve(servers, lambda _: next(answers))
+    async with one_connection_client(primary.url, max_retries=0) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await post(client, primary.url, deadline_in=0.2)
+        response = await post(client, primary.url)
+    assert response.json() == {"id": "m-1", "cnt": 1}
+
+
+async def test_connection_comes_back_when_the_caller_cancels_mid_answer(
+    servers: list[WireServer],
+) -> None:
+    answers = iter([reply(GOOD)[:-5], reply(GOOD)])
+    primary = await serve(servers, lambda _: next(answers))
+    async with one_connection_client(primary.url) as client:
+        task = asyncio.create_task(post(client, primary.url, "send"))
+        await primary.arrived.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        response = await post(client, primary.url, "send")
+    assert response.json() == {"id": "m-1", "cnt": 1}
+    assert len(primary.exchanges) == 2
+
+
+async def test_connection_comes_back_after_an_answer_that_is_not_http(
+    servers: list[WireServer],
+) -> None:
+    answers = iter([b"SMTP? no\r\n\r\n", reply(GOOD)])
+    primary = await serve(servers, lambda _: next(answers))
+    async with one_connection_client(primary.url, max_retries=1) as client:
+        response = await post(client, primary.url)
+    assert response.json() == {"id": "m-1", "cnt": 1}
+    assert len(primary.exchanges) == 2

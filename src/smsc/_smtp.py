@@ -19,7 +19,7 @@ import logging
 import ssl
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -103,13 +103,17 @@ class SMTPSendResult(BaseModel):
 
 @dataclass(frozen=True)
 class _GatewayMail:
-    """A composed e-mail and what must never be echoed in an error text."""
+    """A composed e-mail and what must never be echoed in an error text.
+
+    Its repr shows neither the e-mail (which holds the credentials) nor the private values
+    nor the phones: error trackers record the repr of every frame's locals.
+    """
 
     message_id: int | str
-    phones: tuple[str, ...]
-    data: bytes
+    phones: tuple[str, ...] = field(repr=False)
+    data: bytes = field(repr=False)
     email_message_id: str
-    private: tuple[str, ...]
+    private: tuple[str, ...] = field(repr=False)
 
 
 def _new_message_id() -> str:

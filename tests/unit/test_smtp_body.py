@@ -275,6 +275,25 @@ def test_repr_names_the_gateway_and_hides_credentials() -> None:
     assert LOGIN not in text
 
 
+async def test_composed_mail_in_a_failed_sends_frames_shows_no_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Error trackers (Sentry, rich tracebacks) record the repr of every frame's locals.
+    async def broken(self: RecordingSMTP, message: bytes) -> None:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(RecordingSMTP, "data", broken)
+    with pytest.raises(RuntimeError) as caught:
+        await make_sender().send("79991234567", "Code 1234")
+    shown = [
+        repr(entry.frame.f_locals["mail"])
+        for entry in caught.traceback
+        if "mail" in entry.frame.f_locals
+    ]
+    assert shown
+    assert not [text for text in shown if PASSWORD in text or "79991234567" in text]
+
+
 def test_non_ascii_from_address_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         make_sender(smtp_sender="отправитель@example.com")

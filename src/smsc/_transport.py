@@ -633,7 +633,7 @@ def build_transport(
     config: SMSCConfig,
     inner: httpx.AsyncBaseTransport | None = None,
     on_event: Callable[[FailoverEvent], None] | None = None,
-) -> httpx.AsyncBaseTransport:
+) -> FailoverTransport:
     """The SDK's transport for ``config``: failover over ``config.sites``.
 
     Args:

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from smsc import FailoverTransport
+from smsc import FailoverTransport, SiteStats, SMSCConfig, build_transport
 
 from .loopback import LoopbackServer, is_json
 
@@ -304,3 +304,17 @@ async def test_connection_comes_back_after_an_answer_that_is_not_http(
         response = await post(client, primary.url)
     assert response.json() == {"id": "m-1", "cnt": 1}
     assert len(primary.exchanges) == 2
+
+
+# ------------------------------------------------------------------ build_transport
+
+
+async def test_build_transport_as_the_failover_guide_uses_it(servers: list[WireServer]) -> None:
+    # The guide's own-client example reads ``transport.stats``: mypy --strict (run over the
+    # tests) checks that build_transport is typed to allow it without a cast.
+    primary = await serve(servers, lambda _: reply(GOOD))
+    config = SMSCConfig(login="alex", password="s3cret", host=primary.url, allow_http=True)
+    transport = build_transport(config)
+    async with httpx.AsyncClient(transport=transport, timeout=config.http_timeout) as http:
+        await post(http, primary.url)
+    assert transport.stats == {primary.url: SiteStats(requests=1, failures=0)}

@@ -125,8 +125,16 @@ async def test_status_retries_against_failing_servers_stop_at_the_deadline(
     servers: Servers,
 ) -> None:
     failing = await servers.start(Behaviour.ERROR_500)
+    # No jitter: the pauses are 0.2 s then 0.4 s, so the third attempt would end after the
+    # deadline and is never started (with jitter one could start with milliseconds left and
+    # end in the deadline's timeout instead of the last answer).
     transport = FailoverTransport(
-        httpx.AsyncHTTPTransport(), [failing.url], max_retries=10, backoff_base=0.2, backoff_cap=1.0
+        httpx.AsyncHTTPTransport(),
+        [failing.url],
+        max_retries=10,
+        backoff_base=0.2,
+        backoff_cap=1.0,
+        random=lambda: 1.0,
     )
     async with httpx.AsyncClient(transport=transport) as client:
         started = time.monotonic()

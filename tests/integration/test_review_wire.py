@@ -17,6 +17,7 @@ import time
 import zlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -318,3 +319,36 @@ async def test_build_transport_as_the_failover_guide_uses_it(servers: list[WireS
     async with httpx.AsyncClient(transport=transport, timeout=config.http_timeout) as http:
         await post(http, primary.url)
     assert transport.stats == {primary.url: SiteStats(requests=1, failures=0)}
+
+
+# ------------------------------------------------------------------ cancelled sends
+
+
+async def test_cancelled_sends_and_probes_never_reach_any_site_twice(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: None)  # takes each send and never answers
+    mirror = await serve(servers, lambda _: reply(GOOD))
+    transport = FailoverTransport(httpx.AsyncHTTPTransport(), [primary.url, mirror.url])
+    async with httpx.AsyncClient(transport=transport, timeout=5.0) as client:
+
+        async def send(number: int) -> httpx.Response:
+            return await client.post(
+                f"{primary.url}/sys/send.php",
+                data={"psw": "s3cret", "id": f"m-{number}"},
+                extensions={"smsc_operation": "send", "smsc_body_check": is_json},
+            )
+
+        tasks = [asyncio.create_task(send(number)) for number in range(4)]
+        for probes in range(1, 5):
+            # the first contact is in flight; the other sends wait for its verdict
+            while len(primary.exchanges) < probes:
+                primary.arrived.clear()
+                await primary.arrived.wait()
+            prober = dict(parse_qsl(primary.exchanges[-1].body.decode()))["id"]
+            tasks[int(prober.removeprefix("m-"))].cancel()  # a waiting send becomes the probe
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert all(isinstance(result, asyncio.CancelledError) for result in results)
+    ids = [exchange.body for exchange in primary.exchanges]
+    assert len(ids) == len(set(ids)) == 4
+    assert mirror.exchanges == []

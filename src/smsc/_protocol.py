@@ -261,8 +261,7 @@ def decode_send(body: bytes, *, sent_id: int | str | None = None) -> SendResult:
     count = _int(_required(obj, "cnt", "send", body))
     if count is None:
         raise InvalidResponseError("send: bad 'cnt' in the answer", body_excerpt=_excerpt(body))
-    # Every value is already of its field's type: skip re-validation on the hot path.
-    return SendResult.model_construct(
+    return SendResult(
         id=message_id,
         count=count,
         cost=_decimal(obj.get("cost")),

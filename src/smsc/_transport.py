@@ -25,7 +25,7 @@ import logging
 import random as _random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -134,25 +134,22 @@ class _Outcome:
     never_left: bool = False
 
 
-class _AttemptTrace:
-    """Learns from httpcore's trace events whether the request may have been written."""
+class _BodyWatch(httpx.AsyncByteStream):
+    """The request body, noting when the connection takes it to write.
 
-    def __init__(self, user_trace: Any) -> None:
-        self._user_trace = user_trace
-        self.seen = False
-        self.sent = False
+    httpcore writes the request line and headers, then iterates the body. Until the body is
+    taken nothing the service could act on has left: a form POST is not processed without
+    its body. This costs one iteration per attempt, unlike a trace hook awaited on every
+    connection event.
+    """
 
-    async def __call__(self, event: str, info: dict[str, Any]) -> None:
-        self.seen = True
-        if event.endswith("send_request_headers.started"):
-            self.sent = True
-        if self._user_trace is not None:
-            await self._user_trace(event, info)
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self.taken = False
 
-    @property
-    def may_have_left(self) -> bool:
-        # Without any trace event (a transport that does not emit them) assume the worst.
-        return self.sent or not self.seen
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self.taken = True
+        yield self._body
 
 
 class FailoverTransport(httpx.AsyncBaseTransport):
@@ -407,18 +404,24 @@ class FailoverTransport(httpx.AsyncBaseTransport):
     ) -> _Outcome:
         site.requests += 1
         self._emit(site, operation, "attempt", "probe" if probe else "")
-        trace = _AttemptTrace(extensions.get("trace"))
-        sub, clamped = self._rebuild(request, extensions, site, deadline, trace)
+        body = request.stream
+        watch = _BodyWatch(request.content)
+        sub, clamped = self._rebuild(request, extensions, site, deadline, watch)
         outcome = _Outcome(site)
         try:
             if deadline is None:
                 outcome.response = await self._exchange(sub, request)
             else:
-                remaining = max(deadline - self._deadline_clock(), 0.0)
+                # Each phase's own timeout is clamped to the deadline (see _rebuild) and names
+                # the phase that ran out; this backstop, a moment later, bounds phases that
+                # add up to more. Only httpx's own transport is known to take the body after
+                # connecting: with any other, assume the request may have left.
+                remaining = max(deadline - self._deadline_clock(), 0.0) + _BACKSTOP_GRACE
                 try:
                     outcome.response = await _within(remaining, self._exchange(sub, request))
                 except asyncio.TimeoutError:
-                    kind = httpx.ReadTimeout if trace.may_have_left else httpx.ConnectTimeout
+                    left = watch.taken or not isinstance(self._inner, httpx.AsyncHTTPTransport)
+                    kind = httpx.ReadTimeout if left else httpx.ConnectTimeout
                     raise kind("the call's deadline passed", request=request) from None
         except httpx.TransportError as exc:
             outcome.error = exc
@@ -434,6 +437,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             return outcome
         finally:
             request.extensions = extensions  # the caller's own, whatever the attempt did
+            request.stream = body
             if probe and outcome.failure is None and outcome.response is None:
                 self._release_probe(site)  # cancelled, or an unexpected exception
 
@@ -485,7 +489,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         extensions: dict[str, Any],
         site: _Site,
         deadline: float | None,
-        trace: _AttemptTrace,
+        watch: _BodyWatch,
     ) -> tuple[httpx.Request, bool]:
         """``request`` aimed at ``site``, its timeouts clamped to the deadline.
 
@@ -501,13 +505,14 @@ class FailoverTransport(httpx.AsyncBaseTransport):
                 if value is None or value > remaining:
                     timeout[key] = remaining
                     clamped = True
-        attempt_extensions = {**extensions, "timeout": timeout, "trace": trace}
+        attempt_extensions = {**extensions, "timeout": timeout}
         url = request.url
         primary = self._sites[0].prefix
         if (url.scheme, url.host, url.port) == (site.scheme, site.host, site.port) and (
             site.prefix == primary
         ):
             request.extensions = attempt_extensions
+            request.stream = watch  # put back by _attempt
             return request, clamped
         url = url.copy_with(scheme=site.scheme, host=site.host, port=site.port)
         if site.prefix != primary:
@@ -529,6 +534,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             extensions=attempt_extensions,
         )
         sub.read()  # a replayable body: makes ``sub.content`` available, copies nothing
+        sub.stream = watch
         return sub, clamped
 
     # ------------------------------------------------------------------ health bookkeeping
@@ -578,6 +584,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             logger.exception("the on_event hook of FailoverTransport raised; ignored")
 
 
+_BACKSTOP_GRACE = 0.05  # seconds: lets a phase's own (clamped) timeout fire first
 _RAW_BODY = "smsc_raw_body"  # private extension: the body _exchange read, for _judge
 
 

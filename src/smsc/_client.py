@@ -173,8 +173,7 @@ class AsyncSMSCClient:
                 ),
             )
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
-            if isinstance(failover, FailoverTransport):
-                self._failover = failover
+            self._failover = failover
             http_client = httpx.AsyncClient(
                 transport=failover,
                 timeout=config.http_timeout,

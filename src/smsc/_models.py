@@ -28,9 +28,12 @@ class _Result(BaseModel):
 
 
 class PhoneResult(_Result):
-    """Per-number details of a send or cost answer (present with ``op=1`` or ``err=1``)."""
+    """Per-number details of a send or cost answer (present with ``op=1`` or ``err=1``).
 
-    phone: str
+    The phone number is private data: it is left out of ``repr``.
+    """
+
+    phone: str = Field(repr=False)
     mccmnc: str | None = None
     cost: Decimal | None = None
     status: StatusCode | int | None = Field(default=None, union_mode="left_to_right")
@@ -68,7 +71,7 @@ class CostResult(_Result):
 class HLRInfo(_Result):
     """The HLR lookup fields of a status answer (protocol reference §6.4)."""
 
-    imsi: str | None = None
+    imsi: str | None = Field(default=None, repr=False)
     msc: str | None = None
     mcc: str | None = None
     mnc: str | None = None
@@ -88,11 +91,12 @@ class MessageStatus(_Result):
     ``status`` and ``error`` are enums for the documented codes and plain ints for codes the
     SDK does not know yet, so nothing the service says is lost. Fields of the full answer
     (``detail=FULL``) are ``None`` for a basic answer. ``extra`` keeps fields the SDK does not
-    model.
+    model. The phone number, the text and its comment are private data: they are left out of
+    ``repr`` (so that logging a status does not log them).
     """
 
     id: int | str | None = None
-    phone: str | None = None
+    phone: str | None = Field(default=None, repr=False)
     status: StatusCode | int = Field(union_mode="left_to_right")
     last_change: datetime | None = None
     """When the status last changed (aware datetime)."""
@@ -102,15 +106,15 @@ class MessageStatus(_Result):
     cost: Decimal | None = None
     sender: str | None = None
     status_name: str | None = None
-    message: str | None = None
-    comment: str | None = None
+    message: str | None = Field(default=None, repr=False)
+    comment: str | None = Field(default=None, repr=False)
     type: MessageType | int | None = Field(default=None, union_mode="left_to_right")
     sms_count: int | None = None
     country: str | None = None
     operator: str | None = None
     region: str | None = None
     hlr: HLRInfo | None = None
-    extra: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @property
     def is_final(self) -> bool:

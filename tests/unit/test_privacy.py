@@ -77,3 +77,21 @@ async def test_transport_failure_text_holds_no_secret(wire: respx.MockRouter) ->
     chain = [caught.value, caught.value.__cause__]
     for error in chain:
         assert API_KEY not in str(error)
+
+
+def test_result_reprs_leave_out_phones_and_texts() -> None:
+    status = smsc.MessageStatus(
+        id=1,
+        phone=PHONE,
+        status=smsc.StatusCode.DELIVERED,
+        message=TEXT,
+        comment="order 5",
+        hlr=smsc.HLRInfo(imsi="250019876543210"),
+        extra={"mccmnc": "25002"},
+    )
+    per_phone = smsc.PhoneResult(phone=PHONE)
+    shown = f"{status!r} {status} {per_phone!r}"
+    assert PHONE not in shown
+    assert TEXT not in shown
+    assert "250019876543210" not in shown
+    assert status.phone == PHONE  # still there to read

@@ -19,8 +19,7 @@ from aiohttp import web
 import aiohttp_app
 import fastapi_app
 from smsc import AsyncSMSCClient
-from smsc.testing import Site, SMSCEmulator
-from smsc.testing._pytest_plugin import DEMO_LOGIN, DEMO_PASSWORD
+from smsc.testing import DEMO_LOGIN, DEMO_PASSWORD, Site, SMSCEmulator
 
 CALLBACK_SECRET = "callback-secret-for-tests"
 POOL_LIMIT = 4

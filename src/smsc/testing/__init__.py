@@ -15,6 +15,13 @@ Example:
 from ._answers import ERRORS_WITH_ID
 from ._callbacks import CallbackAttempt, CallbackDelivery, CallbackDispatcher, callback_signature
 from ._clock import EmulatorClock
+from ._defaults import (
+    DEMO_API_KEY,
+    DEMO_BALANCE,
+    DEMO_LOGIN,
+    DEMO_PASSWORD,
+    EMULATOR_BASE_URL,
+)
 from ._emulator import SMSCEmulator
 from ._faults import GARBAGE_BODY, Fault
 from ._model import (
@@ -33,6 +40,11 @@ from ._server import Site
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
 
 __all__ = [
+    "DEMO_API_KEY",
+    "DEMO_BALANCE",
+    "DEMO_LOGIN",
+    "DEMO_PASSWORD",
+    "EMULATOR_BASE_URL",
     "ERRORS_WITH_ID",
     "GARBAGE_BODY",
     "Account",

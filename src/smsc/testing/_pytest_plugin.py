@@ -13,13 +13,19 @@ Fixtures (async; they need pytest-asyncio, which the SDK's own test suite uses):
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import httpx
 import pytest
 
 from .._client import AsyncSMSCClient
+from ._defaults import (
+    DEMO_API_KEY,
+    DEMO_BALANCE,
+    DEMO_LOGIN,
+    DEMO_PASSWORD,
+    EMULATOR_BASE_URL,
+)
 from ._emulator import SMSCEmulator
 from ._server import Site
 
@@ -34,12 +40,6 @@ __all__ = [
     "smsc_emulator_server",
 ]
 
-DEMO_LOGIN = "demo"
-DEMO_PASSWORD = "demo"
-DEMO_API_KEY = "demo-api-key"
-DEMO_BALANCE = Decimal("1000.00")
-EMULATOR_BASE_URL = "https://emulator.smsc.test"
-"""The base URL the in-process client uses (never resolved: the transport is the app)."""
 
 _F = TypeVar("_F")
 

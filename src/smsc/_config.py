@@ -204,7 +204,7 @@ class SMSCConfig(BaseModel):
             "password": ("SMSC_PASSWORD", str),
             "api_key": ("SMSC_API_KEY", str),
             "host": ("SMSC_HOST", str),
-            "allow_http": ("SMSC_ALLOW_HTTP", lambda v: v.strip().lower() in {"1", "true", "yes"}),
+            "allow_http": ("SMSC_ALLOW_HTTP", _env_flag),
         }
         for field, (name, convert) in readers.items():
             raw = env.get(name)
@@ -229,6 +229,20 @@ def _strip_sys(url: str) -> str:
     if url.lower().endswith("/sys"):
         url = url[: -len("/sys")].rstrip("/")
     return url
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _env_flag(value: str) -> bool:
+    """An environment switch; anything but the usual spellings is refused, not read as off."""
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ConfigurationError("SMSC_ALLOW_HTTP must be one of 1/0, true/false, yes/no, on/off")
 
 
 def _site_domain(hostname: str) -> str:

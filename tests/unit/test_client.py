@@ -608,3 +608,16 @@ async def test_failover_hook_with_a_borrowed_client_is_refused() -> None:
             AsyncSMSCClient(
                 login=LOGIN, password=PASSWORD, http_client=http, on_failover_event=print
             )
+
+
+@pytest.mark.parametrize(
+    ("raw", "allowed"), [("1", True), ("on", True), ("Yes", True), ("off", False), ("0", False)]
+)
+def test_allow_http_switch_reads_the_usual_spellings(raw: str, allowed: bool) -> None:
+    env = {"SMSC_API_KEY": API_KEY, "SMSC_ALLOW_HTTP": raw}
+    assert SMSCConfig.from_env(env).allow_http is allowed
+
+
+def test_allow_http_switch_refuses_an_unknown_word() -> None:
+    with pytest.raises(smsc.ConfigurationError):
+        SMSCConfig.from_env({"SMSC_API_KEY": API_KEY, "SMSC_ALLOW_HTTP": "maybe"})

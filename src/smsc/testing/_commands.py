@@ -105,14 +105,30 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
     return number
 
 
+_SWEEP_EVERY = 1024  # calls between sweeps of entries whose window has passed
+
+
 class SlidingCounter:
-    """Counts events per key within a sliding window of emulator time."""
+    """Counts events per key within a sliding window of emulator time.
+
+    Keys whose events have all left the window are swept now and then, so a long-running
+    emulator (``python -m smsc.testing``) does not grow with every distinct request.
+    """
 
     def __init__(self) -> None:
         self._events: dict[Hashable, deque[float]] = {}
+        self._widest = 0.0
+        self._calls = 0
+
+    def __len__(self) -> int:
+        return len(self._events)
 
     def allow(self, key: Hashable, now: float, window: float, limit: int) -> bool:
         """Record an event for ``key`` unless ``limit`` events already happened in ``window``."""
+        self._widest = max(self._widest, window)
+        self._calls += 1
+        if self._calls % _SWEEP_EVERY == 0:
+            self._sweep(now)
         events = self._events.setdefault(key, deque())
         while events and events[0] <= now - window:
             events.popleft()
@@ -124,6 +140,12 @@ class SlidingCounter:
     def clear(self) -> None:
         """Forget every event."""
         self._events.clear()
+
+    def _sweep(self, now: float) -> None:
+        horizon = now - self._widest
+        stale = [key for key, events in self._events.items() if not events or events[-1] <= horizon]
+        for key in stale:
+            del self._events[key]
 
 
 @dataclass
@@ -155,6 +177,7 @@ class Commands:
         self._emu = emulator
         self._ips: dict[str, _IPState] = {}
         self._duplicates: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+        self._remembered = 0
         self._counter = SlidingCounter()
 
     def reset_limits(self) -> None:
@@ -397,7 +420,12 @@ class Commands:
         if self._emu.limits.duplicate_send_window is None:
             return
         key = _request_key(data)
-        self._duplicates[(account.login, key)] = self._emu.clock.now()
+        now = self._emu.clock.now()
+        self._duplicates[(account.login, key)] = now
+        self._remembered += 1
+        if self._remembered % _SWEEP_EVERY == 0:  # forget sends whose window has passed
+            window = self._emu.limits.duplicate_send_window
+            self._duplicates = {k: at for k, at in self._duplicates.items() if now - at < window}
 
     def _parts(self, text: str, params: SendParams) -> tuple[str, str, int]:
         """(text as sent, comment, parts) of one line."""

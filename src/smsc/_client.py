@@ -576,8 +576,7 @@ class AsyncSMSCClient:
                     "give each message as an (id, phone) pair", field="messages"
                 )
             message_id, phone = item
-            (number,) = _one_phone(phone)
-            pairs.append((validate_message_id(message_id), number))
+            pairs.append((validate_message_id(message_id), _one_phone(phone)))
         return pairs
 
     @staticmethod
@@ -715,7 +714,7 @@ def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionE
     return APIConnectionError(f"{command}: could not reach the service ({_reason(exc)})")
 
 
-def _one_phone(phone: str) -> tuple[str]:
+def _one_phone(phone: str) -> str:
     # Status is asked by the recipient the message went to: a number, the address of an
     # e-mail, the nickname or #id of a Telegram user. Not by a contact group: the service
     # keeps one status per member's number.
@@ -735,7 +734,7 @@ def _one_phone(phone: str) -> tuple[str]:
             "status is kept per number, not per contact group: ask for each member's number",
             field="phone",
         )
-    return (numbers[0],)
+    return numbers[0]
 
 
 _GROUP = re.compile(r"G[0-9]+")

@@ -8,7 +8,10 @@ or an API key: the texts are built only from codes, field names and masked value
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from ._models import MessageStatus
 
 __all__ = [
     "APIConnectionError",
@@ -441,7 +444,7 @@ class StatusWaitTimeoutError(SMSCError):
         message_id: int | str,
         timeout: float,
         polls: int,
-        last_status: Any = None,
+        last_status: MessageStatus | None = None,
     ) -> None:
         self.message_id = message_id
         self.timeout = timeout

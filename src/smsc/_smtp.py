@@ -16,6 +16,7 @@ import contextlib
 import email.policy
 import email.utils
 import logging
+import re
 import ssl
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -56,10 +57,18 @@ log = logging.getLogger("smsc.smtp")
 SMTP_MAX_EMAIL_BYTES: int = 100 * 1024
 """The gateway's documented e-mail size limit (100 KB), counted over the whole encoded e-mail."""
 
-# The body is composed 7-bit clean (7bit, quoted-printable or base64, whichever the text needs)
-# so that it passes any relay, with or without 8BITMIME; it goes on the wire with CRLF.
+# The body goes as raw UTF-8 text ("8bit"), as every official library sends it, when the server
+# offers 8BITMIME (RFC 6152) and no line is longer than SMTP allows (998 octets, RFC 5321). Only
+# otherwise is it composed 7-bit clean (quoted-printable or base64, whichever is shorter). On the
+# wire with CRLF either way.
 _COMPOSE_POLICY = email.policy.default.clone(cte_type="7bit")
 _WIRE_POLICY = email.policy.SMTP
+_MAX_LINE_OCTETS = 998
+
+# The gateway reads a [text]...[/text] block, when there is one, as the whole payload (§10).
+# Spaces inside the brackets and any letter case are refused too: what the gateway accepts is
+# not documented, so everything it might read as a marker is kept out of the body.
+_TEXT_MARKER = re.compile(r"\[\s*/?\s*text\s*\]", re.IGNORECASE)
 
 _FIELD_BREAKERS = (":", "\r", "\n")
 _SUBFIELD_BREAKERS = (*_FIELD_BREAKERS, ",")
@@ -86,6 +95,9 @@ class SMTPSendResult(BaseModel):
         size: the size of the e-mail in bytes, as sent.
         test: the ``test`` flag written into the body.
         email_message_id: the ``Message-ID`` header of the e-mail (for the mail server's logs).
+        transfer_encoding: the body's ``Content-Transfer-Encoding``: ``"8bit"`` (raw UTF-8,
+            when the server offers 8BITMIME), ``"7bit"`` (plain ASCII), or the fallbacks
+            ``"quoted-printable"`` / ``"base64"``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -99,6 +111,15 @@ class SMTPSendResult(BaseModel):
     size: int
     test: bool
     email_message_id: str
+    transfer_encoding: str = "7bit"
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """One encoding of the e-mail: its bytes and its ``Content-Transfer-Encoding``."""
+
+    data: bytes = field(repr=False)
+    transfer_encoding: str
 
 
 @dataclass(frozen=True)
@@ -111,9 +132,26 @@ class _GatewayMail:
 
     message_id: int | str
     phones: tuple[str, ...] = field(repr=False)
-    data: bytes = field(repr=False)
+    eight_bit: _Encoded | None = field(repr=False)  # None: a line is too long for 8bit
+    seven_bit: _Encoded = field(repr=False)
     email_message_id: str
     private: tuple[str, ...] = field(repr=False)
+    field_name: str = "message"
+
+    def encoding_for(self, eight_bit_mime: bool) -> _Encoded:
+        """The form to send to a server that does (or does not) offer 8BITMIME."""
+        if eight_bit_mime and self.eight_bit is not None:
+            return self.eight_bit
+        return self.seven_bit
+
+    def check_size(self, encoded: _Encoded) -> None:
+        """Refuse an e-mail over the gateway's limit (nothing has been sent)."""
+        if len(encoded.data) > SMTP_MAX_EMAIL_BYTES:
+            raise RequestValidationError(
+                f"the e-mail would be {len(encoded.data)} bytes; the SMTP gateway takes at "
+                f"most {SMTP_MAX_EMAIL_BYTES}",
+                field=self.field_name,
+            )
 
 
 def _new_message_id() -> str:
@@ -129,6 +167,44 @@ def _refuse_breakers(value: str, *, field: str, what: str, subfield: bool = Fals
             f"{what} contains {listed}, which the SMTP gateway's body layout cannot carry",
             field=field,
         )
+
+
+def _refuse_text_markers(body: str, fields: Sequence[tuple[str, ...]]) -> None:
+    """Refuse a body the gateway would read as a ``[text]`` block: it replaces the payload.
+
+    ``fields`` are ``(field name, value, ...)`` rows, to say which argument holds the marker
+    (values are never shown: one of them may be the password).
+    """
+    if _TEXT_MARKER.search(body) is None:
+        return
+    name = next(
+        (row[0] for row in fields if any(_TEXT_MARKER.search(value) for value in row[1:])),
+        fields[0][0],
+    )
+    raise RequestValidationError(
+        f"{name} contains a [text] or [/text] marker: the SMTP gateway would read such a block "
+        "as the whole e-mail and send what it holds instead; send this message over HTTP",
+        field=name,
+    )
+
+
+def _encode(headers: Sequence[tuple[str, str]], body: str, cte: str | None) -> _Encoded:
+    """The e-mail as bytes; ``cte=None`` picks 7bit, quoted-printable or base64 as needed."""
+    message = EmailMessage(policy=_COMPOSE_POLICY)
+    for name, value in headers:
+        message[name] = value
+    message.set_content(body, charset="utf-8", cte=cte)
+    return _Encoded(
+        message.as_bytes(policy=_WIRE_POLICY), str(message["Content-Transfer-Encoding"])
+    )
+
+
+def _encode_8bit(headers: Sequence[tuple[str, str]], body: str) -> _Encoded | None:
+    """The raw UTF-8 form, or ``None`` when a line is longer than SMTP carries unencoded."""
+    lines = body.encode("utf-8").splitlines()
+    if max((len(line) for line in lines), default=0) > _MAX_LINE_OCTETS:
+        return None
+    return _encode(headers, body, "7bit" if body.isascii() else "8bit")
 
 
 def _credentials(config: SMSCConfig) -> tuple[str, str]:
@@ -365,20 +441,21 @@ class AsyncSMTPSender:
         )
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
-                "smtp send id=%s to %s via %s:%d (%d bytes)",
+                "smtp send id=%s to %s via %s:%d",
                 mail.message_id,
                 ",".join(mask_phone(p) for p in mail.phones),
                 self._host,
                 self._port,
-                len(mail.data),
             )
-        tls = await self._deliver(mail, float(limit))
+        tls, sent = await self._deliver(mail, float(limit))
         log.info(
-            "SMTP gateway %s:%d accepted message id=%s for %d recipient(s)",
+            "SMTP gateway %s:%d accepted message id=%s for %d recipient(s) (%d bytes, %s)",
             self._host,
             self._port,
             mail.message_id,
             len(mail.phones),
+            len(sent.data),
+            sent.transfer_encoding,
         )
         return SMTPSendResult(
             id=mail.message_id,
@@ -387,9 +464,10 @@ class AsyncSMTPSender:
             port=self._port,
             recipient=self._to,
             tls=tls,
-            size=len(mail.data),
+            size=len(sent.data),
             test=test,
             email_message_id=mail.email_message_id,
+            transfer_encoding=sent.transfer_encoding,
         )
 
     # ------------------------------------------------------------------ composing
@@ -432,27 +510,41 @@ class AsyncSMTPSender:
         head = f"{login}:{secret}:{used_id}:{_time_field(time)},{tz_field}:{flags}"
         body = f"{head}:{phones_field}:{text}"
 
-        email_message = EmailMessage(policy=_COMPOSE_POLICY)
-        email_message["From"] = self._from
-        email_message["To"] = self._to
-        email_message["Date"] = email.utils.formatdate(usegmt=True)
+        field_name = "list" if lines is not None else "message"
+        _refuse_text_markers(
+            body,
+            (
+                (field_name, phones_field, *texts),
+                ("sender", "" if sender is None else sender),
+                ("api_key" if not login else "password", secret),
+                ("login", login),
+            ),
+        )
         header_id = email.utils.make_msgid(domain=self._from.rpartition("@")[2])
-        email_message["Message-ID"] = header_id
-        email_message.set_content(body, charset="utf-8")
-        data = email_message.as_bytes(policy=_WIRE_POLICY)
-        if len(data) > SMTP_MAX_EMAIL_BYTES:
-            raise RequestValidationError(
-                f"the e-mail would be {len(data)} bytes; the SMTP gateway takes at most "
-                f"{SMTP_MAX_EMAIL_BYTES}",
-                field="list" if lines is not None else "message",
-            )
-        private = tuple(v for v in (secret, login, body, *texts, *recipients) if v)
-        return _GatewayMail(used_id, recipients, data, header_id, private)
+        headers = (
+            ("From", self._from),
+            ("To", self._to),
+            ("Date", email.utils.formatdate(usegmt=True)),
+            ("Message-ID", header_id),
+        )
+        mail = _GatewayMail(
+            used_id,
+            recipients,
+            _encode_8bit(headers, body),
+            _encode(headers, body, None),
+            header_id,
+            tuple(v for v in (secret, login, body, *texts, *recipients) if v),
+            field_name,
+        )
+        # The smaller form must fit; the one a server without 8BITMIME needs is checked again
+        # when the session knows it is needed.
+        mail.check_size(mail.encoding_for(eight_bit_mime=True))
+        return mail
 
     # ------------------------------------------------------------------ delivering
 
-    async def _deliver(self, mail: _GatewayMail, timeout: float) -> bool:
-        """Hand the e-mail over; True when the session used STARTTLS."""
+    async def _deliver(self, mail: _GatewayMail, timeout: float) -> tuple[bool, _Encoded]:
+        """Hand the e-mail over; whether the session used STARTTLS, and the form sent."""
         session = _Session(
             self._host,
             self._port,
@@ -464,7 +556,7 @@ class AsyncSMTPSender:
         failure: SMTPGatewayError | None = None
         cause: BaseException | None = None
         try:
-            await asyncio.wait_for(session.run(self._from, self._to, mail.data), timeout)
+            await asyncio.wait_for(session.run(self._from, self._to, mail), timeout)
         except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
             if session.step != "accepted":
                 failure = self._failure(exc, session.step, mail, timeout)
@@ -472,7 +564,8 @@ class AsyncSMTPSender:
         if failure is not None:
             # Raised outside the except block, so a withheld cause is not kept as context.
             raise failure from cause
-        return session.tls
+        assert session.sent is not None  # "accepted" is reached only after DATA
+        return session.tls, session.sent
 
     def _failure(
         self, exc: BaseException, step: str, mail: _GatewayMail, timeout: float
@@ -543,9 +636,14 @@ class _Session:
         self._tls_context = tls_context
         self.step = "connect"
         self.tls = False
+        self.sent: _Encoded | None = None
 
-    async def run(self, sender: str, recipient: str, data: bytes) -> None:
-        """Connect, greet, maybe STARTTLS, then MAIL, RCPT and DATA; always close."""
+    async def run(self, sender: str, recipient: str, mail: _GatewayMail) -> None:
+        """Connect, greet, maybe STARTTLS, then MAIL, RCPT and DATA; always close.
+
+        The body goes as raw 8-bit text when the server offers 8BITMIME (announced with
+        ``BODY=8BITMIME``), else in its 7-bit form.
+        """
         client = aiosmtplib.SMTP(
             hostname=self._host,
             port=self._port,
@@ -555,20 +653,22 @@ class _Session:
         )
         try:
             await client.connect()
-            self.step = "hello"
-            try:
-                await client.ehlo()
-            except aiosmtplib.SMTPHeloError:
-                await client.helo()
-            await self._starttls(client)
+            await self._greet(client)
+            if await self._starttls(client):
+                await self._greet(client)  # RFC 3207: what the server offers is asked anew
+            eight_bit_mime = client.supports_extension("8bitmime")
+            encoded = mail.encoding_for(eight_bit_mime)
+            mail.check_size(encoded)  # the 7-bit form may be larger than the one checked
             self.step = "sender"
-            await client.mail(sender)
+            eight_bit = encoded.transfer_encoding == "8bit"
+            await client.mail(sender, options=["BODY=8BITMIME"] if eight_bit else None)
             self.step = "recipient"
             await client.rcpt(recipient)
             if not client.is_connected:  # dropped after RCPT: the e-mail provably never left
                 raise aiosmtplib.SMTPServerDisconnected("connection lost before DATA")
             self.step = "data"
-            await client.data(data)
+            await client.data(encoded.data)
+            self.sent = encoded
             self.step = "accepted"
             # The gateway has the e-mail: a failed goodbye changes nothing.
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
@@ -576,9 +676,17 @@ class _Session:
         finally:
             client.close()
 
-    async def _starttls(self, client: aiosmtplib.SMTP) -> None:
+    async def _greet(self, client: aiosmtplib.SMTP) -> None:
+        self.step = "hello"
+        try:
+            await client.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            await client.helo()
+
+    async def _starttls(self, client: aiosmtplib.SMTP) -> bool:
+        """STARTTLS when wanted and offered; True when the session is now encrypted."""
         if self._starttls_mode is False:
-            return
+            return False
         if not client.supports_extension("starttls"):
             if self._starttls_mode:
                 raise SMTPStartTLSError(
@@ -588,10 +696,11 @@ class _Session:
                     port=self._port,
                     message_id=self._message_id,
                 )
-            return
+            return False
         self.step = "starttls"
         await client.starttls()
         self.tls = True
+        return True
 
 
 def _texts(exc: BaseException) -> Iterator[str]:

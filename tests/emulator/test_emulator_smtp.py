@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email.policy
 from email.message import EmailMessage
 
 import aiosmtplib
 import pytest
 
+from smsc import AsyncSMTPSender, SMSCConfig
 from smsc.testing import SMSCEmulator, SMTPIngest, parse_mail
 
 from .conftest import API_KEY, LOGIN, OTHER_PHONE, PASSWORD, PHONE
@@ -137,3 +139,28 @@ def test_parse_mail_reads_every_field() -> None:
         "phones": PHONE,
         "mes": "",
     }
+
+
+@pytest.mark.parametrize("encoding", ["8bit", "quoted-printable", "base64"])
+async def test_every_transfer_encoding_of_the_body_is_read(
+    ingest: SMTPIngest, emulator: SMSCEmulator, encoding: str
+) -> None:
+    """Raw UTF-8 (as the official libraries and the SDK send it) and both 7-bit encodings."""
+    message = EmailMessage()
+    message["From"], message["To"] = "a@b.test", "send@send.smsc.ru"
+    body = f"{LOGIN}:{PASSWORD}:16:,:0,0,,0:{PHONE}:Ваш пароль: 123"
+    message.set_content(body, charset="utf-8", cte=encoding)
+    await deliver(ingest, message.as_bytes(policy=email.policy.SMTP))
+    assert emulator.message(16, PHONE).text == "Ваш пароль: 123"
+
+
+async def test_sdk_sender_reaches_the_ingest_in_8bit(
+    ingest: SMTPIngest, emulator: SMSCEmulator
+) -> None:
+    """aiosmtpd offers 8BITMIME, so the SDK sends raw UTF-8 and the ingest reads it."""
+    config = SMSCConfig(
+        login=LOGIN, password=PASSWORD, smtp_host=ingest.host, smtp_port=ingest.port
+    )
+    result = await AsyncSMTPSender(config).send(PHONE, "Привет: мир", id=17)
+    assert result.transfer_encoding == "8bit"
+    assert emulator.message(17, PHONE).text == "Привет: мир"

@@ -85,6 +85,12 @@ class Received:
     rcpt_tos: list[str]
     raw: bytes
     tls: bool
+    mail_options: list[str] = field(default_factory=list)
+
+    def transfer_encoding(self) -> str:
+        """The body's Content-Transfer-Encoding, as written."""
+        mail = BytesParser(policy=policy.default).parsebytes(self.raw)
+        return str(mail["Content-Transfer-Encoding"])
 
     def body(self) -> GatewayBody:
         """Decode the text/plain body and split it into the gateway's fields."""
@@ -107,7 +113,16 @@ class Inbox:
 
     rcpt_reply: str | None = None
     data_reply: str = "250 OK: queued"
+    eight_bit_mime: bool = True  # aiosmtpd offers 8BITMIME unless this hook takes it out
     received: list[Received] = field(default_factory=list)
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname  # what aiosmtpd does itself when no hook is set
+        if self.eight_bit_mime:
+            return responses
+        return [line for line in responses if line[4:].upper() != "8BITMIME"]
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -119,7 +134,13 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, session.ssl)
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.content,
+                session.ssl,
+                list(envelope.mail_options),
+            )
         )
         return self.data_reply
 
@@ -324,6 +345,47 @@ async def test_cyrillic_message_survives_the_mail_encoding(gateway: Gateway) -> 
     assert gateway.inbox.only().body().text == text
 
 
+async def test_cyrillic_goes_as_raw_utf8_when_the_server_offers_8bitmime(
+    gateway: Gateway,
+) -> None:
+    text = "Ваш пароль: 123"
+
+    result = await gateway.sender().send("79991234567", text, id=5)
+
+    got = gateway.inbox.only()
+    assert got.transfer_encoding() == result.transfer_encoding == "8bit"
+    assert got.mail_options == ["BODY=8BITMIME"]
+    line = f"{LOGIN}:{PASSWORD}:5:0,:0,0,,0:79991234567:{text}\r\n".encode()
+    assert got.raw.endswith(b"\r\n\r\n" + line)  # the body as the official libraries send it
+    assert got.body().text == text
+
+
+async def test_cyrillic_falls_back_to_a_7bit_encoding_without_8bitmime(
+    start_gateway: ServerFactory,
+) -> None:
+    gateway = await start_gateway(Inbox(eight_bit_mime=False))
+    text = "Ваш пароль: 123"
+
+    result = await gateway.sender().send("79991234567", text)
+
+    got = gateway.inbox.only()
+    assert got.raw.isascii()
+    assert got.transfer_encoding() == result.transfer_encoding
+    assert result.transfer_encoding in ("quoted-printable", "base64")
+    assert got.mail_options == []
+    assert got.body().text == text
+
+
+async def test_text_block_in_the_message_is_refused_before_connecting(gateway: Gateway) -> None:
+    smuggled = "hi [text]alex:pw:77:0,:0,0,,0:79990000777:x[/text]"
+
+    with pytest.raises(RequestValidationError) as caught:
+        await gateway.sender().send("79990000002", smuggled)
+
+    assert caught.value.field == "message"
+    assert gateway.inbox.received == []
+
+
 async def test_colons_and_newlines_in_the_text_stay_in_the_text(gateway: Gateway) -> None:
     text = "Code: 12:34\nValid till 10:00\nBye: :)"
 
@@ -448,11 +510,14 @@ async def test_starttls_is_used_when_the_server_offers_it(
     gateway = await start_gateway(tls=server_tls(certificate))
     sender = AsyncSMTPSender(gateway.config(), tls_context=client_tls(certificate))
 
-    result = await sender.send("79991234567", "Hi")
+    result = await sender.send("79991234567", "Привет")
 
-    assert gateway.inbox.only().tls
+    got = gateway.inbox.only()
+    assert got.tls
     assert result.tls
-    assert gateway.inbox.only().body().psw == PASSWORD
+    assert got.body().psw == PASSWORD
+    # 8BITMIME is read from the greeting after STARTTLS (the one before it is forgotten).
+    assert (got.transfer_encoding(), got.mail_options) == ("8bit", ["BODY=8BITMIME"])
 
 
 async def test_starttls_is_skipped_when_disabled(

@@ -34,11 +34,13 @@ class RecordingSMTP:
     """Stands in for ``aiosmtplib.SMTP``: accepts everything and keeps what it was given."""
 
     sessions: ClassVar[list[RecordingSMTP]] = []
+    extensions: ClassVar[set[str]] = set()  # what the server "offers" in its EHLO answer
     is_connected = True
 
     def __init__(self, **options: Any) -> None:
         self.options = options
         self.envelope: list[str] = []
+        self.mail_options: list[str] = []
         self.message = b""
         RecordingSMTP.sessions.append(self)
 
@@ -52,10 +54,11 @@ class RecordingSMTP:
         pass
 
     def supports_extension(self, name: str) -> bool:
-        return False
+        return name.lower() in self.extensions
 
-    async def mail(self, sender: str) -> None:
+    async def mail(self, sender: str, options: list[str] | None = None) -> None:
         self.envelope.append(sender)
+        self.mail_options = list(options or [])
 
     async def rcpt(self, recipient: str) -> None:
         self.envelope.append(recipient)
@@ -73,6 +76,7 @@ class RecordingSMTP:
 @pytest.fixture(autouse=True)
 def wire(monkeypatch: pytest.MonkeyPatch) -> list[RecordingSMTP]:
     RecordingSMTP.sessions = []
+    RecordingSMTP.extensions = set()
     monkeypatch.setattr(aiosmtplib, "SMTP", RecordingSMTP)
     return RecordingSMTP.sessions
 
@@ -191,15 +195,56 @@ async def test_text_may_be_empty_for_hlr() -> None:
 # --------------------------------------------------------------------------- the e-mail
 
 
-async def test_email_is_utf8_plain_text_and_seven_bit_clean() -> None:
-    await make_sender().send("79991234567", "Ваш пароль: 123")
+async def test_email_is_seven_bit_clean_when_the_server_offers_no_8bitmime() -> None:
+    result = await make_sender().send("79991234567", "Ваш пароль: 123")
 
-    raw = RecordingSMTP.sessions[0].message
-    mail = BytesParser(policy=policy.default).parsebytes(raw)
-    assert raw.isascii()
+    session = RecordingSMTP.sessions[0]
+    mail = BytesParser(policy=policy.default).parsebytes(session.message)
+    assert session.message.isascii()
     assert mail.get_content_type() == "text/plain"
     assert mail.get_content_charset() == "utf-8"
-    assert mail["Content-Transfer-Encoding"] in ("7bit", "quoted-printable", "base64")
+    assert mail["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+    assert result.transfer_encoding == mail["Content-Transfer-Encoding"]
+    assert session.mail_options == []  # no BODY=8BITMIME to a server that did not offer it
+
+
+async def test_email_is_raw_utf8_text_when_the_server_offers_8bitmime() -> None:
+    RecordingSMTP.extensions = {"8bitmime"}
+
+    result = await make_sender().send("79991234567", "Ваш пароль: 123", id=7)
+
+    session = RecordingSMTP.sessions[0]
+    head, _, body = session.message.partition(b"\r\n\r\n")
+    assert b"Content-Transfer-Encoding: 8bit" in head
+    assert b'charset="utf-8"' in head
+    assert body == f"{LOGIN}:{PASSWORD}:7:0,:0,0,,0:79991234567:Ваш пароль: 123\r\n".encode()
+    assert session.mail_options == ["BODY=8BITMIME"]
+    assert (result.transfer_encoding, result.size) == ("8bit", len(session.message))
+
+
+async def test_ascii_email_is_plain_7bit_and_announces_no_8bit_body() -> None:
+    RecordingSMTP.extensions = {"8bitmime"}
+
+    result = await make_sender().send("79991234567", "Code 4321")
+
+    session = RecordingSMTP.sessions[0]
+    assert b"Content-Transfer-Encoding: 7bit" in session.message
+    assert session.mail_options == []
+    assert result.transfer_encoding == "7bit"
+
+
+async def test_line_longer_than_smtp_allows_falls_back_to_a_7bit_encoding() -> None:
+    # RFC 5321 limits a line to 998 octets even with 8BITMIME: 500 "Я" are 1000 octets.
+    RecordingSMTP.extensions = {"8bitmime"}
+
+    result = await make_sender().send("79991234567", "Я" * 500)
+
+    session = RecordingSMTP.sessions[0]
+    assert session.message.isascii()
+    assert max(len(line) for line in session.message.split(b"\r\n")) <= 998
+    assert result.transfer_encoding in ("quoted-printable", "base64")
+    assert session.mail_options == []
+    assert body_of(session).endswith(":79991234567:" + "Я" * 500)
 
 
 async def test_envelope_and_headers_use_the_configured_addresses() -> None:
@@ -401,3 +446,57 @@ async def test_logs_mask_phones_and_never_hold_credentials_or_text(
     info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert info
     assert not any("7999" in message for message in info)
+
+
+# --------------------------------------------------------------------------- [text] blocks
+
+SMUGGLED = "alex:pw:77:0,:0,0,,0:79990000777:x"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"hi [text]{SMUGGLED}[/text]",
+        f"hi [TEXT]{SMUGGLED}[/Text]",
+        f"hi [ text ]{SMUGGLED}[ / text ]",
+        f"hi [\ttext\t]{SMUGGLED}",
+        "only a closing marker [/text]",
+    ],
+    ids=["lower", "mixed-case", "spaced", "tab-and-no-end", "closing-only"],
+)
+async def test_text_block_markers_in_the_message_are_refused(
+    wire: list[RecordingSMTP], text: str
+) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender().send("79990000002", text)
+
+    assert caught.value.field == "message"
+    assert "[text]" in str(caught.value)
+    assert wire == []
+
+
+async def test_text_block_markers_in_a_list_text_are_refused(wire: list[RecordingSMTP]) -> None:
+    lines = {"79990000002": "fine", "79990000003": f"[text]{SMUGGLED}[/text]"}
+
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender().send(list=lines)
+
+    assert caught.value.field == "list"
+    assert wire == []
+
+
+async def test_text_block_marker_in_the_password_is_refused_without_showing_it(
+    wire: list[RecordingSMTP],
+) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        await make_sender(login="alex", password="pw[text]secret").send("79990000002", "Hi")
+
+    assert caught.value.field == "password"
+    assert "secret" not in str(caught.value)
+    assert wire == []
+
+
+async def test_brackets_and_the_word_text_alone_are_sent() -> None:
+    body = await sent_body("79990000002", "see [context] and the text [1]", id=1)
+
+    assert body.endswith(":79990000002:see [context] and the text [1]")

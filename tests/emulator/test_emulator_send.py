@@ -277,6 +277,34 @@ async def test_malformed_client_id_is_error_1(http: httpx.AsyncClient) -> None:
     assert answer["error_code"] == 1
 
 
+@pytest.mark.parametrize("given", ["-5", "-1", "-0", "-abc"])
+async def test_id_with_a_leading_minus_is_error_1(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, given: str
+) -> None:
+    """§3.1, §4.8: ``-5,1,1.80,...`` reads as error 5 to every official library; refused."""
+    answer = await call(http, "send", phones=PHONE, mes="Hi", id=given, cost=3, fmt=1)
+    assert (answer, emulator.messages) == ("0,-1", [])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        (0, "ERROR = 7 (invalid number)"),
+        (1, "0,-7"),
+        (2, "<result><error>invalid number</error><error_code>7</error_code></result>"),
+        (3, '{"error": "invalid number", "error_code": 7}'),
+    ],
+)
+async def test_cost_query_error_carries_no_id_and_uses_none_up(
+    http: httpx.AsyncClient, fmt: int, expected: str
+) -> None:
+    """§12 [LIB]: a cost query sends nothing; its errors are ``(0, -code)``, ids untouched."""
+    before = await call_json(http, "send", phones=PHONE, mes="Hi")
+    assert await call(http, "send", cost=1, phones="123", mes="x", fmt=fmt) == expected
+    after = await call_json(http, "send", phones=PHONE, mes="Hi again")
+    assert after["id"] == before["id"] + 1  # the refused cost query used no id up
+
+
 async def test_get_request_is_answered_like_post(http: httpx.AsyncClient) -> None:
     """§1.5: every command works by GET and by POST with the same parameters."""
     response = await http.get("/sys/send.php", params=form(phones=PHONE, mes="Hi", fmt=1))

@@ -163,24 +163,66 @@ async def test_full_status_with_operator_adds_country_operator_region(
     )
 
 
-async def test_full_status_in_numbers_keeps_the_text_last(
-    http: httpx.AsyncClient, emulator: SMSCEmulator
+def split_as_the_php_library(row: str, all: int) -> list[str]:
+    """How the official PHP library (3.8) splits a single ``fmt=1`` status row ([LIB]).
+
+    It splits on every comma; when the row is not an HLR row (``HLR`` expected at index 14
+    with all=1 and 17 with all=2) it splits again into at most 9 / 12 fields, so that commas
+    in the message text survive.
+    """
+    fields = row.split(",")
+    index = 14 if all == 1 else 17
+    if all and len(fields) > 9 and (len(fields) <= index or fields[index] != "HLR"):
+        fields = row.split(",", (9 if all == 1 else 12) - 1)
+    return fields
+
+
+@pytest.mark.parametrize(("detail", "hlr_index", "width"), [(1, 14, 17), (2, 17, 20)])
+async def test_hlr_full_status_in_numbers_has_hlr_where_the_php_library_looks(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, detail: int, hlr_index: int, width: int
 ) -> None:
-    """§6.2 [LIB]: fmt=1 all=1 rows end with the text, so commas in it survive a split."""
+    """§6.4 [LIB]: the all=2 fields come before the all=1 fields, so HLR sits at 17."""
+    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
+    answer = await call_json(http, "send", phones=PHONE, mes="", hlr=1)
+    emulator.advance(60)
+    row = await call(http, "status", id=answer["id"], phone=PHONE, fmt=1, all=detail)
+    fields = split_as_the_php_library(row, detail)
+    assert (len(fields), fields[hlr_index]) == (width, "HLR")
+    if detail == 2:
+        assert fields[11:15] == ["Россия", "МТС", "Москва", str(SENT)]
+
+
+@pytest.mark.parametrize(("detail", "operator_fields"), [(1, []), (2, ["Россия", "МТС", "Москва"])])
+async def test_full_status_in_numbers_keeps_the_text_last(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, detail: int, operator_fields: list[str]
+) -> None:
+    """§6.2 [LIB]: fmt=1 all=1/2 rows end with the text, so commas in it survive the split;
+    all=2 puts country, operator, region before the all=1 fields."""
+    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
     message_id = await send(http)
     emulator.advance(60)
-    row = await call(http, "status", id=message_id, phone=PHONE, fmt=1, all=1)
-    assert row.split(",", 8) == [
-        "1",
-        str(SENT + 5),
-        "0",
-        str(SENT),
-        PHONE,
-        "1.80",
-        "",
-        "Доставлено",
-        "Hello, world",
-    ]
+    row = await call(http, "status", id=message_id, phone=PHONE, fmt=1, all=detail)
+    head = ["1", str(SENT + 5), "0"]
+    full = [str(SENT), PHONE, "1.80", "", "Доставлено", "Hello, world"]
+    assert split_as_the_php_library(row, detail) == head + operator_fields + full
+
+
+@pytest.mark.parametrize(
+    ("fmt", "country", "first_full_field"),
+    [
+        (0, "country = ", "send_date = "),
+        (2, "<country>", "<send_date>"),
+        (3, '"country"', '"send_date"'),
+    ],
+)
+async def test_operator_fields_come_before_the_full_fields_in_every_format(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, fmt: int, country: str, first_full_field: str
+) -> None:
+    """The all=2 order of the comma rows holds in the text, XML and JSON answers too."""
+    message_id = await send(http)
+    emulator.advance(60)
+    text = await call(http, "status", id=message_id, phone=PHONE, fmt=fmt, all=2)
+    assert -1 < text.index(country) < text.index(first_full_field)
 
 
 async def test_trailing_comma_forces_the_multi_message_layout(

@@ -14,7 +14,7 @@ import pytest
 
 import smsc
 from smsc import AsyncSMSCClient, MessageFormat, StatusCode, StatusDetail, Translit
-from smsc.testing import Fault, SMSCEmulator
+from smsc.testing import Fault, HLRInfo, SMSCEmulator
 
 LOGIN, PASSWORD, API_KEY = "shop", "shop-password", "shop-api-key"
 PHONE = "79991234567"
@@ -96,6 +96,20 @@ async def test_hlr_request_reports_hlr_fields(
     result = await client.send(PHONE, format=MessageFormat.HLR)
     emulator.advance(60)
     status = await client.status(result.id, PHONE)
+    assert status.hlr is not None
+    assert status.hlr.mcc == "250"
+
+
+async def test_hlr_status_with_operator_decodes_every_field(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    # all=2 on an HLR request: the subscriber, operator and full fields all land in place.
+    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
+    result = await client.send(PHONE, format=MessageFormat.HLR)
+    emulator.advance(60)
+    status = await client.status(result.id, PHONE, detail=StatusDetail.FULL_WITH_OPERATOR)
+    assert (status.country, status.operator, status.region) == ("Россия", "МТС", "Москва")
+    assert (status.sender, status.phone) == ("HLR", PHONE)
     assert status.hlr is not None
     assert status.hlr.mcc == "250"
 

@@ -1,4 +1,9 @@
-"""A local emulator of the SMSC service, for tests, demos and benchmarks.
+"""A local emulator of the SMSC commands the SDK uses, for tests, demos and benchmarks.
+
+It answers ``send.php`` (sends and ``cost=1`` cost queries, also as ``/rest/send/``),
+``status.php`` (``all=0/1/2``, HLR, ``del=1``) and ``balance.php``, runs the e-mail gateway
+(:class:`SMTPIngest`) and posts delivery callbacks. Every other command of the service
+(``jobs.php``, ``phones.php``, ``senders.php``, ``info.php``, ...) answers HTTP 404.
 
 Create an :class:`SMSCEmulator`, add an account, and talk to it in-process through
 ``httpx.ASGITransport(app=emulator.app)``, over loopback sockets (:meth:`SMSCEmulator.serve`)

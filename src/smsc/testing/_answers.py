@@ -210,8 +210,11 @@ def _cost(answer: CostAnswer, fmt: int) -> str:
 # --------------------------------------------------------------------------- status §6
 
 HLR_KEYS = ("imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet")
-_FULL_KEYS = ("send_timestamp", "phone", "cost", "sender_id", "status_name")
+# all=2 fields come BEFORE the all=1 fields in every format: the official PHP and C# libraries
+# find the HLR row's sender at index 17 with all=2 (14 with all=1), and split all=1 rows into
+# 9 fields and all=2 rows into 12, so the text stays last ([LIB], exact place [INF]).
 _OPERATOR_KEYS = ("country", "operator", "region")
+_FULL_KEYS = ("send_timestamp", "phone", "cost", "sender_id", "status_name", "message")
 _TEXT_KEYS_FULL = (
     "send_date",
     "phone",
@@ -229,13 +232,10 @@ def _comma_row(row: StatusRow, multi: bool) -> str:
     keys: list[str] = ["status", "last_timestamp", "err"]
     if "imsi" in values:
         keys += HLR_KEYS
+    if row.detail >= 2:
+        keys += _OPERATOR_KEYS
     if row.detail >= 1:
-        # The official PHP library splits these rows into at most 9 (all=1) or 12 (all=2)
-        # fields, so the message text comes last and the operator fields just before it.
         keys += _FULL_KEYS
-        if row.detail >= 2:
-            keys += _OPERATOR_KEYS
-        keys.append("message")
     if multi:
         keys += ["id"] if row.detail >= 1 else ["id", "phone"]
     return ",".join(str(values.get(key, "")) for key in keys)
@@ -249,9 +249,7 @@ def _text_row(row: StatusRow, multi: bool) -> str:
     if "imsi" in values:
         parts += [f"{key} = {values[key]}" for key in HLR_KEYS]
     if row.detail >= 1 and "send_date" in values:
-        keys = list(_TEXT_KEYS_FULL)
-        if row.detail >= 2:
-            keys[5:5] = _OPERATOR_KEYS
+        keys = (*_OPERATOR_KEYS, *_TEXT_KEYS_FULL) if row.detail >= 2 else _TEXT_KEYS_FULL
         parts += [f"{key} = {values[key]}" for key in keys]
     if multi:
         parts.append(f"id = {values['id']}")

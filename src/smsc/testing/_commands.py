@@ -275,15 +275,23 @@ class Commands:
     def send(self, account: Account, data: RequestData, *, channel: str = "http") -> Answer:
         """``send.php``: send, or with ``cost=1`` only price, a message (protocol §3, §4, §8)."""
         message_id: int | str | None = None
+        cost_mode = 0
         try:
             cost_mode = _int(data.get("cost"), 0, 0, 3)
             given_id = self._given_id(data.get("id"))
             message_id = given_id
             params = self._send_params(data, channel)
             self._check_rates(account, data, cost_mode)
-            message_id = given_id if given_id is not None else self._emu.next_message_id()
+            if given_id is not None:
+                message_id = given_id
+            else:  # a cost query creates no message and takes no id
+                message_id = 0 if cost_mode == 1 else self._emu.next_message_id()
             return self._do_send(account, data, params, cost_mode, message_id, channel)
         except _Refused as refused:
+            if cost_mode == 1:
+                # A cost query sends nothing: no message, no id used up; the libraries
+                # document (0, -code) for it.
+                return ErrorAnswer.of(refused.code)
             return ErrorAnswer.of(refused.code, self._id_for_error(refused.code, message_id))
 
     def _id_for_error(self, code: int, message_id: int | str | None) -> int | str | None:
@@ -296,6 +304,10 @@ class Commands:
         if raw is None or raw.strip() in ("", "0"):
             return None
         raw = raw.strip()
+        if raw.startswith("-"):
+            # "-5,1,1.80,..." would read as error 5 to every official library (a leading "-"
+            # in the first field is an error code): ids are 1..2147483647 or a string.
+            raise _Refused(1)
         from .._text import validate_message_id
 
         try:
@@ -603,6 +615,11 @@ class Commands:
         }
         if message.hlr is not None and message.status.is_final:
             fields.update(message.hlr.fields())
+        if detail >= 2:  # before the all=1 fields, as in the comma rows (see _answers)
+            info = emu.hlr_info(message.phone)
+            fields.update(
+                {"country": info.country, "operator": info.operator, "region": info.region}
+            )
         if detail >= 1:
             fields.update(
                 {
@@ -616,11 +633,6 @@ class Commands:
                     "comment": message.comment,
                     "type": int(message.type),
                 }
-            )
-        if detail >= 2:
-            info = emu.hlr_info(message.phone)
-            fields.update(
-                {"country": info.country, "operator": info.operator, "region": info.region}
             )
         return fields
 

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import platform
 import re
 import secrets
 import time as _time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from types import TracebackType
-from typing import Any, Final, TypeVar
+from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 
 import httpx
 from httpx._client import UseClientDefault
 
 from . import _protocol as protocol
+from ._arguments import ExtraValue, check_seconds, check_timeout, extra_fields
 from ._config import SMSCConfig
 from ._enums import MessageFormat, StatusDetail, Translit
 from ._errors import (
@@ -34,6 +35,7 @@ from ._errors import (
     TooManyRequestsError,
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._secrets import Credentials
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
 from ._text import (
     format_time,
@@ -54,6 +56,7 @@ __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 log = logging.getLogger("smsc")
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 
 class NotGiven:
@@ -77,13 +80,27 @@ NOT_GIVEN: Final = NotGiven()
 
 TimeoutArg = float | httpx.Timeout | None | NotGiven
 TimeArg = str | datetime | timedelta | None
-ExtraValue = str | int | float | Decimal
-"""A value of ``extra``: numbers are written in plain decimal notation."""
 
 USER_AGENT = (
     f"smsc-async/{__version__} httpx/{httpx.__version__} "
     f"{platform.python_implementation()}/{platform.python_version()}"
 )
+
+
+def _redacting(
+    method: Callable[Concatenate[AsyncSMSCClient, _P], Coroutine[Any, Any, _T]],
+) -> Callable[Concatenate[AsyncSMSCClient, _P], Coroutine[Any, Any, _T]]:
+    """A command whose errors never quote the account's secrets, even from an echoed answer."""
+
+    @functools.wraps(method)
+    async def command(client: AsyncSMSCClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return await method(client, *args, **kwargs)
+        except SMSCError as exc:
+            client._credentials.scrub(exc)
+            raise
+
+    return command
 
 
 def _new_message_id() -> str:
@@ -163,6 +180,7 @@ class AsyncSMSCClient:
                 "build the failover transport into your own client (smsc.build_transport)"
             )
         self._config = config
+        self._credentials = Credentials(config)
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
         if http_client is None:
@@ -262,6 +280,7 @@ class AsyncSMSCClient:
 
     # ------------------------------------------------------------------ commands
 
+    @_redacting
     async def send(
         self,
         phones: str | Sequence[str],
@@ -353,6 +372,7 @@ class AsyncSMSCClient:
         log.debug("send id=%s accepted: %d SMS", result.id, result.count)
         return result
 
+    @_redacting
     async def cost(
         self,
         phones: str | Sequence[str],
@@ -394,6 +414,7 @@ class AsyncSMSCClient:
         )
         return protocol.decode_cost(body)
 
+    @_redacting
     async def status(
         self,
         id: int | str,
@@ -420,6 +441,7 @@ class AsyncSMSCClient:
             raise InvalidResponseError(f"status: expected one status, got {len(results)}")
         return results[0]
 
+    @_redacting
     async def status_many(
         self,
         messages: Iterable[tuple[int | str, str]],
@@ -438,6 +460,7 @@ class AsyncSMSCClient:
         body = await self._post("status", protocol.STATUS_PATH, form, timeout)
         return protocol.decode_status(body, requested=pairs)
 
+    @_redacting
     async def balance(self, *, timeout: TimeoutArg = NOT_GIVEN) -> Balance:
         """The account balance, with its currency and credit limit where the service gives them."""
         body = await self._post("balance", protocol.BALANCE_PATH, protocol.balance_form(), timeout)
@@ -514,10 +537,16 @@ class AsyncSMSCClient:
             StatusWaitTimeoutError: no final status within ``timeout`` seconds.
             RequestValidationError: bad arguments (nothing was sent).
         """
-        if timeout <= 0 or first_poll < 0 or max_interval <= 0 or polls_per_minute < 1:
+        timeout = check_seconds(timeout, field="timeout")
+        first_poll = check_seconds(first_poll, field="first_poll", allow_zero=True)
+        max_interval = check_seconds(max_interval, field="max_interval")
+        if (
+            isinstance(polls_per_minute, bool)
+            or not isinstance(polls_per_minute, int)
+            or polls_per_minute < 1
+        ):
             raise RequestValidationError(
-                "timeout and max_interval must be > 0, first_poll >= 0, polls_per_minute >= 1",
-                field="timeout",
+                "polls_per_minute must be a whole number >= 1", field="polls_per_minute"
             )
         self._status_pairs([(id, phone)])  # refuse bad arguments before waiting
         window = 60.0 + 0.5  # half a second of margin against clock skew with the service
@@ -628,7 +657,7 @@ class AsyncSMSCClient:
             valid=format_valid(valid) if valid is not None else None,
             maxsms=maxsms,
             tinyurl=tinyurl,
-            extra=_extra_fields(
+            extra=extra_fields(
                 extra,
                 given={
                     name
@@ -656,23 +685,28 @@ class AsyncSMSCClient:
         message_id: int | str | None = None,
         phones: Sequence[str] = (),
     ) -> bytes:
+        # No local of this frame (nor of httpx's, below it) holds the password or API key:
+        # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
-        data = {**self._config.credentials_form(), **protocol.COMMON_FIELDS, **form}
-        extensions: dict[str, Any] = {
-            "smsc_operation": command,
-            "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
-            "smsc_body_check": protocol.body_is_complete,
-        }
+        request_timeout = self._default_timeout if isinstance(timeout, NotGiven) else timeout
+        body = self._credentials.body({**protocol.COMMON_FIELDS, **form})
+        request = self._http.build_request(
+            "POST",
+            self._config.base_url + path,
+            content=body,
+            headers={**(self._headers or {}), **_FORM_HEADERS, "Content-Length": str(len(body))},
+            timeout=check_timeout(request_timeout),
+            extensions={
+                "smsc_operation": command,
+                "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
+                "smsc_body_check": protocol.body_is_complete,
+            },
+        )
+        request.stream = body  # replayable as it is: no layer copies it into request.content
         is_send = command == "send"
         async with self._slots:
             try:
-                response = await self._http.post(
-                    self._config.base_url + path,
-                    data=data,
-                    headers=self._headers,
-                    timeout=self._default_timeout if isinstance(timeout, NotGiven) else timeout,
-                    extensions=extensions,
-                )
+                response = await self._http.send(request)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
                 # Nothing was written: safe to report as "not sent" even for a send.
                 raise _connection_error(command, exc) from exc
@@ -691,16 +725,20 @@ class AsyncSMSCClient:
                 raise InvalidResponseError(
                     f"{command}: the answer could not be decoded ({_reason(exc)})"
                 ) from exc
-        if response.status_code >= 400:
-            if is_send:
-                raise SendOutcomeUnknownError(
-                    f"HTTP {response.status_code}", message_id=message_id, phones=phones
-                )
-            raise ServerError(
-                f"{command}: the service answered HTTP {response.status_code}",
-                status_code=response.status_code,
+        status_code = response.status_code
+        if status_code < 400:
+            return response.content
+        del response  # its body may echo the request: keep it out of this frame's locals
+        if is_send:
+            raise SendOutcomeUnknownError(
+                f"HTTP {status_code}", message_id=message_id, phones=phones
             )
-        return response.content
+        raise ServerError(
+            f"{command}: the service answered HTTP {status_code}", status_code=status_code
+        )
+
+
+_FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def _reason(exc: httpx.RequestError) -> str:
@@ -748,51 +786,3 @@ def _message_format(value: MessageFormat | str) -> MessageFormat:
         raise RequestValidationError(
             f"unknown message format {value!r}; known: {known}", field="format"
         ) from None
-
-
-_FORMAT_FLAGS = frozenset(fmt.flag[0] for fmt in MessageFormat if fmt.flag is not None)
-
-
-def _extra_fields(extra: Mapping[str, ExtraValue] | None, *, given: set[str]) -> dict[str, str]:
-    if not extra:
-        return {}
-    fields: dict[str, str] = {}
-    for key, value in extra.items():
-        if key in protocol.RESERVED_FIELDS:
-            raise RequestValidationError(
-                f"extra may not set {key!r}: the SDK manages it", field="extra"
-            )
-        if key in _FORMAT_FLAGS:
-            raise RequestValidationError(
-                f"extra may not set {key!r}: choose the kind of message with format=",
-                field="extra",
-            )
-        if key in given:
-            raise RequestValidationError(
-                f"extra sets {key!r}, which is also given as an argument", field="extra"
-            )
-        fields[key] = _extra_value(key, value)
-    return fields
-
-
-def _extra_value(key: str, value: object) -> str:
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise RequestValidationError(
-                f"extra[{key!r}] holds half of a surrogate pair: it cannot be sent as UTF-8",
-                field="extra",
-            ) from None
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (float, Decimal)):
-        number = Decimal(str(value)) if isinstance(value, float) else value
-        if number.is_finite():
-            return format(number, "f")
-    raise RequestValidationError(
-        f"extra[{key!r}] must be a string or a finite number", field="extra"
-    )

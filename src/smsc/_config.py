@@ -29,6 +29,9 @@ KNOWN_SITES: tuple[str, ...] = ("smsc.ru", "smscentre.com", "smsc.kz", "smsc.ua"
 DEFAULT_MAX_CONCURRENCY = 10
 """Below the service's limit: error 9 at 15 or more simultaneous requests per login."""
 
+MAX_CONCURRENCY = 14
+"""The highest ``max_concurrency``: the service answers error 9 to a 15th simultaneous request."""
+
 
 def _describe(error: ValidationError) -> str:
     # Only field names and pydantic's message: never the input value, which may be a secret.
@@ -77,18 +80,18 @@ class SMSCConfig(BaseModel):
     allow_http: bool = False
     mirrors: tuple[str, ...] | None = None
     failover: bool = True
-    timeout: float = Field(default=30.0, gt=0)
-    connect_timeout: float = Field(default=5.0, gt=0)
-    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1, le=100)
+    timeout: float = Field(default=30.0, gt=0, allow_inf_nan=False)
+    connect_timeout: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     max_retries: int = Field(default=3, ge=0, le=10)
-    retry_deadline: float = Field(default=60.0, gt=0)
-    mirror_cooldown: float = Field(default=30.0, ge=0)
+    retry_deadline: float = Field(default=60.0, gt=0, allow_inf_nan=False)
+    mirror_cooldown: float = Field(default=30.0, ge=0, allow_inf_nan=False)
     assign_ids: bool = True
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_sender: str = "smsc-async@localhost"
     smtp_recipient: str | None = None
-    smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_timeout: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     smtp_starttls: bool | None = None
     """``None``: use STARTTLS when the server offers it; ``True``: require it; ``False``: never."""
 
@@ -107,6 +110,28 @@ class SMSCConfig(BaseModel):
             value = value.strip()
             if not value:
                 return None
+        return value
+
+    @field_validator("max_concurrency")
+    @classmethod
+    def _max_concurrency(cls, value: int) -> int:
+        if value > MAX_CONCURRENCY:
+            raise ConfigurationError(
+                f"max_concurrency={value} refused: the service answers error 9 (too many "
+                f"concurrent requests) at 15 or more simultaneous requests per login, so at "
+                f"most {MAX_CONCURRENCY} may be in flight; further calls queue in the client"
+            )
+        return value
+
+    @field_validator("login", "password", "api_key", mode="before")
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        # A lone surrogate cannot be sent as UTF-8: refused here, not when the request is built.
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(raw, str) and any("\ud800" <= c <= "\udfff" for c in raw):
+            raise ConfigurationError(
+                "login, password and api_key must be text UTF-8 can carry (no lone surrogate)"
+            )
         return value
 
     @field_validator("api_key")

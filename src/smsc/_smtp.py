@@ -33,6 +33,7 @@ from ._errors import (
     SMTPTemporaryRejectionError,
     SMTPTimeoutError,
 )
+from ._secrets import repeats
 from ._smtp_body import (
     SMTP_MAX_EMAIL_BYTES,
     ListArg,
@@ -503,7 +504,7 @@ def _texts(exc: BaseException) -> Iterator[str]:
 
 def _is_clean(exc: BaseException, private: Sequence[str]) -> bool:
     """True when no text in the exception chain repeats a private value of the request."""
-    return not any(value in text for text in _texts(exc) for value in private)
+    return not any(repeats(text, private) for text in _texts(exc))
 
 
 def _reply(text: str, private: Sequence[str]) -> str:
@@ -511,7 +512,7 @@ def _reply(text: str, private: Sequence[str]) -> str:
     text = " ".join(text.split())
     if not text:
         return ""
-    if any(value in text for value in private):
+    if repeats(text, private):
         return " (server text withheld: it repeats request data)"
     if len(text) > _REPLY_EXCERPT:
         text = text[:_REPLY_EXCERPT] + "..."

@@ -143,13 +143,14 @@ class _BodyWatch(httpx.AsyncByteStream):
     connection event.
     """
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: httpx.AsyncByteStream) -> None:
         self._body = body
         self.taken = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         self.taken = True
-        yield self._body
+        async for chunk in self._body:
+            yield chunk
 
 
 class FailoverTransport(httpx.AsyncBaseTransport):
@@ -271,7 +272,10 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         op_name = operation if isinstance(operation, str) and operation else "request"
         raw_deadline = request.extensions.get("smsc_deadline")
         deadline = None if raw_deadline is None else float(raw_deadline)
-        await request.aread()  # a streamed body must be replayable on another site
+        if not isinstance(request.stream, httpx.ByteStream):
+            # A streamed body must be replayable on another site. A ByteStream is already
+            # (the SDK's carries the credentials and must not be copied into request.content).
+            await request.aread()
         # As the caller gave them, for every attempt: an attempt on the caller's own request
         # swaps in its own extensions and puts these back when it ends (see _attempt).
         extensions = request.extensions
@@ -405,7 +409,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         site.requests += 1
         self._emit(site, operation, "attempt", "probe" if probe else "")
         body = request.stream
-        watch = _BodyWatch(request.content)
+        watch = _BodyWatch(_replayable(body))
         sub, clamped = self._rebuild(request, extensions, site, deadline, watch)
         outcome = _Outcome(site)
         try:
@@ -533,7 +537,6 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             stream=request.stream,
             extensions=attempt_extensions,
         )
-        sub.read()  # a replayable body: makes ``sub.content`` available, copies nothing
         sub.stream = watch
         return sub, clamped
 
@@ -600,6 +603,13 @@ else:  # pragma: no cover - Python 3.10
     async def _within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
         """``work``, cancelled after ``seconds``."""
         return await asyncio.wait_for(work, seconds)
+
+
+def _replayable(stream: object) -> httpx.AsyncByteStream:
+    # handle_async_request made the body a ByteStream (or read it into one).
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise httpx.StreamError("the request body is not an async stream")
+    return stream
 
 
 def _describe(exc: httpx.TransportError) -> str:

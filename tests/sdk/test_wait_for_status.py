@@ -27,7 +27,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         if request.url.path.endswith("/status.php"):
-            form = dict(parse_qsl(request.content.decode()))
+            form = dict(parse_qsl((await request.aread()).decode()))
             self.polls.append((self.emulator.clock.now(), form["id"]))
             body = await response.aread()
             self.answers.append(json.loads(body))

@@ -1,0 +1,168 @@
+"""Keeping the account's secrets out of tracebacks and out of text taken from answers.
+
+Error trackers (Sentry and the like) record the local variables of every frame of a raised
+exception and of its causes. They scrub values by variable name (``password``, ``api_key``),
+never ``psw``, and render other objects with ``repr()``. So the request body, which carries
+the password or API key, lives only inside a :class:`FormBody`: its ``repr`` hides the bytes and
+it keeps them in a slot, out of ``__dict__``/``vars()``. The credentials are encoded once per
+client into a :class:`Credentials` object of the same kind, so no request builds a dict holding
+them.
+
+A server or proxy may echo the request back: :func:`redact` removes the secrets (plain, URL-
+and JSON-encoded) from any text taken from an answer. This module imports nothing of the
+package but the error types, so the HTTP and the SMTP paths can both use it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import quote, quote_plus, urlencode
+
+import httpx
+
+from ._errors import RequestValidationError, SMSCError
+
+if TYPE_CHECKING:
+    from ._config import SMSCConfig
+
+__all__ = [
+    "MAX_REQUEST_BYTES",
+    "REDACTED",
+    "Credentials",
+    "FormBody",
+    "redact",
+    "repeats",
+    "secret_forms",
+]
+
+MAX_REQUEST_BYTES = 1_048_576
+"""The largest request body the SDK sends (1 MiB); a bigger one is refused before sending."""
+
+REDACTED = "[redacted]"
+"""What a secret found in text from an answer is replaced with."""
+
+
+def secret_forms(*values: str) -> tuple[str, ...]:
+    """Each value in the forms an echo of the request may show it, longest first.
+
+    Plain, URL-encoded as in a form body (``+`` for a space) and as in a path (``%20``), with
+    upper- and lower-case hex digits, and JSON-escaped. Empty values are left out.
+    """
+    forms: set[str] = set()
+    for value in values:
+        if not value:
+            continue
+        encoded = (quote_plus(value, safe=""), quote(value, safe=""))
+        forms.update((value, *encoded, *(_lower_hex(e) for e in encoded)))
+        forms.add(json.dumps(value)[1:-1])
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _lower_hex(text: str) -> str:
+    parts = text.split("%")
+    return parts[0] + "".join("%" + p[:2].lower() + p[2:] for p in parts[1:])
+
+
+def repeats(text: str, values: Iterable[str]) -> bool:
+    """True when ``text`` contains any of ``values``."""
+    return any(value and value in text for value in values)
+
+
+def redact(text: str, forms: Sequence[str]) -> str:
+    """``text`` with every occurrence of ``forms`` (from :func:`secret_forms`) replaced."""
+    for form in forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+class FormBody(httpx.ByteStream):
+    """An encoded form body whose bytes show in no ``repr`` and no ``vars()``.
+
+    Replayable like :class:`httpx.ByteStream` (the failover transport sends it to another site
+    as it is), so no layer copies it into ``request.content``.
+    """
+
+    __slots__ = ("_secret_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._secret_body = body
+
+    def __len__(self) -> int:
+        return len(self._secret_body)
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._secret_body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self._secret_body
+
+    def __repr__(self) -> str:
+        return f"<FormBody {len(self._secret_body)} bytes, credentials hidden>"
+
+
+class Credentials:
+    """The account's credentials, encoded once, for request bodies and for redaction."""
+
+    __slots__ = ("_encoded", "_forms")
+
+    def __init__(self, config: SMSCConfig) -> None:
+        # Encoded in place, never bound to a local: this frame returns before any request.
+        self._encoded = urlencode(config.credentials_form()).encode("ascii")
+        secrets = (config.password, config.api_key)
+        self._forms = secret_forms(*(s.get_secret_value() for s in secrets if s is not None))
+
+    def __repr__(self) -> str:
+        return "<Credentials hidden>"
+
+    def body(self, fields: Mapping[str, str]) -> FormBody:
+        """The request body: the credentials, then ``fields``, URL-encoded as a form.
+
+        Raises:
+            RequestValidationError: the body would exceed :data:`MAX_REQUEST_BYTES`.
+        """
+        encoded = urlencode(fields).encode("ascii")
+        size = len(self._encoded) + 1 + len(encoded)
+        if size > MAX_REQUEST_BYTES:
+            raise RequestValidationError(
+                f"the request would be {size} bytes; the SDK sends at most {MAX_REQUEST_BYTES} "
+                "(split the recipients or the text over several calls)"
+            )
+        return FormBody(self._encoded + b"&" + encoded)
+
+    def redact(self, text: str) -> str:
+        """``text`` without the password or API key in any of their encoded forms."""
+        return redact(text, self._forms)
+
+    def scrub(self, exc: BaseException) -> None:
+        """Keep the secrets out of ``exc``'s chain, in place.
+
+        The texts of SDK errors are redacted. Another exception in the chain that repeats a
+        secret (a JSON decoder's error holds the whole answer) is cut off the chain.
+        """
+        seen: set[int] = set()
+        current: BaseException = exc
+        while id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, SMSCError):
+                current.args = tuple(
+                    self.redact(a) if isinstance(a, str) else a for a in current.args
+                )
+                for name, value in vars(current).items():
+                    if isinstance(value, str):
+                        setattr(current, name, self.redact(value))
+            following = current.__cause__ or current.__context__
+            if following is None:
+                return
+            if not isinstance(following, SMSCError) and self._mentioned(following):
+                current.__cause__ = current.__context__ = None
+                current.__suppress_context__ = True
+                return
+            current = following
+
+    def _mentioned(self, exc: BaseException) -> bool:
+        texts = [str(exc), *(a for a in exc.args if isinstance(a, str))]
+        texts += (v for v in vars(exc).values() if isinstance(v, str))
+        return any(repeats(text, self._forms) for text in texts)

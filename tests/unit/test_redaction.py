@@ -1,0 +1,39 @@
+"""Text an answer echoes back loses the account's secrets, in every form an echo may show."""
+
+from __future__ import annotations
+
+from urllib.parse import quote_plus
+
+import pytest
+import respx
+
+from smsc import AsyncSMSCClient, ParametersError
+from smsc._secrets import REDACTED, redact, secret_forms
+
+from .conftest import BALANCE_URL, LOGIN, json_response
+
+PASSWORD = "p@ss wörd/+%"
+
+
+def test_secret_forms_cover_plain_url_encoded_lower_hex_and_json_escaped() -> None:
+    forms = secret_forms(PASSWORD, "")
+    assert PASSWORD in forms
+    assert quote_plus(PASSWORD, safe="") in forms
+    assert "p%40ss%20w%c3%b6rd%2f%2b%25" in forms
+    assert "p@ss w\\u00f6rd/+%" in forms
+    assert "" not in forms
+    assert redact(f"psw={quote_plus(PASSWORD)}&x=1", forms) == f"psw={REDACTED}&x=1"
+
+
+async def test_an_error_description_echoing_the_password_is_redacted(
+    wire: respx.MockRouter,
+) -> None:
+    echoed = f"bad request login={LOGIN}&psw={quote_plus(PASSWORD)}"
+    wire.post(BALANCE_URL).mock(return_value=json_response({"error": echoed, "error_code": 1}))
+    async with AsyncSMSCClient(login=LOGIN, password=PASSWORD, failover=False) as client:
+        with pytest.raises(ParametersError) as info:
+            await client.balance()
+    error = info.value
+    for text in (str(error), repr(error), error.description):
+        assert quote_plus(PASSWORD) not in text
+        assert REDACTED in text

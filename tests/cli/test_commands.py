@@ -65,26 +65,21 @@ async def test_dry_run_checks_offline_and_sends_nothing(service: Service) -> Non
 
 
 async def test_cost_and_balance_in_text_and_json(service: Service) -> None:
-    cost_json, cost_text, balance_json, balance_text = await asyncio.gather(
+    cost_json, balance_text = await asyncio.gather(
         run_smsc("cost", PHONE, "x" * 200, "--json", env=service.env),
-        run_smsc("cost", PHONE, "hi", env=service.env),
-        run_smsc("balance", "--json", env=service.env),
         run_smsc("balance", env=service.env),
     )
     assert json.loads(cost_json.stdout)["count"] == 2
-    assert cost_text.stdout.startswith("cost ")
-    assert json.loads(balance_json.stdout)["amount"] == "100.00"
     assert balance_text.stdout.split()[:2] == ["balance", "100.00"]
-    assert {cost_json.code, cost_text.code, balance_json.code, balance_text.code} == {0}
+    assert {cost_json.code, balance_text.code} == {0}
     assert service.emulator.messages == []
 
 
 async def test_segments_is_offline_and_names_the_characters_forcing_ucs2(tmp_path: Path) -> None:
     env = base_env(tmp_path)  # no credentials, no service: nothing is needed
-    text, as_json, translit = await asyncio.gather(
+    text, as_json = await asyncio.gather(
         run_smsc("segments", "Hello, Мир", env=env),
-        run_smsc("segments", "x" * 161, "--json", env=env),
-        run_smsc("segments", "Привет", "--translit", "latin", "--json", env=env),
+        run_smsc("segments", "Привет " + "x" * 154, "--translit", "latin", "--json", env=env),
     )
     assert text.code == 0
     assert "UCS-2" in text.stdout
@@ -93,7 +88,7 @@ async def test_segments_is_offline_and_names_the_characters_forcing_ucs2(tmp_pat
     document = json.loads(as_json.stdout)
     assert (document["encoding"], document["parts"], document["remaining"]) == ("gsm7", 2, 145)
     assert document["ucs2_characters"] == []
-    assert json.loads(translit.stdout)["part_texts"] == ["Privet"]
+    assert document["part_texts"][0].startswith("Privet xxx")
 
 
 async def test_python_dash_m_smsc_is_the_same_command(tmp_path: Path) -> None:

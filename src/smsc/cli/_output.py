@@ -6,17 +6,12 @@ a file or another program, the output is plain text without control characters.
 
 from __future__ import annotations
 
-import enum
 import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,21 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["State", "to_json"]
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, Decimal):
-        return str(value)  # money keeps its exact digits
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def to_json(value: object) -> str:
-    """One line of JSON (UTF-8 text kept as it is, money as exact strings)."""
-    return json.dumps(value, ensure_ascii=False, default=_plain)
+    """One line of JSON, non-ASCII text kept as it is (records are built JSON-ready)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass

@@ -75,7 +75,10 @@ _API_HINTS: tuple[tuple[type[APIError], str], ...] = (
     (AuthenticationError, "check the login and password or API key, and the IP allow-list"),
     (InsufficientFundsError, "top up the account"),
     (IPBlockedError, "too many errors from this IP: wait before trying again"),
-    (TooManyRequestsError, "wait a minute before repeating the same request"),
+    (
+        TooManyRequestsError,
+        "if this repeats a send, the first one may have gone through: check `smsc status`",
+    ),
     (MessageDeniedError, "check the text, the sender id and the account's contract"),
     (InvalidPhoneError, "check the phone numbers"),
     (UndeliverableError, "this number cannot be reached; check it or try another"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ async def test_a_private_profile_file_gives_the_credentials(
     assert json.loads(result.stdout)["amount"] == "100.00"
 
 
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 async def test_a_profile_file_others_can_read_is_refused_with_the_chmod_to_run(
     service: Service, tmp_path: Path
 ) -> None:

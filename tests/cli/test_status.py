@@ -101,6 +101,7 @@ async def test_wait_with_json_streams_one_line_per_change(service: Service) -> N
     assert result.code == 0
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs POSIX pseudo-terminals")
 async def test_wait_in_a_terminal_draws_a_live_line_and_prints_each_change(
     service: Service,
 ) -> None:

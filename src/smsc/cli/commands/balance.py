@@ -23,7 +23,10 @@ def balance(connection: ConnectionOptions) -> None:
         async with make_client(connection, AsyncSMSCClient) as client:
             return await client.balance()
 
-    result = run_async(go)
+    _show(run_async(go))
+
+
+def _show(result: Balance) -> None:
     out = state()
     if out.json:
         out.emit(result.model_dump(mode="json"))

@@ -155,6 +155,11 @@ def status(
         with out.console.status("waiting for a final status") as spinner:
             watcher.spinner = spinner
             result = run_async(follow)
+    return _show_final(out, result)
+
+
+def _show_final(out: State, result: MessageStatus) -> int:
+    """Print the final status; the exit code says whether the message was delivered."""
     if out.json:
         out.emit({"event": "final"} | status_record(result))
     else:

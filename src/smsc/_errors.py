@@ -23,6 +23,7 @@ __all__ = [
     "ConfigurationError",
     "DeleteError",
     "IPBlockedError",
+    "LimiterUnavailableError",
     "InsufficientFundsError",
     "InvalidPhoneError",
     "InvalidResponseError",
@@ -454,3 +455,15 @@ class StatusWaitTimeoutError(SMSCError):
         super().__init__(
             f"message {message_id!r} not final after {timeout:g} s ({polls} polls, {state})"
         )
+
+
+class LimiterUnavailableError(SMSCError):
+    """The shared limiter (Redis) could not be reached, so the request was not sent.
+
+    A limiter shared by several workers fails closed: without it, each worker would believe it
+    owns the whole per-login budget and together they would hit error 9. Nothing was sent, so
+    the same call can be repeated once the limiter is back. ``RedisLimiter(fail_open=True)``
+    chooses per-process limits instead of this error.
+    """
+
+    retryable = True

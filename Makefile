@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: venv test lint typecheck pytest docs demo bench test-versions clean
+.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter test-versions clean
 
 venv: $(STAMP)
 
@@ -44,6 +44,10 @@ demo: $(DEMO_STAMP)
 
 bench: $(DEMO_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The Redis limiter against the in-process one (needs the dev extra's redis-server).
+bench-limiter: venv
+	$(BIN)/python benchmarks/limiter.py
 
 # The suite on every other Python (3.10-3.13) this machine has, each in its own venv.
 test-versions:

@@ -219,3 +219,13 @@ def test_a_bad_window_rule_is_a_configuration_error(arguments: dict[str, object]
 def test_fingerprint_parts_do_not_run_together() -> None:
     assert fingerprint("ab", "c") != fingerprint("a", "bc")
     assert fingerprint("79991234567", "hi") == fingerprint("79991234567", "hi")
+
+
+async def test_undoing_a_hit_twice_or_of_an_unknown_window_is_harmless() -> None:
+    limiter = InProcessLimiter()
+    hit = await limiter.hit("balance")
+    await limiter.undo(hit)
+    await limiter.undo(hit)
+    await limiter.undo(type(hit)("status", "never-counted", "0"))
+    for _ in range(10):
+        await limiter.hit("balance")

@@ -150,20 +150,18 @@ class RedisLimiter:
             LimiterUnavailableError: Redis could not be reached (unless ``fail_open``).
         """
         ticket = uuid.uuid4().hex
+        failure: BaseException | None = None
         try:
             await self._acquire(ticket)
-        except RedisError as exc:
-            await self._forget(ticket)
+        except BaseException as exc:
+            failure = exc
+        if failure is not None:
+            await self._forget(ticket)  # leave the queue, or give back a slot taken unawares
+            if not isinstance(failure, RedisError):
+                raise failure  # cancelled while queued
             if not self._fail_open:
-                raise unavailable("limiter slot", exc) from None
-            logger.warning("Redis limiter unreachable (%s); per-process limits", type(exc).__name__)
-            outage = True
-        except BaseException:
-            await self._forget(ticket)  # cancelled while queued: leave the queue at once
-            raise
-        else:
-            outage = False
-        if outage:
+                raise unavailable("limiter slot", failure) from None
+            logger.warning("Redis limiter unreachable (%s); per-process limits", _name(failure))
             async with self._fallback.slot():
                 yield
             return
@@ -277,6 +275,10 @@ class RedisLimiter:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def _name(exc: BaseException) -> str:
+    return type(exc).__name__
 
 
 def _wake(waker: asyncio.Future[None]) -> None:

@@ -49,3 +49,13 @@ async def test_seen_keys_are_digests(redis_url: str, redis: Redis, login: str) -
 def test_a_ttl_of_zero_is_refused() -> None:
     with pytest.raises(ConfigurationError):
         RedisSeenSet("redis://127.0.0.1:1/0", ttl=0)
+
+
+async def test_callback_dedup_keys_are_taken_as_tuples(redis_url: str, login: str) -> None:
+    async with RedisSeenSet(redis_url, prefix=f"test:{login}") as seen:
+        assert await seen.first_seen((1234, "79991234567", 1))
+        assert not await seen.first_seen((1234, "79991234567", 1))
+        assert await seen.first_seen((1234, "79991234567", 3))  # another status
+        assert await seen.first_seen(("1234", "79991234567", 1))  # "1234" is not 1234
+        await seen.forget((1234, "79991234567", 1))
+        assert await seen.first_time((1234, "79991234567", 1))

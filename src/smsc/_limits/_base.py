@@ -9,7 +9,7 @@ sends within a minute, and per-command limits of the account commands. A limiter
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
@@ -184,6 +184,6 @@ class Limiter(Protocol):
 class SeenSet(Protocol):
     """A "seen before?" check shared by the workers, e.g. for delivery callbacks."""
 
-    async def first_time(self, key: str) -> bool:
+    async def first_time(self, key: Hashable) -> bool:
         """True the first time ``key`` is seen within the set's expiry, False after."""
         ...

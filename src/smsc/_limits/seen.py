@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from .._errors import ConfigurationError
-from ._base import key_digest
+from ._base import fingerprint, key_digest
 from ._redis import redis_client, unavailable
 
 
@@ -44,23 +46,32 @@ class RedisSeenSet:
         self._ttl_ms = max(int(ttl * 1000), 1)
         self._prefix = prefix
 
-    async def first_time(self, key: str) -> bool:
-        """True for the first call with ``key`` within ``ttl``; False for every later one."""
+    async def first_time(self, key: Hashable) -> bool:
+        """True for the first call with ``key`` within ``ttl``; False for every later one.
+
+        ``key`` is a string or a tuple of values such as ``callback.dedup_key``.
+        """
         try:
             stored = await self._redis.set(self._key(key), b"1", nx=True, px=self._ttl_ms)
         except RedisError as exc:
             raise unavailable("callback duplicate check", exc) from None
         return bool(stored)
 
-    async def forget(self, key: str) -> None:
+    async def first_seen(self, key: Hashable) -> bool:
+        """The same as :meth:`first_time`, under the name of the callbacks' duplicate-check hook."""
+        return await self.first_time(key)
+
+    async def forget(self, key: Hashable) -> None:
         """Forget ``key``, so that a retry is processed (call it when processing failed)."""
         try:
             await self._redis.delete(self._key(key))
         except RedisError as exc:
             raise unavailable("callback duplicate check", exc) from None
 
-    def _key(self, key: str) -> str:
-        return f"{self._prefix}:{key_digest(key)}"
+    def _key(self, key: Hashable) -> str:
+        if isinstance(key, tuple):
+            key = fingerprint(*(f"{type(part).__name__}:{part}" for part in key))
+        return f"{self._prefix}:{key_digest(str(key))}"
 
     async def aclose(self) -> None:
         """Close the Redis client if the set opened it."""

@@ -35,6 +35,7 @@ from ._errors import (
     TooManyRequestsError,
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._pool import pooled_transport
 from ._secrets import Credentials
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
 from ._text import (
@@ -184,12 +185,9 @@ class AsyncSMSCClient:
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
         if http_client is None:
-            inner = transport or httpx.AsyncHTTPTransport(
-                limits=httpx.Limits(
-                    max_connections=config.max_concurrency,
-                    max_keepalive_connections=config.max_concurrency,
-                ),
-            )
+            # A pool larger than the cap, that drops connections stranded by cancelled
+            # requests: see pooled_transport (docs/guarantees.md, "Cancellation").
+            inner = transport or pooled_transport(config.max_concurrency)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
             http_client = httpx.AsyncClient(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from ._errors import ConfigurationError
+from ._pool import pooled_transport
 
 if TYPE_CHECKING:
     from ._config import SMSCConfig
@@ -655,11 +656,11 @@ def build_transport(
 
     Args:
         config: supplies the sites, ``max_retries`` and ``mirror_cooldown``.
-        inner: the transport doing the I/O; ``httpx.AsyncHTTPTransport()`` when omitted.
+        inner: the transport doing the I/O; :func:`pooled_transport` when omitted.
         on_event: the :class:`FailoverEvent` hook.
     """
     return FailoverTransport(
-        inner if inner is not None else httpx.AsyncHTTPTransport(),
+        inner if inner is not None else pooled_transport(config.max_concurrency),
         config.sites,
         max_retries=config.max_retries,
         cooldown=config.mirror_cooldown,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -119,7 +120,47 @@ async def test_balance_against_a_silent_site_ends_by_the_retry_deadline(servers:
     async with _client(silent.url, retry_deadline=0.5, timeout=30.0) as client:
         started = time.monotonic()
         with pytest.raises(smsc.APITimeoutError):
-            await client.balance()
+            # A client ignoring retry_deadline would wait out the 30 s timeout four times:
+            # the outer bound turns that into a quick failure (asyncio's TimeoutError).
+            await asyncio.wait_for(client.balance(), 5.0)
         elapsed = time.monotonic() - started
     assert elapsed < 3.0
     assert silent.count == 1
+
+
+async def test_primary_that_fails_after_answering_well_is_skipped_by_the_next_calls(
+    servers: Servers,
+) -> None:
+    primary = await servers.start()
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        for _ in range(3):
+            await client.balance()
+        primary.behaviour = Behaviour.ERROR_500
+        await client.balance()  # tries the primary once, then the mirror
+        assert (primary.count, mirror.count) == (4, 1)
+        await client.balance()
+        result = await client.send(PHONE, "Your code: 1234", id="order-19")
+    assert result.id == "order-19"
+    # Marked as failed: the later calls went straight to the mirror.
+    assert primary.count == 4
+    assert [r.path.rsplit("/", 1)[-1] for r in mirror.received] == [
+        "balance.php",
+        "balance.php",
+        "send.php",
+    ]
+
+
+def _truncated(request: RecordedRequest) -> bytes:
+    return b'{"balance": "100.'
+
+
+async def test_balance_from_a_primary_answering_truncated_json_comes_from_the_mirror(
+    servers: Servers,
+) -> None:
+    primary = await servers.start(answer=_truncated)
+    mirror = await servers.start()
+    async with _client(primary.url, mirror.url) as client:
+        balance = await client.balance()
+    assert str(balance.amount) == "100.50"
+    assert (primary.count, mirror.count) == (1, 1)

@@ -14,9 +14,11 @@ import random
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
 import smsc
+from smsc._pool import pooled_transport
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +163,25 @@ async def test_cancelled_calls_give_back_every_slot_of_the_request_cap(
         "Balance",
         "Balance",
     ]
+
+
+@pytest.mark.parametrize("steps", range(8))
+async def test_requests_cancelled_at_any_step_leave_the_pool_usable(
+    server: SplitBodyServer, steps: int
+) -> None:
+    # A pool of one connection (the smallest cap): two requests, both cancelled after
+    # ``steps`` turns of the event loop, then a third must still get the connection.
+    transport = pooled_transport(1)
+    transport._pool._max_connections = 1  # no headroom: only the clean-up can save it
+    async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(1.0)) as http:
+        for _ in range(3):
+            calls = [
+                asyncio.ensure_future(http.post(server.url + "/sys/balance.php")) for _ in "ab"
+            ]
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            for call in calls:
+                call.cancel()
+            await asyncio.gather(*calls, return_exceptions=True)
+        response = await http.post(server.url + "/sys/balance.php")
+    assert response.json() == {"balance": "100.50", "currency": "RUB"}

@@ -38,21 +38,19 @@ from ._errors import (
 )
 from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
-from ._smtp import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
-from ._text import (
-    MAX_MESSAGE_LENGTH,
+from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
+from ._schedule import resolve_time
+from ._segments import (
     Encoding,
     SegmentInfo,
     is_gsm7,
-    parse_phones,
     preview_segments,
-    resolve_time,
     segments,
     strip_comment,
-    transliterate,
     truncate_to_parts,
-    validate_sender,
 )
+from ._smtp import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
+from ._translit import transliterate
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 

@@ -36,19 +36,11 @@ from ._errors import (
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
 from ._pool import pooled_transport
+from ._privacy import mask_phones, mask_text
+from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
+from ._schedule import format_time, format_valid, validate_tz
 from ._secrets import Credentials
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
-from ._text import (
-    format_time,
-    format_valid,
-    mask_phone,
-    mask_text,
-    parse_phones,
-    validate_message,
-    validate_message_id,
-    validate_sender,
-    validate_tz,
-)
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 
@@ -349,7 +341,7 @@ class AsyncSMSCClient:
                 "send id=%s format=%s to %s: %s",
                 request.id,
                 request.format.value,
-                ",".join(mask_phone(p) for p in request.phones),
+                mask_phones(request.phones),
                 mask_text(request.message),
             )
         body = await self._post(

@@ -142,7 +142,7 @@ class SendRequest:
     """A validated send or cost query, ready to be encoded (see ``smsc._protocol``).
 
     Built by the client from its keyword arguments; every field already passed the offline
-    rules of ``smsc._text``.
+    rules of ``smsc._recipients`` and ``smsc._schedule``.
     """
 
     phones: tuple[str, ...]

@@ -23,6 +23,7 @@ from urllib.parse import quote, quote_plus, urlencode
 import httpx
 
 from ._errors import RequestValidationError, SMSCError
+from ._privacy import REDACTED
 
 if TYPE_CHECKING:
     from ._config import SMSCConfig
@@ -39,9 +40,6 @@ __all__ = [
 
 MAX_REQUEST_BYTES = 1_048_576
 """The largest request body the SDK sends (1 MiB); a bigger one is refused before sending."""
-
-REDACTED = "[redacted]"
-"""What a secret found in text from an answer is replaced with."""
 
 
 def secret_forms(*values: str) -> tuple[str, ...]:

@@ -33,6 +33,9 @@ from ._errors import (
     SMTPTemporaryRejectionError,
     SMTPTimeoutError,
 )
+from ._privacy import mask_phones
+from ._recipients import validate_message, validate_message_id
+from ._schedule import validate_tz
 from ._secrets import repeats
 from ._smtp_body import (
     SMTP_MAX_EMAIL_BYTES,
@@ -53,7 +56,6 @@ from ._smtp_body import (
     _time_field,
     _translit,
 )
-from ._text import mask_phone, validate_message, validate_message_id, validate_tz
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "AsyncSMTPSender", "ListArg", "SMTPSendResult", "TimeArg"]
 
@@ -230,7 +232,7 @@ class AsyncSMTPSender:
             log.debug(
                 "smtp send id=%s to %s via %s:%d",
                 mail.message_id,
-                ",".join(mask_phone(p) for p in mail.phones),
+                mask_phones(mail.phones),
                 self._host,
                 self._port,
             )

@@ -18,7 +18,9 @@ from email.message import EmailMessage
 from ._config import SMSCConfig
 from ._enums import MessageFormat, Translit
 from ._errors import ConfigurationError, RequestValidationError
-from ._text import format_time, mask_phone, parse_phones, validate_message, validate_sender
+from ._privacy import mask_phone
+from ._recipients import parse_phones, validate_message, validate_sender
+from ._schedule import format_time
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "ListArg", "TimeArg"]
 

@@ -48,6 +48,7 @@ from ._errors import (
     ConfigurationError,
     MalformedCallbackError,
 )
+from ._privacy import mask_phone
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -455,10 +456,6 @@ def _build(
         raise MalformedCallbackError("callback fields are inconsistent") from exc
 
 
-def _mask(phone: str) -> str:
-    return phone[:2] + "***" + phone[-2:] if len(phone) > 6 else "***"
-
-
 def parse_callback(
     fields: Mapping[str, str],
     *,
@@ -512,7 +509,7 @@ def parse_callback(
         logger.debug(
             "callback accepted: id=%s phone=%s status=%s",
             callback.id,
-            _mask(callback.phone),
+            mask_phone(callback.phone),
             int(callback.status),
         )
     return callback

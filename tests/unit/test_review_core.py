@@ -21,7 +21,7 @@ from smsc import (
     SMSCError,
 )
 from smsc import _protocol as protocol
-from smsc._text import validate_message
+from smsc._recipients import validate_message
 
 from .conftest import (
     API_KEY,

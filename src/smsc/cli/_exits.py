@@ -28,6 +28,7 @@ from smsc import (
     UndeliverableError,
 )
 
+from .._secrets import redact, secret_forms
 from ._words import status_words
 
 __all__ = ["CommandError", "ExitCode", "Failure", "describe", "redacted_traceback"]
@@ -161,8 +162,10 @@ def describe(exc: BaseException) -> Failure:
 
 
 def redacted_traceback(exc: BaseException, secrets: Iterable[str]) -> str:
-    """The traceback of ``exc`` (no local variables) with every secret replaced by ``***``."""
+    """The traceback of ``exc`` (no local variables) with every secret redacted.
+
+    Each secret, in every encoded form an echo may show it, becomes ``[redacted]`` (the
+    SDK's one privacy rule, ``smsc._privacy``).
+    """
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+    return redact(text, secret_forms(*secrets))

@@ -308,7 +308,7 @@ class Commands:
             # "-5,1,1.80,..." would read as error 5 to every official library (a leading "-"
             # in the first field is an error code): ids are 1..2147483647 or a string.
             raise _Refused(1)
-        from .._text import validate_message_id
+        from .._recipients import validate_message_id
 
         try:
             validate_message_id(message_id_value(raw))
@@ -317,7 +317,7 @@ class Commands:
         return message_id_value(raw)
 
     def _send_params(self, data: RequestData, channel: str) -> SendParams:
-        from .._text import validate_message
+        from .._recipients import validate_message
 
         flags = [name for name in _FLAGS if (data.get(name) or "0") not in ("", "0")]
         if len(flags) > 1:
@@ -382,7 +382,7 @@ class Commands:
         return tuple(items)
 
     def _check_sender(self, sender: str, library_format: MessageFormat) -> None:
-        from .._text import validate_sender
+        from .._recipients import validate_sender
 
         try:
             validate_sender(sender, format=library_format)
@@ -391,7 +391,7 @@ class Commands:
 
     @staticmethod
     def _check_valid(valid: str | None) -> None:
-        from .._text import format_valid
+        from .._schedule import format_valid
 
         if valid:
             try:
@@ -400,7 +400,7 @@ class Commands:
                 raise _Refused(1) from None
 
     def _scheduled_at(self, raw: str | None, tz_raw: str | None) -> float:
-        from .._text import resolve_time, validate_tz
+        from .._schedule import resolve_time, validate_tz
 
         try:
             tz = validate_tz(int(tz_raw)) if tz_raw not in (None, "") else None
@@ -441,7 +441,8 @@ class Commands:
 
     def _parts(self, text: str, params: SendParams) -> tuple[str, str, int]:
         """(text as sent, comment, parts) of one line."""
-        from .._text import segments, strip_comment, transliterate, truncate_to_parts
+        from .._segments import segments, strip_comment, truncate_to_parts
+        from .._translit import transliterate
 
         body = strip_comment(text)
         comment = text[len(body) + 5 :] if len(body) < len(text) else ""
@@ -474,7 +475,7 @@ class Commands:
         message_id: int | str,
         channel: str,
     ) -> Answer:
-        from .._text import parse_phones
+        from .._recipients import parse_phones
 
         emu = self._emu
         fmt_mail = params.message_type is MessageType.MAIL

@@ -22,6 +22,7 @@ from .._client import AsyncSMSCClient
 from .._enums import DeliveryError, MessageFormat, StatusCode, Translit
 from .._errors import SMSCError
 from .._models import MessageStatus
+from .._privacy import mask_phone
 from ._emulator import SMSCEmulator
 
 __all__ = ["main", "run_demo"]
@@ -142,7 +143,7 @@ def _table(rows: list[Row]) -> str:
         (
             row.call,
             str(row.message_id or "-"),
-            row.phone[:4] + "***" + row.phone[-4:],
+            mask_phone(row.phone),
             row.outcome,
             _describe(row.status),
         )

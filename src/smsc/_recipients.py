@@ -160,7 +160,9 @@ def validate_message_id(value: int | str) -> int | str:
     """Check a client message id and return it unchanged.
 
     An integer 1..2147483647, or a string of 1 to 40 characters from ``[A-Za-z0-9._-]``
-    (a string of digits is kept as a string).
+    not starting with ``-`` (a string of digits is kept as a string). A leading ``-`` is
+    refused: the id comes back first in the service's answers, where ``-5`` reads as error 5
+    to every official library.
 
     Raises:
         RequestValidationError: the id breaks these rules (``field="id"``).
@@ -171,10 +173,11 @@ def validate_message_id(value: int | str) -> int | str:
         if 1 <= value <= MAX_MESSAGE_ID:
             return value
         raise RequestValidationError(f"id must be between 1 and {MAX_MESSAGE_ID}", field="id")
-    if isinstance(value, str) and _MESSAGE_ID.fullmatch(value):
+    if isinstance(value, str) and _MESSAGE_ID.fullmatch(value) and value[0] != "-":
         return value
     raise RequestValidationError(
-        "id must be an integer or up to 40 characters of A-Z a-z 0-9 . _ -", field="id"
+        "id must be an integer or up to 40 characters of A-Z a-z 0-9 . _ - not starting with '-'",
+        field="id",
     )
 
 

@@ -205,6 +205,12 @@ def test_validate_message_id_refuses_invalid_ids(value: int | str) -> None:
     assert field_refused(lambda: validate_message_id(value)) == "id"
 
 
+@pytest.mark.parametrize("value", ["-5", "-1", "-order", "-"])
+def test_validate_message_id_refuses_a_string_with_a_leading_minus(value: str) -> None:
+    # "-5,..." in an answer's first field reads as error 5 to every official library.
+    assert field_refused(lambda: validate_message_id(value)) == "id"
+
+
 # --------------------------------------------------------------------------- message
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +23,11 @@ __all__ = [
 ]
 
 
+_Int = Annotated[int, Field(gt=-(10**19), lt=10**19)]
+"""An id, count or code: at most 19 digits, so that ``repr`` and ``str`` of a result never fail
+(Python refuses to print ints of more than 4,300 digits)."""
+
+
 class _Result(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -36,8 +41,8 @@ class PhoneResult(_Result):
     phone: str = Field(repr=False)
     mccmnc: str | None = None
     cost: Decimal | None = None
-    status: StatusCode | int | None = Field(default=None, union_mode="left_to_right")
-    error: DeliveryError | int | None = Field(default=None, union_mode="left_to_right")
+    status: StatusCode | _Int | None = Field(default=None, union_mode="left_to_right")
+    error: DeliveryError | _Int | None = Field(default=None, union_mode="left_to_right")
 
 
 class SendResult(_Result):
@@ -52,8 +57,8 @@ class SendResult(_Result):
         code: for a phone confirmation by call, the calling number.
     """
 
-    id: int | str
-    count: int
+    id: _Int | str
+    count: _Int
     cost: Decimal | None = None
     balance: Decimal | None = None
     phones: tuple[PhoneResult, ...] = ()
@@ -64,7 +69,7 @@ class CostResult(_Result):
     """The price of a message that was not sent."""
 
     cost: Decimal
-    count: int
+    count: _Int
     phones: tuple[PhoneResult, ...] = ()
 
 
@@ -95,21 +100,21 @@ class MessageStatus(_Result):
     ``repr`` (so that logging a status does not log them).
     """
 
-    id: int | str | None = None
+    id: _Int | str | None = None
     phone: str | None = Field(default=None, repr=False)
-    status: StatusCode | int = Field(union_mode="left_to_right")
+    status: StatusCode | _Int = Field(union_mode="left_to_right")
     last_change: datetime | None = None
     """When the status last changed (aware datetime)."""
-    error: DeliveryError | int | None = Field(default=None, union_mode="left_to_right")
-    flag: int | None = None
+    error: DeliveryError | _Int | None = Field(default=None, union_mode="left_to_right")
+    flag: _Int | None = None
     sent_at: datetime | None = None
     cost: Decimal | None = None
     sender: str | None = None
     status_name: str | None = None
     message: str | None = Field(default=None, repr=False)
     comment: str | None = Field(default=None, repr=False)
-    type: MessageType | int | None = Field(default=None, union_mode="left_to_right")
-    sms_count: int | None = None
+    type: MessageType | _Int | None = Field(default=None, union_mode="left_to_right")
+    sms_count: _Int | None = None
     country: str | None = None
     operator: str | None = None
     region: str | None = None

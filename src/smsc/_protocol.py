@@ -7,12 +7,17 @@ the service sends it as a JSON string or number.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
+
+from pydantic import ValidationError
 
 from ._enums import DeliveryError, MessageType, StatusCode, StatusDetail
 from ._errors import InvalidResponseError, api_error_for
@@ -62,6 +67,8 @@ SEND_COST_MODE = "3"  # send, and answer with the cost and the new balance
 QUERY_COST_MODE = "1"  # compute the cost only, send nothing
 
 _E = TypeVar("_E", bound=IntEnum)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -128,35 +135,110 @@ def body_is_complete(body: bytes) -> bool:
     return (stripped[:1], stripped[-1:]) in ((b"{", b"}"), (b"[", b"]"))
 
 
+def _total(command: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Last line of defence: a decoder ends in its result or an ``SMSCError``, nothing else.
+
+    The converters below already refuse bad values with ``InvalidResponseError``; a model
+    that still refuses a value (a bug, or a shape nobody foresaw) becomes one too.
+    """
+
+    def wrap(decoder: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(decoder)
+        def decode(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return decoder(*args, **kwargs)
+            except (ValidationError, ArithmeticError, ValueError, TypeError):
+                raise InvalidResponseError(f"{command}: the answer holds unusable values") from None
+
+        return decode
+
+    return wrap
+
+
 def _excerpt(body: bytes) -> str:
     return body[:200].decode("utf-8", "replace")
 
 
-_JSON = json.JSONDecoder(
-    parse_float=Decimal
-)  # built once: json.loads(parse_float=) builds one per call
+# Bounds of what an answer may hold (protocol reference §7: ids are 1..2147483647 or short
+# text, counts and codes are small integers, amounts have a few decimals). Every number is
+# checked against them BEFORE it is converted, so no answer can make the decoder spend more
+# than a small, fixed amount of CPU or memory on one value.
+MAX_NESTING = 32
+"""Deepest JSON nesting an answer may have (real answers nest three levels)."""
+_MAX_NUMBER_CHARS = 64  # a JSON number literal or a numeric string, longer ones are refused
+_MAX_INT_DIGITS = 19  # ids, counts, codes, timestamps: 64-bit values at most
+_MAX_AMOUNT_EXPONENT = 30  # amounts between 1e-30 and 1e30 (18+ significant digits kept)
+_MAX_TEXT_IN_ERROR = 200
+_INT_TEXT = re.compile(rf"[+-]?[0-9]{{1,{_MAX_INT_DIGITS}}}")
+_NESTING_DELTA = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_JSON_STRING = re.compile(rb'"[^"]*"')
+
+
+def _json_int(text: str) -> int:
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise ValueError("number too long")
+    return int(text)
+
+
+def _json_float(text: str) -> Decimal:
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise ValueError("number too long")
+    return Decimal(text)  # exact: a balance of 12345678901234567.89 keeps every digit
+
+
+def _json_constant(text: str) -> Any:
+    raise ValueError(f"non-finite number {text}")
+
+
+_JSON = json.JSONDecoder(  # built once: json.loads(parse_float=) builds one per call
+    parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant
+)
+
+
+def _nesting(body: bytes) -> int:
+    """The deepest bracket nesting of a JSON text, in C-speed passes (no recursion)."""
+    if body.count(b"[") + body.count(b"{") <= MAX_NESTING:
+        return 0  # cannot be deeper than the limit: skip the scan
+    # Escapes go first (a "\\" pair, then an escaped quote), then whole strings: what is left
+    # are the brackets the JSON parser would recurse on.
+    plain = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _JSON_STRING.sub(b"", plain).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    steps = memoryview(brackets.translate(_NESTING_DELTA)).cast("b")
+    return max(itertools.accumulate(steps))
 
 
 def _load(body: bytes, command: str) -> Any:
     if not body.strip():
         raise InvalidResponseError(f"{command}: empty answer from the service")
+    if _nesting(body) > MAX_NESTING:
+        raise InvalidResponseError(
+            f"{command}: the answer nests deeper than {MAX_NESTING} levels",
+            body_excerpt=_excerpt(body),
+        )
     try:
         return _JSON.decode(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidResponseError(
             f"{command}: the answer is not JSON", body_excerpt=_excerpt(body)
         ) from None
 
 
-def _raise_for_error(data: Any, command: str) -> None:
+def _raise_for_error(data: Any, command: str, body: bytes) -> None:
     if isinstance(data, dict) and ("error_code" in data or "error" in data):
-        code = _int(data.get("error_code")) or 0
+        code = _int(data.get("error_code"), 0)
+        if code is None:
+            raise InvalidResponseError(
+                f"{command}: error answer with an unreadable code", body_excerpt=_excerpt(body)
+            )
         description = data.get("error")
         raise api_error_for(
             command,
             code,
-            str(description) if description is not None else None,
-            message_id=_id(data.get("id")),
+            str(description)[:_MAX_TEXT_IN_ERROR] if description is not None else None,
+            message_id=_id(data.get("id"), command, body),
         )
 
 
@@ -168,43 +250,69 @@ def _expect_object(data: Any, command: str, body: bytes) -> dict[str, Any]:
     return data
 
 
+def _bounded_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal of at most ``_MAX_NUMBER_CHARS`` characters, or None; never slow."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        value = Decimal(value)  # already bounded by _json_int
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text or len(text) > _MAX_NUMBER_CHARS:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    return value
+
+
 def _int(value: Any, default: int | None = None) -> int | None:
+    """An integer field; a value that cannot be one (or is out of range) gives None."""
     if value is None or value == "":
         return default
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return value
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        try:
-            return int(Decimal(str(value)))
-        except (InvalidOperation, ValueError):
-            return default
+        return value if abs(value) < 10**_MAX_INT_DIGITS else None
+    if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
+        return int(value.strip())
+    number = _bounded_decimal(value)
+    # "1.0" or "1e3" are integers too; "1e999999999" is refused before int() is tried.
+    if (
+        number is None
+        or number.adjusted() >= _MAX_INT_DIGITS
+        or number != number.to_integral_value()
+    ):
+        return None
+    return int(number)
 
 
 def _decimal(value: Any) -> Decimal | None:
+    """An amount; non-finite, too long or absurdly scaled values give None."""
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
+    number = _bounded_decimal(value)
+    if number is None or not number or abs(number.adjusted()) <= _MAX_AMOUNT_EXPONENT:
+        return number
+    return None
 
 
-def _id(value: Any) -> int | str | None:
+def _id(value: Any, command: str, body: bytes) -> int | str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
+    if isinstance(value, str):
+        if len(value) > _MAX_NUMBER_CHARS:
+            raise InvalidResponseError(
+                f"{command}: message id too long", body_excerpt=_excerpt(body)
+            )
         return value
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    return str(value)
+    number = _int(value)
+    if number is None:
+        raise InvalidResponseError(f"{command}: unreadable message id", body_excerpt=_excerpt(body))
+    return number
 
 
 def _str(value: Any) -> str | None:
@@ -248,12 +356,13 @@ def _phones(data: Mapping[str, Any]) -> tuple[PhoneResult, ...]:
     )
 
 
+@_total("send")
 def decode_send(body: bytes, *, sent_id: int | str | None = None) -> SendResult:
     """Decode the answer to a send; raise the typed API error it carries."""
     data = _load(body, "send")
-    _raise_for_error(data, "send")
+    _raise_for_error(data, "send", body)
     obj = _expect_object(data, "send", body)
-    message_id = _id(obj.get("id"))
+    message_id = _id(obj.get("id"), "send", body)
     if message_id is None:
         message_id = sent_id
     if message_id is None:
@@ -271,10 +380,11 @@ def decode_send(body: bytes, *, sent_id: int | str | None = None) -> SendResult:
     )
 
 
+@_total("cost")
 def decode_cost(body: bytes) -> CostResult:
     """Decode the answer to a cost query (``cost=1``)."""
     data = _load(body, "cost")
-    _raise_for_error(data, "cost")
+    _raise_for_error(data, "cost", body)
     obj = _expect_object(data, "cost", body)
     cost = _decimal(_required(obj, "cost", "cost", body))
     count = _int(_required(obj, "cnt", "cost", body))
@@ -343,7 +453,7 @@ def _status(item: Mapping[str, Any], command: str, body: bytes) -> MessageStatus
     if any(key in item for key in ("imsi", "msc", "mcc", "mnc")):
         hlr = HLRInfo(**{name: _str(item.get(key)) for key, name in _HLR_KEYS.items()})
     return MessageStatus(
-        id=_id(item.get("id")),
+        id=_id(item.get("id"), command, body),
         phone=_str(item.get("phone")),
         status=status,
         last_change=_moment(item.get("last_timestamp"), item.get("last_date")),
@@ -365,6 +475,7 @@ def _status(item: Mapping[str, Any], command: str, body: bytes) -> MessageStatus
     )
 
 
+@_total("status")
 def decode_status(
     body: bytes, *, requested: Sequence[tuple[int | str, str]]
 ) -> list[MessageStatus]:
@@ -374,7 +485,7 @@ def decode_status(
     form does).
     """
     data = _load(body, "status")
-    _raise_for_error(data, "status")
+    _raise_for_error(data, "status", body)
     items: list[Any] = data if isinstance(data, list) else [data]
     results = []
     for index, item in enumerate(items):
@@ -387,10 +498,11 @@ def decode_status(
     return results
 
 
+@_total("balance")
 def decode_balance(body: bytes) -> Balance:
     """Decode a balance answer (``cur=1``; ``credit`` where the account has one)."""
     data = _load(body, "balance")
-    _raise_for_error(data, "balance")
+    _raise_for_error(data, "balance", body)
     obj = _expect_object(data, "balance", body)
     amount = _decimal(_required(obj, "balance", "balance", body))
     if amount is None:

@@ -33,14 +33,29 @@ import hmac
 import logging
 import re
 import string
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import SecretStr, ValidationError
 
+from ._callback_models import (
+    SIGNED_BY_DEFAULT,
+    DeliveryStatusCallback,
+    HLRCallback,
+    SignedFields,
+)
+from ._callback_replay import (
+    CallbackDeduplicator,
+    DuplicateCallbackError,
+    MemoryDeduplicator,
+    StaleCallbackError,
+    check_fresh,
+    check_max_age,
+    utc_now,
+)
 from ._enums import DeliveryError, MessageType, StatusCode
 from ._errors import (
     CallbackError,
@@ -55,11 +70,18 @@ __all__ = [
     "DEFAULT_SIGNATURE_FORMAT",
     "DEFAULT_TIMEZONE",
     "HLR_FIELDS",
+    "SIGNED_BY_DEFAULT",
+    "CallbackDeduplicator",
     "CallbackError",
     "CallbackSignatureError",
     "DeliveryStatusCallback",
+    "DuplicateCallbackError",
     "HLRCallback",
     "MalformedCallbackError",
+    "MemoryDeduplicator",
+    "SignedFields",
+    "StaleCallbackError",
+    "accept_callback",
     "compute_signature",
     "parse_callback",
     "verify_signature",
@@ -79,8 +101,12 @@ HLR_FIELDS: Final[frozenset[str]] = frozenset(
 """Fields only an HLR lookup result carries (protocol reference §6.4)."""
 
 _TIME_FORMAT: Final = "%d.%m.%Y %H:%M:%S"
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_CANONICAL_ID = re.compile(r"0|[1-9][0-9]*")
+# Integers of at most 18 digits: every code, count and Unix time fits, and no field can make
+# int() slow or raise ValueError (Python refuses ints of more than 4,300 digits).
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_CANONICAL_ID = re.compile(r"0|[1-9][0-9]{0,17}")  # a longer id stays text
+_MAX_AMOUNT_CHARS = 64
+_MAX_AMOUNT_EXPONENT = 30
 _MAX_NAME_IN_ERROR = 40
 
 
@@ -100,92 +126,6 @@ _E = TypeVar("_E", StatusCode, DeliveryError, MessageType)
 
 
 # --------------------------------------------------------------------------- models
-
-
-class DeliveryStatusCallback(BaseModel):
-    """One status change of one message to one phone, as the service reported it.
-
-    ``status``, ``error`` and ``type`` are enums for the documented codes and plain ints for
-    codes the SDK does not know, so nothing the service says is lost. Optional fields the
-    callback did not carry (or carried empty) are ``None``; fields the SDK does not model are
-    kept, as text, in ``extra``. The phone number, the message text and the IMSI are left out
-    of ``repr`` because they are private data.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: int | str
-    """The message id: an int when the field is a plain decimal number, else the text."""
-    phone: str = Field(repr=False)
-    """The recipient, exactly as the service sent it."""
-    status: StatusCode | int = Field(union_mode="left_to_right")
-    """The new status (``status``)."""
-    error: DeliveryError | int | None = Field(default=None, union_mode="left_to_right")
-    """The per-message error code (``err``)."""
-    time: AwareDatetime | None = None
-    """When the status changed: from ``ts`` (Unix seconds), else from the ``time`` text."""
-    sms_count: int | None = None
-    """Number of SMS parts (``cnt``)."""
-    type: MessageType | int | None = Field(default=None, union_mode="left_to_right")
-    """The kind of message (``type``): SMS, flash, HLR, ..."""
-    cost: Decimal | None = None
-    """What the message cost, in the account's currency."""
-    sender: str | None = None
-    """The sender id the message was sent with."""
-    message: str | None = Field(default=None, repr=False)
-    """The message text, when the service includes it."""
-    country: str | None = None
-    """The subscriber's country."""
-    operator: str | None = None
-    """The subscriber's operator."""
-    region: str | None = None
-    """The subscriber's region."""
-    extra: dict[str, str] = Field(default_factory=dict)
-    """Every other field of the callback (signature fields excluded), as received."""
-
-    @property
-    def dedup_key(self) -> tuple[int | str, str, int]:
-        """``(id, phone, status)``: record a callback once even when it is delivered again."""
-        return (self.id, self.phone, int(self.status))
-
-    @property
-    def is_final(self) -> bool:
-        """True when the status will not change any more (delivered, failed, expired, ...).
-
-        False for status codes the SDK does not know.
-        """
-        return isinstance(self.status, StatusCode) and self.status.is_final
-
-    @property
-    def is_delivered(self) -> bool:
-        """True when the message reached the subscriber (delivered, read, link clicked)."""
-        return isinstance(self.status, StatusCode) and self.status.is_success
-
-
-class HLRCallback(DeliveryStatusCallback):
-    """The result of an HLR lookup: a status callback plus the subscriber's network data.
-
-    It is a :class:`DeliveryStatusCallback`, so test for ``HLRCallback`` first when a handler
-    treats the two differently. Fields are ``None`` when absent or empty (``rcn`` and ``rnet``
-    are empty while the subscriber is at home).
-    """
-
-    imsi: str | None = Field(default=None, repr=False)
-    """IMSI of the subscriber's SIM card."""
-    msc: str | None = None
-    """Number of the mobile switching centre serving the subscriber."""
-    mcc: str | None = None
-    """Mobile country code (text: the leading zeros of codes matter)."""
-    mnc: str | None = None
-    """Mobile network code (text: ``"02"`` and ``"2"`` differ)."""
-    home_country: str | None = None
-    """Country of registration (``cn``)."""
-    home_network: str | None = None
-    """Home operator name (``net``)."""
-    roaming_country: str | None = None
-    """Roaming country (``rcn``)."""
-    roaming_network: str | None = None
-    """Roaming operator (``rnet``)."""
 
 
 # --------------------------------------------------------------------------- signature
@@ -372,11 +312,16 @@ def _decimal(fields: Mapping[str, str], name: str) -> Decimal | None:
     raw = _text(fields, name)
     if raw is None:
         return None
+    text = raw.strip()
     try:
-        value = Decimal(raw.strip())
+        value = Decimal(text) if len(text) <= _MAX_AMOUNT_CHARS else None
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
+    if (
+        value is None
+        or not value.is_finite()
+        or (value and abs(value.adjusted()) > _MAX_AMOUNT_EXPONENT)
+    ):
         raise MalformedCallbackError(f"callback field {_shown(name)} is not a number", field=name)
     return value
 
@@ -413,6 +358,8 @@ def _zone(tz: tzinfo | str) -> tzinfo:
 def _check_text_values(fields: Mapping[str, str]) -> None:
     # A framework's form can hold uploaded files; a callback is plain text only.
     for name, value in fields.items():
+        if not isinstance(name, str):
+            raise MalformedCallbackError("callback field names must be text")
         if not isinstance(value, str):
             raise MalformedCallbackError(f"callback field {_shown(name)} is not text", field=name)
 
@@ -424,7 +371,10 @@ _STATUS_FIELDS: Final = frozenset(
 
 
 def _build(
-    fields: Mapping[str, str], zone: tzinfo, signature_fields: Collection[str]
+    fields: Mapping[str, str],
+    zone: tzinfo,
+    signature_fields: Collection[str],
+    signed: frozenset[str],
 ) -> DeliveryStatusCallback:
     message_type = _code(MessageType, _int(fields, "type"))
     values: dict[str, Any] = {
@@ -450,6 +400,13 @@ def _build(
         values["roaming_country"] = _text(fields, "rcn")
         values["roaming_network"] = _text(fields, "rnet")
     values["extra"] = {name: value for name, value in fields.items() if name not in known}
+    received = frozenset(fields) - frozenset(signature_fields)
+    values["signed_fields"] = received & signed
+    values["unsigned_fields"] = received - signed
+    if signed >= SIGNED_BY_DEFAULT:
+        values["verified"] = SignedFields(
+            id=values["id"], phone=values["phone"], status=values["status"]
+        )
     try:
         return model.model_validate(values)
     except ValidationError as exc:  # pragma: no cover - the values above are already typed
@@ -464,8 +421,13 @@ def parse_callback(
     require_signature: bool = True,
     signature_format: str = DEFAULT_SIGNATURE_FORMAT,
     tz: tzinfo | str = DEFAULT_TIMEZONE,
+    max_age: timedelta | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> DeliveryStatusCallback | HLRCallback:
-    """Verify a delivery-status callback and parse it into a typed model.
+    """Check a delivery-status callback's signature and parse it into a typed model.
+
+    A good signature vouches only for the fields it covers (``id``, ``phone``, ``status`` by
+    default): the model's ``verified`` holds those, ``unsigned_fields`` names the rest.
 
     Args:
         fields: the callback's form or query fields, e.g. ``dict(await request.form())``.
@@ -477,31 +439,41 @@ def parse_callback(
         signature_format: the signed text (see :data:`DEFAULT_SIGNATURE_FORMAT`).
         tz: the zone of the ``time`` text field (a ``tzinfo`` or an IANA name); only used
             when the callback has no ``ts``. Default: Europe/Moscow, an assumption.
+        max_age: when given, refuse a callback whose time (``ts``, else ``time``) is missing
+            or further than this from ``clock()``, in either direction. ``ts`` is not signed:
+            this stops replays that keep the original time, not a rewritten one.
+        clock: returns the current aware datetime (inject a fixed one in tests).
 
     Returns:
         An :class:`HLRCallback` when ``type`` is 4 (HLR) or any of the HLR fields
         (:data:`HLR_FIELDS`) is present, even empty; a :class:`DeliveryStatusCallback`
-        otherwise.
+        otherwise. Both fields decide it are unsigned.
 
     Raises:
         CallbackSignatureError: the signature is missing (when required) or wrong.
         MalformedCallbackError: ``id``, ``phone`` or ``status`` is missing, or a field has
-            an unparsable value (``status``, ``err``, ``ts``, ``time``, ``cnt``, ``type``,
-            ``cost``).
-        ConfigurationError: the secrets, algorithms, format or time zone are unusable.
+            an unparsable or out-of-range value (``status``, ``err``, ``ts``, ``time``,
+            ``cnt``, ``type``, ``cost``).
+        StaleCallbackError: ``max_age`` is given and the callback's time is outside it.
+        ConfigurationError: the secrets, algorithms, format, time zone or max_age are unusable.
     """
     _check_text_values(fields)
     zone = _zone(tz)
     names = _algorithm_names(algorithms)
+    check_max_age(max_age)
     if secrets is None and require_signature:
         raise ConfigurationError(
             "a callback secret is needed to check signatures; "
             "pass require_signature=False to accept unsigned callbacks"
         )
+    signed: frozenset[str] = frozenset()
     try:
         if secrets is not None and (require_signature or any(fields.get(n) for n in names)):
             verify_signature(fields, secrets, algorithms=names, signature_format=signature_format)
-        callback = _build(fields, zone, {*names, *DEFAULT_ALGORITHMS})
+            signed = frozenset(_placeholders(signature_format)) - {"secret"}
+        callback = _build(fields, zone, {*names, *DEFAULT_ALGORITHMS}, signed)
+        if max_age is not None:
+            check_fresh(callback.time, max_age=max_age, clock=clock)
     except CallbackError as exc:
         logger.debug("callback refused: %s", exc)
         raise
@@ -512,4 +484,27 @@ def parse_callback(
             mask_phone(callback.phone),
             int(callback.status),
         )
+    return callback
+
+
+async def accept_callback(
+    fields: Mapping[str, str],
+    *,
+    seen: CallbackDeduplicator,
+    secrets: SecretStr | str | Sequence[SecretStr | str] | None,
+    **options: Any,
+) -> DeliveryStatusCallback | HLRCallback:
+    """:func:`parse_callback`, then refuse a callback whose ``dedup_key`` was seen before.
+
+    The key is recorded only after the signature and the fields passed, so forged callbacks
+    never reach ``seen``. ``options`` are those of :func:`parse_callback` (``max_age=``...).
+
+    Raises:
+        DuplicateCallbackError: ``seen`` already holds this callback's key.
+        CallbackError: as :func:`parse_callback`.
+    """
+    callback = parse_callback(fields, secrets=secrets, **options)
+    if not await seen.first_seen(callback.dedup_key):
+        logger.debug("callback refused: already accepted once")
+        raise DuplicateCallbackError("callback already accepted (same id, phone and status)")
     return callback

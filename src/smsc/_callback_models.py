@@ -1,0 +1,131 @@
+"""The models of a parsed callback (see :mod:`smsc.callbacks`), kept apart to keep modules small."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ._enums import DeliveryError, MessageType, StatusCode
+
+__all__ = ["SIGNED_BY_DEFAULT", "DeliveryStatusCallback", "HLRCallback", "SignedFields"]
+
+SIGNED_BY_DEFAULT: Final[frozenset[str]] = frozenset({"id", "phone", "status"})
+"""The fields the default signature covers; every other field can be rewritten in transit."""
+
+
+class SignedFields(BaseModel):
+    """The fields of a callback that its checked signature covers: nothing else.
+
+    A replayed genuine callback keeps these, but its other fields (``err``, ``ts``, ``cost``,
+    ``type``, the HLR fields, ...) can have been rewritten by whoever replays it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | str
+    """The message id."""
+    phone: str = Field(repr=False)
+    """The recipient, exactly as the service sent it."""
+    status: StatusCode | int = Field(union_mode="left_to_right")
+    """The new status."""
+
+
+class DeliveryStatusCallback(BaseModel):
+    """One status change of one message to one phone, as the service reported it.
+
+    The signature covers only some fields (by default ``id``, ``phone`` and ``status``):
+    ``verified`` holds those, and only when a signature was checked; ``signed_fields`` and
+    ``unsigned_fields`` name the received fields on each side. Every other attribute is the
+    field as received: a replayed genuine callback can carry a rewritten ``err``, ``ts``,
+    ``cost`` or ``type``, or HLR fields it never had (see docs, "Limits of the signature").
+
+    ``status``, ``error`` and ``type`` are enums for the documented codes and plain ints for
+    codes the SDK does not know, so nothing the service says is lost. Optional fields the
+    callback did not carry (or carried empty) are ``None``; fields the SDK does not model are
+    kept, as text, in ``extra``. The phone number, the message text and the IMSI are left out
+    of ``repr`` because they are private data.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | str
+    """The message id: an int when the field is a plain decimal number, else the text."""
+    phone: str = Field(repr=False)
+    """The recipient, exactly as the service sent it."""
+    status: StatusCode | int = Field(union_mode="left_to_right")
+    """The new status (``status``)."""
+    error: DeliveryError | int | None = Field(default=None, union_mode="left_to_right")
+    """The per-message error code (``err``)."""
+    time: AwareDatetime | None = None
+    """When the status changed: from ``ts`` (Unix seconds), else from the ``time`` text."""
+    sms_count: int | None = None
+    """Number of SMS parts (``cnt``)."""
+    type: MessageType | int | None = Field(default=None, union_mode="left_to_right")
+    """The kind of message (``type``): SMS, flash, HLR, ..."""
+    cost: Decimal | None = None
+    """What the message cost, in the account's currency."""
+    sender: str | None = None
+    """The sender id the message was sent with."""
+    message: str | None = Field(default=None, repr=False)
+    """The message text, when the service includes it."""
+    country: str | None = None
+    """The subscriber's country."""
+    operator: str | None = None
+    """The subscriber's operator."""
+    region: str | None = None
+    """The subscriber's region."""
+    extra: dict[str, str] = Field(default_factory=dict)
+    """Every other field of the callback (signature fields excluded), as received."""
+    verified: SignedFields | None = None
+    """The signed fields, when a signature was checked and covers ``id``, ``phone`` and
+    ``status``; ``None`` for a callback accepted unchecked (``require_signature=False``)."""
+    signed_fields: frozenset[str] = frozenset()
+    """Names of the received fields the checked signature covers (empty when unchecked)."""
+    unsigned_fields: frozenset[str] = frozenset()
+    """Names of the received fields no signature covers: treat their values as untrusted."""
+
+    @property
+    def dedup_key(self) -> tuple[int | str, str, int]:
+        """``(id, phone, status)``: record a callback once even when it is delivered again."""
+        return (self.id, self.phone, int(self.status))
+
+    @property
+    def is_final(self) -> bool:
+        """True when the status will not change any more (delivered, failed, expired, ...).
+
+        False for status codes the SDK does not know.
+        """
+        return isinstance(self.status, StatusCode) and self.status.is_final
+
+    @property
+    def is_delivered(self) -> bool:
+        """True when the message reached the subscriber (delivered, read, link clicked)."""
+        return isinstance(self.status, StatusCode) and self.status.is_success
+
+
+class HLRCallback(DeliveryStatusCallback):
+    """The result of an HLR lookup: a status callback plus the subscriber's network data.
+
+    It is a :class:`DeliveryStatusCallback`, so test for ``HLRCallback`` first when a handler
+    treats the two differently. Fields are ``None`` when absent or empty (``rcn`` and ``rnet``
+    are empty while the subscriber is at home).
+    """
+
+    imsi: str | None = Field(default=None, repr=False)
+    """IMSI of the subscriber's SIM card."""
+    msc: str | None = None
+    """Number of the mobile switching centre serving the subscriber."""
+    mcc: str | None = None
+    """Mobile country code (text: the leading zeros of codes matter)."""
+    mnc: str | None = None
+    """Mobile network code (text: ``"02"`` and ``"2"`` differ)."""
+    home_country: str | None = None
+    """Country of registration (``cn``)."""
+    home_network: str | None = None
+    """Home operator name (``net``)."""
+    roaming_country: str | None = None
+    """Roaming country (``rcn``)."""
+    roaming_network: str | None = None
+    """Roaming operator (``rnet``)."""

@@ -1,5 +1,7 @@
 """Async, typed SDK for the SMSC messaging gateway (smsc.ru, smscentre.com, ...)."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import NOT_GIVEN, AsyncSMSCClient, NotGiven
 from ._config import SMSCConfig
 from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, StatusDetail, Translit
@@ -55,6 +57,19 @@ from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_trans
 from ._version import __version__
 
 _configure_logging_from_env()
+
+if TYPE_CHECKING:
+    from ._aiohttp_transport import AiohttpTransport as AiohttpTransport
+
+
+def __getattr__(name: str) -> Any:
+    # AiohttpTransport needs the optional aiohttp: imported on first use, not with smsc.
+    if name == "AiohttpTransport":
+        from ._aiohttp_transport import AiohttpTransport
+
+        return AiohttpTransport
+    raise AttributeError(f"module 'smsc' has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",

@@ -20,6 +20,7 @@ from httpx._client import UseClientDefault
 
 from . import _protocol as protocol
 from ._arguments import ExtraValue, check_seconds, check_timeout, extra_fields
+from ._backends import HTTPBackend, inner_transport
 from ._config import SMSCConfig
 from ._enums import MessageFormat, StatusDetail, Translit
 from ._errors import (
@@ -35,7 +36,6 @@ from ._errors import (
     TooManyRequestsError,
 )
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
-from ._pool import pooled_transport
 from ._privacy import mask_phones, mask_text
 from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
 from ._schedule import format_time, format_valid, validate_tz
@@ -43,6 +43,7 @@ from ._secrets import Credentials
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
+from ._warmup import open_connections
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
@@ -120,6 +121,9 @@ class AsyncSMSCClient:
             it is (no failover is added: wrap its transport with :func:`smsc.build_transport`).
         transport: an ``httpx`` transport to send through (for example
             ``httpx.ASGITransport(app=emulator.app)``); the SDK wraps it with its failover layer.
+        http_backend: ``"httpx"`` (the default) or ``"aiohttp"`` (``pip install
+            "smsc-async[aiohttp]"``): the library whose connection pool carries the requests,
+            under the same failover layer (see the Performance guide).
         on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
             switch of site and recovery (see :attr:`site_stats` for running counts).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
@@ -146,6 +150,7 @@ class AsyncSMSCClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
+        http_backend: HTTPBackend = "httpx",
         **options: Any,
     ) -> None:
         overrides = {
@@ -167,6 +172,10 @@ class AsyncSMSCClient:
                 config = SMSCConfig.from_env(**overrides)
         elif overrides:
             config = SMSCConfig(**{**dict(config), **overrides})
+        if http_backend != "httpx" and (http_client is not None or transport is not None):
+            raise ConfigurationError(
+                "http_backend cannot be combined with http_client or transport"
+            )
         if http_client is not None and (transport is not None or on_failover_event is not None):
             raise ConfigurationError(
                 "http_client cannot be combined with transport or on_failover_event: "
@@ -178,8 +187,8 @@ class AsyncSMSCClient:
         self._failover: FailoverTransport | None = None
         if http_client is None:
             # A pool larger than the cap, that drops connections stranded by cancelled
-            # requests: see pooled_transport (docs/guarantees.md, "Cancellation").
-            inner = transport or pooled_transport(config.max_concurrency)
+            # requests: see inner_transport and pooled_transport (docs/guarantees.md).
+            inner = transport or inner_transport(http_backend, config.max_concurrency)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
             http_client = httpx.AsyncClient(
@@ -238,6 +247,24 @@ class AsyncSMSCClient:
         self._closed = True
         if self._owns_http:
             await self._http.aclose()
+
+    async def warm_up(self, connections: int = 1) -> int:
+        """Open ``connections`` connections to the primary site before the first call.
+
+        A first call otherwise pays the TCP and TLS handshakes (about two round trips) on top
+        of its own. Each connection is opened by a ``HEAD`` request for the site's root (no
+        credentials, no command); failures are ignored, so the first call then connects as
+        usual. At most ``max_concurrency`` connections are opened; call it before traffic.
+
+        Returns:
+            How many connections answered (0 with a borrowed ``http_client``).
+        """
+        if self._failover is None:
+            return 0
+        count = max(1, min(connections, self._config.max_concurrency))
+        return await open_connections(
+            self._failover._inner, self._config.base_url, count, self._config.http_timeout
+        )
 
     def with_options(self, **options: Any) -> AsyncSMSCClient:
         """A client with some settings changed that shares this one's pool and request cap.

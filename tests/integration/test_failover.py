@@ -14,9 +14,10 @@ import pytest
 
 from smsc import FailoverEvent, FailoverTransport
 
+from .backends import new_inner
 from .loopback import Behaviour, FakeClock, LoopbackServer, Servers, post
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 SHORT = httpx.Timeout(5.0, read=0.3)
 BAD_ANSWERS = [Behaviour.ERROR_500, Behaviour.EMPTY, Behaviour.GARBAGE]
@@ -48,7 +49,7 @@ def connect(clock: FakeClock, events: list[FailoverEvent]) -> Connect:
 
     def build(*sites: str, max_retries: int = 3) -> httpx.AsyncClient:
         transport = FailoverTransport(
-            httpx.AsyncHTTPTransport(),
+            new_inner(),
             sites,
             max_retries=max_retries,
             cooldown=30.0,
@@ -289,9 +290,7 @@ async def test_stats_count_requests_and_failures_per_site(
 ) -> None:
     primary = await servers.start(Behaviour.EMPTY)
     mirror = await servers.start()
-    transport = FailoverTransport(
-        httpx.AsyncHTTPTransport(), [primary.url, mirror.url], clock=clock
-    )
+    transport = FailoverTransport(new_inner(), [primary.url, mirror.url], clock=clock)
     async with httpx.AsyncClient(transport=transport) as client:
         await post(client, primary.url, "balance")
         await post(client, primary.url, "balance")

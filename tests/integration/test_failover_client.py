@@ -12,9 +12,10 @@ import pytest
 
 import smsc
 
+from .backends import current
 from .loopback import Behaviour, RecordedRequest, Servers
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 PHONE = "79991234567"
 
@@ -33,6 +34,7 @@ def _client(primary: str, *mirrors: str, **options: Any) -> smsc.AsyncSMSCClient
         host=primary,
         mirrors=mirrors,
         allow_http=True,
+        http_backend=current(),
         **options,
     )
 

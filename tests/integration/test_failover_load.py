@@ -16,9 +16,10 @@ import pytest
 
 from smsc import FailoverTransport
 
+from .backends import new_inner
 from .loopback import Behaviour, Servers, post
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 CROWD = 200
 HANDFUL = 5
@@ -32,7 +33,7 @@ async def servers() -> AsyncIterator[Servers]:
 
 
 def _transport(*sites: str) -> FailoverTransport:
-    return FailoverTransport(httpx.AsyncHTTPTransport(), sites, backoff_base=0.001)
+    return FailoverTransport(new_inner(), sites, backoff_base=0.001)
 
 
 async def _crowd_of_sends(
@@ -129,7 +130,7 @@ async def test_status_retries_against_failing_servers_stop_at_the_deadline(
     # deadline and is never started (with jitter one could start with milliseconds left and
     # end in the deadline's timeout instead of the last answer).
     transport = FailoverTransport(
-        httpx.AsyncHTTPTransport(),
+        new_inner(),
         [failing.url],
         max_retries=10,
         backoff_base=0.2,

@@ -1,11 +1,11 @@
 """FailoverTransport over real sockets: what the caller gets and what the pool gets back.
 
 The transport hands the caller's own request to the primary and re-seats the answer's body
-stream instead of copying the response. These tests check that over a real
-``httpx.AsyncHTTPTransport``: compressed answers, the ``Host`` header on each site, the
-caller's request left as it was, and the pooled connection returned on every path (a good
-answer, a bad one, an error, the deadline and the caller's cancellation), proved with a pool
-of one connection and a short pool timeout.
+stream instead of copying the response. These tests check that over real sockets, on both
+backends (``httpx.AsyncHTTPTransport`` and the aiohttp transport): compressed answers, the
+``Host`` header on each site, the caller's request left as it was, and the pooled connection
+returned on every path (a good answer, a bad one, an error, the deadline and the caller's
+cancellation), proved with a pool of one connection and a short pool timeout.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import pytest
 
 from smsc import FailoverTransport, SiteStats, SMSCConfig, build_transport
 
+from .backends import new_inner
 from .loopback import LoopbackServer, is_json
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 GOOD = json.dumps({"id": "m-1", "cnt": 1}).encode()
 
@@ -112,7 +113,7 @@ async def serve(started: list[WireServer], answer: Reply) -> WireServer:
 
 def one_connection_client(*sites: str, **options: Any) -> httpx.AsyncClient:
     """A client whose pool holds one connection: a connection not given back blocks the next."""
-    inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=1))
+    inner = new_inner(1)
     options.setdefault("backoff_base", 0.0)
     options.setdefault("backoff_cap", 0.0)
     return httpx.AsyncClient(
@@ -329,7 +330,7 @@ async def test_cancelled_sends_and_probes_never_reach_any_site_twice(
 ) -> None:
     primary = await serve(servers, lambda _: None)  # takes each send and never answers
     mirror = await serve(servers, lambda _: reply(GOOD))
-    transport = FailoverTransport(httpx.AsyncHTTPTransport(), [primary.url, mirror.url])
+    transport = FailoverTransport(new_inner(), [primary.url, mirror.url])
     async with httpx.AsyncClient(transport=transport, timeout=5.0) as client:
 
         async def send(number: int) -> httpx.Response:

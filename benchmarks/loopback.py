@@ -1,0 +1,97 @@
+"""Loopback: the SDK's cost per call against a raw POST of the same form on the same transport.
+
+A minimal HTTP/1.1 server answers every request with a fixed send answer. It runs in a separate
+process, so the measurement is the client side: the SDK's validation, encoding, failover layer,
+request cap and decoding on top of its transport, against the same POST done by hand with that
+transport's library (httpx, and aiohttp for ``http_backend="aiohttp"``). All sides run in the
+same process and event loop, taking turns in rounds; the figure is the ratio of the medians.
+Nothing here is compared with a number measured elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from dataclasses import dataclass
+
+from . import _clients as clients
+from ._clients import Figures
+from ._server import far_side
+
+BACKENDS = ("httpx", "aiohttp")
+
+
+@dataclass(frozen=True)
+class Settings:
+    calls: int = 500
+    rounds: int = 7
+    goal: float = 1.10
+    in_flight: tuple[int, ...] = (1, 10)
+
+
+async def measure(port: int, settings: Settings, concurrency: int) -> dict[str, Figures]:
+    """Median wall and CPU seconds per call of every side."""
+    base = f"http://127.0.0.1:{port}"
+    async with contextlib.AsyncExitStack() as stack:
+        sides = []
+        for backend in BACKENDS:
+            sides.append(await stack.enter_async_context(clients.sdk(base, concurrency, backend)))
+        sides.append(await stack.enter_async_context(clients.raw_httpx(base, concurrency)))
+        sides.append(await stack.enter_async_context(clients.raw_aiohttp(base, concurrency)))
+        return await clients.interleaved(
+            sides,
+            calls=settings.calls,
+            rounds=settings.rounds,
+            concurrency=concurrency,
+            warm=min(200, settings.calls),
+        )
+
+
+def run(settings: Settings, port: int) -> float:
+    """Measure and print; the worst wall-time ratio."""
+    print("smsc send vs a raw POST of the same form, loopback server in another process")
+    print(f"{settings.calls} calls x {settings.rounds} interleaved rounds per side; medians\n")
+    print(f"{'':<26}{'wall time per call':^34}{'client CPU per call':^34}")
+    header = f"{'raw':>12}{'smsc send':>12}{'ratio':>10}"
+    print(f"{'scenario':<26}{header}{header}")
+    worst = 0.0
+    for concurrency in settings.in_flight:
+        figures = asyncio.run(measure(port, settings, concurrency))
+        for backend in BACKENDS:
+            raw, mine = figures[f"raw {backend}"], figures[f"smsc on {backend}"]
+            ratio = mine.wall / raw.wall
+            worst = max(worst, ratio)
+            print(
+                f"{f'{backend}, {concurrency} in flight':<26}"
+                f"{raw.wall * 1e6:>9.0f} us{mine.wall * 1e6:>9.0f} us{ratio:>10.3f}"
+                f"{raw.cpu * 1e6:>9.0f} us{mine.cpu * 1e6:>9.0f} us{mine.cpu / raw.cpu:>10.3f}"
+            )
+    verdict = "meets" if worst <= settings.goal else "MISSES"
+    print(f"\nworst wall-time ratio {worst:.3f}: {verdict} the goal of at most {settings.goal:.2f}")
+    return worst
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = Settings()
+    parser.add_argument("--calls", type=int, default=defaults.calls, help="calls per round")
+    parser.add_argument("--rounds", type=int, default=defaults.rounds)
+    parser.add_argument("--goal", type=float, default=defaults.goal, help="highest ratio")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(calls=args.calls, rounds=args.rounds, goal=args.goal)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    settings = settings_from(parser.parse_args())
+    with far_side(rtt=0.0) as far:
+        run(settings, far.ports.http)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

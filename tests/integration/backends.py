@@ -1,0 +1,37 @@
+"""The transport the failover suites run on: httpx's own, then aiohttp's.
+
+A suite opts in with ``pytest.mark.usefixtures("http_backend")``: each of its tests then runs
+once per backend, and builds its inner transport with :func:`new_inner` (or passes
+:func:`current` to ``AsyncSMSCClient(http_backend=...)``).
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from smsc._aiohttp_transport import AiohttpTransport
+from smsc._backends import HTTPBackend
+
+__all__ = ["BACKENDS", "current", "new_inner", "use"]
+
+BACKENDS: tuple[HTTPBackend, ...] = ("httpx", "aiohttp")
+
+_current: list[HTTPBackend] = ["httpx"]
+
+
+def use(backend: HTTPBackend) -> None:
+    """Make ``backend`` the one :func:`new_inner` builds (set by the ``http_backend`` fixture)."""
+    _current[0] = backend
+
+
+def current() -> HTTPBackend:
+    """The backend of the running test."""
+    return _current[0]
+
+
+def new_inner(max_connections: int = 100) -> httpx.AsyncBaseTransport:
+    """A plain transport of the running test's backend whose pool holds ``max_connections``
+    (httpx's default size unless given)."""
+    if _current[0] == "aiohttp":
+        return AiohttpTransport(max_connections=max_connections)
+    return httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=max_connections))

@@ -43,7 +43,7 @@ demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo
 
 bench: $(DEMO_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks
 
 # The Redis limiter against the in-process one (needs the dev extra's redis-server).
 bench-limiter: venv

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
+BENCH_STAMP := $(VENV)/.installed-bench
 
 .PHONY: venv test lint typecheck pytest docs demo bench bench-limiter test-versions clean
 
@@ -16,7 +17,7 @@ $(VENV)/bin/python:
 # Everything: the SDK, its extras and the tools of `make test`.
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP) $(DEMO_STAMP)
+	touch $(STAMP) $(DEMO_STAMP) $(BENCH_STAMP)
 
 # Just what the demo runs: the SDK and the emulator's SMTP ingest.
 $(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
@@ -42,7 +43,12 @@ test: lint typecheck pytest docs
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo
 
-bench: $(DEMO_STAMP)
+# Just what the benchmarks run: the SDK and aiohttp (a raw baseline and a backend).
+$(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[aiohttp]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
 
 # The Redis limiter against the in-process one (needs the dev extra's redis-server).

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import queue
 import shutil
 import ssl
 import subprocess
@@ -23,6 +24,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
@@ -212,6 +214,16 @@ class FarSide:
     rtt: float
 
 
+def _ports_of(process: BaseProcess, ports: multiprocessing.Queue[Ports]) -> Ports:
+    """The ports the far side reports, or an error as soon as it died without reporting."""
+    while True:
+        try:
+            return ports.get(timeout=0.2)
+        except queue.Empty:
+            if not process.is_alive():
+                raise RuntimeError("the benchmark's server process failed to start") from None
+
+
 @contextlib.contextmanager
 def far_side(rtt: float) -> Iterator[FarSide]:
     """Start the servers and the proxy (round trip ``rtt`` seconds) in another process."""
@@ -226,7 +238,7 @@ def far_side(rtt: float) -> Iterator[FarSide]:
         process.start()
         try:
             tls = ssl.create_default_context(cafile=str(cert))
-            yield FarSide(ports.get(timeout=60), tls, str(cert), rtt)
+            yield FarSide(_ports_of(process, ports), tls, str(cert), rtt)
         finally:
             stop.set()
             process.join(timeout=5)

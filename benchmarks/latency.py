@@ -37,8 +37,8 @@ MaybeSide = Callable[[], AbstractAsyncContextManager[Side]]
 @dataclass(frozen=True)
 class Settings:
     rtt: float = 0.020
-    sequential_calls: int = 25
-    parallel_calls: int = 280
+    sequential_calls: int = 20
+    parallel_calls: int = 250
     rounds: int = 5
     in_flight: int = 14
     first_call_rounds: int = 5

@@ -25,8 +25,8 @@ BACKENDS = ("httpx", "aiohttp")
 
 @dataclass(frozen=True)
 class Settings:
-    calls: int = 500
-    rounds: int = 7
+    calls: int = 400
+    rounds: int = 5
     goal: float = 1.10
     in_flight: tuple[int, ...] = (1, 10)
 

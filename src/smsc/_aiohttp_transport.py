@@ -6,9 +6,10 @@ connection pool carries them. It is thin on purpose: it does only what the SDK n
 POSTs and HEADs with small bodies, answers read whole) and maps every aiohttp failure onto the
 ``httpx`` exception that says the same thing about whether the request may have left:
 
-* the connection could not be made (refused, DNS, TLS handshake, connect or pool timeout):
-  ``httpx.ConnectError`` / ``httpx.ConnectTimeout``, which the failover layer may repeat on a
-  mirror, because nothing was written;
+* the connection could not be made (refused, DNS, TLS handshake, connect timeout):
+  ``httpx.ConnectError`` / ``httpx.ConnectTimeout``; no connection of the pool became free in
+  time: ``httpx.PoolTimeout``. The failover layer may repeat these on a mirror: nothing was
+  written;
 * anything after the connection was made (a dropped connection, a read timeout, a truncated
   or malformed answer): ``httpx.ReadError`` / ``httpx.ReadTimeout`` /
   ``httpx.RemoteProtocolError``, after which a send is never repeated.
@@ -21,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 import aiohttp
@@ -42,23 +44,57 @@ class _Body(httpx.AsyncByteStream):
 
 
 def _client_timeout(timeouts: dict[str, float | None]) -> aiohttp.ClientTimeout:
-    """httpx's per-phase timeouts in aiohttp's terms.
+    """httpx's connect and read timeouts in aiohttp's terms.
 
-    aiohttp's ``connect`` covers waiting for a pooled connection *and* connecting, so it gets
-    the sum of httpx's ``pool`` and ``connect``; ``sock_connect`` is the connect alone.
+    The wait for a free connection is the transport's own (``pool``, see ``_Slots``), so
+    aiohttp never waits for one and its ``connect`` is the connect alone, TLS included.
     aiohttp has no write timeout: the failover layer's deadline bounds a stalled write.
     """
     connect = timeouts.get("connect")
-    pool = timeouts.get("pool")
-    either = None if connect is None or pool is None else connect + pool
     return aiohttp.ClientTimeout(
-        total=None, connect=either, sock_connect=connect, sock_read=timeouts.get("read")
+        total=None, connect=connect, sock_connect=connect, sock_read=timeouts.get("read")
     )
+
+
+class _Slots:
+    """The pool's size, counted here so that waiting for a connection is ``httpx.PoolTimeout``.
+
+    aiohttp's own wait for a pooled connection shares its timeout with connecting; a local
+    wait would then look like a site too slow to connect to, and mark a healthy site down.
+    A slot is released after aiohttp has its connection back, so aiohttp never waits.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = asyncio.Semaphore(size)
+
+    async def acquire(self, timeout: float | None, request: httpx.Request) -> None:
+        if not self._free.locked() or timeout is None:
+            await self._free.acquire()
+            return
+        try:
+            await _within(timeout, self._free.acquire())
+        except asyncio.TimeoutError:
+            raise httpx.PoolTimeout("no free connection in time", request=request) from None
+
+    def release(self) -> None:
+        self._free.release()
+
+
+if sys.version_info >= (3, 11):
+
+    async def _within(seconds: float, work: Awaitable[object]) -> None:
+        async with asyncio.timeout(seconds):
+            await work
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(seconds: float, work: Awaitable[object]) -> None:
+        await asyncio.wait_for(work, seconds)
 
 
 def _map_error(exc: BaseException, request: httpx.Request) -> httpx.TransportError | None:
     """The httpx exception saying what ``exc`` says about the request having left."""
-    # Before anything was written: the connection (or a free slot in the pool) never came.
+    # Before anything was written: the connection never came.
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout("timed out while connecting", request=request)
     if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ServerFingerprintMismatch):
@@ -102,6 +138,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl = ssl_context if ssl_context is not None else httpx.create_ssl_context()
         self._keepalive = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
+        self._slots = _Slots(max_connections)
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -120,6 +157,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = self._session or self._open()
         timeouts: dict[str, Any] = request.extensions.get("timeout") or {}
         failure: httpx.TransportError | None = None
+        await self._slots.acquire(timeouts.get("pool"), request)
         try:
             async with session.request(
                 request.method,
@@ -135,6 +173,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             failure = _map_error(exc, request)
             if failure is None:  # pragma: no cover - every exception caught here is mapped
                 raise
+        finally:
+            self._slots.release()
         if failure is not None:
             raise failure  # outside the handler: no aiohttp exception (or URL) chained to it
         return httpx.Response(

@@ -168,6 +168,38 @@ async def test_aiohttp_connection_dropped_after_the_request_is_a_read_error() ->
     assert not isinstance(info.value, httpx.ConnectError | httpx.ConnectTimeout)
 
 
+async def test_aiohttp_wait_for_a_free_connection_is_a_pool_timeout_not_a_connect_timeout() -> None:
+    # A local wait says nothing about the site: the failover layer must not blame it.
+    hold = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await hold.wait()
+        writer.close()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    transport = inner_transport("aiohttp", 1)
+    timeout = httpx.Timeout(5.0, pool=0.05).as_dict()
+    first = asyncio.create_task(
+        transport.handle_async_request(
+            httpx.Request("POST", url, content=b"x", extensions={"timeout": timeout})
+        )
+    )
+    try:
+        await asyncio.sleep(0)  # the first request takes the only slot as it starts
+        with pytest.raises(httpx.PoolTimeout):
+            await transport.handle_async_request(
+                httpx.Request("POST", url, content=b"x", extensions={"timeout": timeout})
+            )
+    finally:
+        hold.set()
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        await transport.aclose()
+        listener.close()
+        await listener.wait_closed()
+
+
 # ------------------------------------------------------------------ warm-up
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable
 from typing import Any
 
 import aiohttp
@@ -31,6 +31,9 @@ import httpx
 from yarl import URL
 
 __all__ = ["AiohttpTransport"]
+
+
+_NO_BODY = frozenset({"GET", "HEAD"})
 
 
 class _Body(httpx.AsyncByteStream):
@@ -41,6 +44,13 @@ class _Body(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         yield self._raw
+
+    @staticmethod
+    def of(stream: object) -> AsyncIterable[bytes]:
+        """A request's body stream, as the async iterable aiohttp sends."""
+        if not isinstance(stream, httpx.AsyncByteStream):
+            raise httpx.StreamError("the request body is not an async stream")
+        return stream
 
 
 def _client_timeout(timeouts: dict[str, float | None]) -> aiohttp.ClientTimeout:
@@ -163,7 +173,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 request.method,
                 URL(str(request.url), encoded=True),
                 headers=request.headers.multi_items(),
-                data=request.content or None,
+                # The body stream itself, iterated by aiohttp's writer once connected: its
+                # bytes (credentials) never become a local of this frame.
+                data=None if request.method in _NO_BODY else _Body.of(request.stream),
                 allow_redirects=False,
                 timeout=_client_timeout(timeouts),
             ) as answer:

@@ -18,7 +18,10 @@ import httpx
 import pytest
 
 import smsc
+from smsc._aiohttp_transport import AiohttpTransport
 from smsc._pool import pooled_transport
+
+from .backends import BACKENDS, current
 
 pytestmark = pytest.mark.integration
 
@@ -107,7 +110,12 @@ def _client(url: str, **options: Any) -> smsc.AsyncSMSCClient:
     # A short timeout: a poisoned pool shows as a PoolTimeout within a second, not thirty.
     options.setdefault("timeout", 2.0)
     return smsc.AsyncSMSCClient(
-        login="alice", password="s3cret-password", host=url, allow_http=True, **options
+        login="alice",
+        password="s3cret-password",
+        host=url,
+        allow_http=True,
+        http_backend=current(),
+        **options,
     )
 
 
@@ -115,6 +123,9 @@ def _busy_connections(client: smsc.AsyncSMSCClient) -> list[object]:
     """The connections of the client's pool that are neither idle nor closed."""
     transport = client.http_client._transport
     assert isinstance(transport, smsc.FailoverTransport)
+    if isinstance(transport._inner, AiohttpTransport):
+        session = transport._inner._session
+        return [] if session is None else list(session.connector._acquired)  # type: ignore[union-attr]
     pool = transport._inner._pool  # type: ignore[attr-defined]
     return [c for c in pool.connections if not c.is_idle() and not c.is_closed()]
 
@@ -137,6 +148,7 @@ async def _storm(client: smsc.AsyncSMSCClient, rounds: int, seed: int) -> int:
     return cut
 
 
+@pytest.mark.usefixtures("http_backend")
 async def test_client_serves_every_call_after_a_thousand_cancelled_ones(
     server: SplitBodyServer,
 ) -> None:
@@ -152,6 +164,7 @@ async def test_client_serves_every_call_after_a_thousand_cancelled_ones(
     assert [result.count for result in counts] == [1] * 20
 
 
+@pytest.mark.usefixtures("http_backend")
 async def test_cancelled_calls_give_back_every_slot_of_the_request_cap(
     server: SplitBodyServer,
 ) -> None:
@@ -178,14 +191,19 @@ async def test_cancelled_calls_give_back_every_slot_of_the_request_cap(
     ]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("steps", range(8))
 async def test_requests_cancelled_at_any_step_leave_the_pool_usable(
-    server: SplitBodyServer, steps: int
+    server: SplitBodyServer, steps: int, backend: str
 ) -> None:
     # A pool of one connection (the smallest cap): two requests, both cancelled after
     # ``steps`` turns of the event loop, then a third must still get the connection.
-    transport = pooled_transport(1)
-    transport._pool._max_connections = 1  # no headroom: only the clean-up can save it
+    transport: httpx.AsyncBaseTransport
+    if backend == "aiohttp":
+        transport = AiohttpTransport(max_connections=1)
+    else:
+        transport = pooled_transport(1)
+        transport._pool._max_connections = 1  # no headroom: only the clean-up can save it
     async with httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(1.0)) as http:
         for _ in range(3):
             calls = [

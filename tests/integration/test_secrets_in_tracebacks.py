@@ -30,6 +30,8 @@ from smsc import (
     SMSCError,
 )
 
+from .backends import current
+
 PASSWORD = "Pa55 w0rd/très&secret"
 API_KEY = "apikey-4c1d+9f/e0-very-secret"
 PHONE = "79991234567"
@@ -160,7 +162,7 @@ def _closed_port() -> str:
 
 def _client(base: str, credential: str) -> AsyncSMSCClient:
     options: dict[str, Any] = {"host": base, "allow_http": True, "failover": False}
-    options.update(max_retries=0, timeout=0.3, retry_deadline=5.0)
+    options.update(max_retries=0, timeout=0.3, retry_deadline=5.0, http_backend=current())
     if credential == "api_key":
         return AsyncSMSCClient(api_key=API_KEY, **options)
     return AsyncSMSCClient(login="alex", password=PASSWORD, **options)
@@ -187,6 +189,7 @@ async def _fail(client: AsyncSMSCClient, command: str) -> SMSCError:
     return info.value
 
 
+@pytest.mark.usefixtures("http_backend")
 @pytest.mark.parametrize("credential", ["password", "api_key"])
 @pytest.mark.parametrize(("mode", "command", "expected"), CASES)
 async def test_no_frame_of_a_failed_call_holds_the_credentials(

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 import smsc
+from smsc._aiohttp_transport import AiohttpTransport
 from smsc._backends import inner_transport
 
 from .backends import current
@@ -170,15 +171,16 @@ async def test_aiohttp_connection_dropped_after_the_request_is_a_read_error() ->
 
 async def test_aiohttp_wait_for_a_free_connection_is_a_pool_timeout_not_a_connect_timeout() -> None:
     # A local wait says nothing about the site: the failover layer must not blame it.
-    hold = asyncio.Event()
+    hold, arrived = asyncio.Event(), asyncio.Event()
 
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        arrived.set()
         await hold.wait()
         writer.close()
 
     listener = await asyncio.start_server(silent, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
-    transport = inner_transport("aiohttp", 1)
+    transport = AiohttpTransport(max_connections=1)
     timeout = httpx.Timeout(5.0, pool=0.05).as_dict()
     first = asyncio.create_task(
         transport.handle_async_request(
@@ -186,7 +188,7 @@ async def test_aiohttp_wait_for_a_free_connection_is_a_pool_timeout_not_a_connec
         )
     )
     try:
-        await asyncio.sleep(0)  # the first request takes the only slot as it starts
+        await asyncio.wait_for(arrived.wait(), 10)  # the first request holds the only slot
         with pytest.raises(httpx.PoolTimeout):
             await transport.handle_async_request(
                 httpx.Request("POST", url, content=b"x", extensions={"timeout": timeout})

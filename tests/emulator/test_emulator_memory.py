@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smsc.testing._commands import SlidingCounter
+from smsc.testing._guards import SlidingCounter
 
 
 def test_counter_forgets_keys_whose_window_has_passed() -> None:

@@ -3,7 +3,8 @@
 It answers ``send.php`` (sends and ``cost=1`` cost queries, also as ``/rest/send/``),
 ``status.php`` (``all=0/1/2``, HLR, ``del=1``) and ``balance.php``, runs the e-mail gateway
 (:class:`SMTPIngest`) and posts delivery callbacks. Every other command of the service
-(``jobs.php``, ``phones.php``, ``senders.php``, ``info.php``, ...) answers HTTP 404.
+(``jobs.php``, ``phones.php``, ``senders.php``, ``info.php``, ...) answers error 1 in the
+requested format (see :class:`UnknownCommandAnswer`).
 
 Create an :class:`SMSCEmulator`, add an account, and talk to it in-process through
 ``httpx.ASGITransport(app=emulator.app)``, over loopback sockets (:meth:`SMSCEmulator.serve`)
@@ -41,6 +42,7 @@ from ._model import (
     StatusChange,
     Tariff,
 )
+from ._routes import UnknownCommandAnswer
 from ._server import Site
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
 
@@ -71,6 +73,7 @@ __all__ = [
     "Site",
     "StatusChange",
     "Tariff",
+    "UnknownCommandAnswer",
     "callback_signature",
     "parse_mail",
 ]

@@ -1,37 +1,32 @@
-"""The emulator as an ASGI application: ``/sys/send.php``, ``/sys/status.php``, ...
+"""The HTTP front end: the emulator as an ASGI application (``/sys/send.php``, ...).
 
 Use it in-process with ``httpx.ASGITransport(app=emulator.app)``; the socket sites of
-:mod:`._server` serve the same application.
+:mod:`._server` serve the same application. It finds the command in the route table, decodes
+the parameters, hands a :class:`~._request.Request` to the :class:`~._service.Service` and
+writes the answer in the requested format.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._answers import ErrorAnswer, content_type, render
+from ._answers import Answer, ErrorAnswer
 from ._faults import GARBAGE_BODY, Fault, FaultSwitch
-from ._wire import parse_request
+from ._formats import answer_format, content_type, render
+from ._http_params import parse_request
+from ._request import Request
+from ._routes import ROUTES, UnknownCommandAnswer, is_command_path
+from ._service import Service
 
-if TYPE_CHECKING:
-    from ._emulator import SMSCEmulator
-
-__all__ = ["ROUTES", "EmulatorApp"]
+__all__ = ["ASGIEvent", "EmulatorApp"]
 
 Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-ROUTES: dict[str, str] = {
-    "/sys/send.php": "send",
-    "/sys/status.php": "status",
-    "/sys/balance.php": "balance",
-    "/rest/send": "send",
-    "/rest/send/": "send",
-}
-"""Path -> command. Any other path answers HTTP 404."""
+ASGIEvent = MutableMapping[str, Any]
+"""One ASGI event dict (``http.request``, ``http.response.start``, ...)."""
+Receive = Callable[[], Awaitable[ASGIEvent]]
+Send = Callable[[ASGIEvent], Awaitable[None]]
 
 _IN_PROCESS_FAULTS = frozenset({Fault.HANG, Fault.HTTP_500, Fault.GARBAGE, Fault.EMPTY})
 
@@ -43,12 +38,19 @@ class EmulatorApp:
         requests: HTTP requests received in-process (sites count their own).
         faults: faults for in-process use: ``HANG``, ``HTTP_500``, ``GARBAGE``, ``EMPTY``
             (``REFUSE`` and ``CLOSE_MID_ANSWER`` need a socket site).
+        unknown_command: what a ``/sys/`` or ``/rest/`` path outside the route table answers.
     """
 
-    def __init__(self, emulator: SMSCEmulator) -> None:
-        self._emulator = emulator
+    def __init__(
+        self,
+        service: Service,
+        *,
+        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.HTTP_404,
+    ) -> None:
+        self._service = service
         self.requests = 0
         self.faults = FaultSwitch(_IN_PROCESS_FAULTS)
+        self.unknown_command = UnknownCommandAnswer(unknown_command)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point."""
@@ -79,8 +81,11 @@ class EmulatorApp:
         if fault is Fault.EMPTY:
             await _respond(send, 200, b"")
             return
-        command = ROUTES.get(scope["path"])
-        if command is None:
+        path = scope["path"]
+        route = ROUTES.get(path)
+        if route is None and (
+            not is_command_path(path) or self.unknown_command is UnknownCommandAnswer.HTTP_404
+        ):
             await _respond(send, 404, b"<html><body>404 Not Found</body></html>")
             return
         if scope["method"] not in ("GET", "POST"):
@@ -91,24 +96,18 @@ class EmulatorApp:
             scope.get("query_string", b""),
             body,
             headers.get("content-type", b"").decode("latin-1"),
-            json_body=scope["path"].startswith("/rest/"),
+            json_body=path.startswith("/rest/"),
         )
-        fmt = _fmt(data.get("fmt"))
+        fmt = answer_format(data.get("fmt"))
         client = scope.get("client")
         ip = str(client[0]) if client else "127.0.0.1"
         if data.malformed:
-            answer: Any = ErrorAnswer.of(1)
+            answer: Answer = ErrorAnswer.of(1)
         else:
-            answer = await self._emulator.handle(command, data, ip)
+            answer = await self._service.handle(route, Request(data.params, ip, "http"))
         charset = {"cp1251": "windows-1251"}.get(data.codec, data.codec)
         payload = render(answer, fmt).encode(data.codec, errors="replace")
         await _respond(send, 200, payload, content_type(fmt, charset))
-
-
-def _fmt(raw: str | None) -> int:
-    if raw is not None and raw.strip() in ("0", "1", "2", "3"):
-        return int(raw.strip())
-    return 0
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -18,9 +18,15 @@ import httpx
 
 from .._errors import ConfigurationError
 from ._clock import EmulatorClock
-from ._model import CallbackPolicy
+from ._model import CallbackPolicy, Message, StatusChange
 
-__all__ = ["CallbackAttempt", "CallbackDelivery", "CallbackDispatcher", "callback_signature"]
+__all__ = [
+    "CallbackAttempt",
+    "CallbackDelivery",
+    "CallbackDispatcher",
+    "callback_form",
+    "callback_signature",
+]
 
 
 def callback_signature(
@@ -35,6 +41,35 @@ def callback_signature(
         raise ConfigurationError(f"unknown callback signature algorithm {algorithm!r}")
     text = f"{message_id}:{phone}:{status}:{secret}".encode()
     return hashlib.new(algorithm, text).hexdigest()
+
+
+def callback_form(
+    message: Message, change: StatusChange, policy: CallbackPolicy, secret: str, *, time: str
+) -> dict[str, str]:
+    """The form a callback for ``change`` carries, per :attr:`CallbackPolicy.fields`.
+
+    Args:
+        time: the change's moment as the service writes dates (``DD.MM.YYYY hh:mm:ss``).
+    """
+    values: dict[str, str] = {
+        "id": str(message.id),
+        "phone": message.phone,
+        "status": str(int(change.status)),
+        "err": str(int(change.err)),
+        "ts": str(int(change.at)),
+        "time": time,
+        "cnt": str(message.parts),
+        "type": str(int(message.type)),
+        "sender": message.sender,
+    }
+    if message.hlr is not None and change.status.is_final:
+        values.update(message.hlr.fields())
+    fields = {name: values[name] for name in policy.fields if name in values}
+    for algorithm in policy.signatures:
+        fields[algorithm] = callback_signature(
+            message.id, message.phone, int(change.status), secret, algorithm
+        )
+    return fields
 
 
 @dataclass(frozen=True)
@@ -77,6 +112,9 @@ class CallbackDispatcher:
     A failed attempt is retried after ``policy.backoff`` seconds of emulator time. While the
     emulator runs (``async with emulator``) a background task sends whatever is due; tests
     can also call :meth:`drain` to send everything due now and wait for the outcome.
+
+    The HTTP sending is one seam: the ``httpx`` transport (given here, or later with
+    :meth:`use_transport`), for example an ``httpx.ASGITransport`` of the app under test.
     """
 
     def __init__(
@@ -92,11 +130,22 @@ class CallbackDispatcher:
         self._transport = transport
         self._on_wake = on_wake
         self._client: httpx.AsyncClient | None = None
+        self._retired: list[httpx.AsyncClient] = []
         self.deliveries: list[CallbackDelivery] = []
         self._pending: list[CallbackDelivery] = []
         self._in_flight: dict[CallbackDelivery, asyncio.Task[None]] = {}
         self._wakeup = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
+
+    def use_transport(self, transport: httpx.AsyncBaseTransport | None) -> None:
+        """Send the next attempts through ``transport`` (``None``: real HTTP).
+
+        Attempts already in flight finish on the old one; it is closed by :meth:`aclose`.
+        """
+        self._transport = transport
+        if self._client is not None:
+            self._retired.append(self._client)
+            self._client = None
 
     @property
     def pending(self) -> list[CallbackDelivery]:
@@ -210,6 +259,8 @@ class CallbackDispatcher:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._retired = [*self._retired, self._client], []
+        self._client = None
+        for client in clients:
+            if client is not None:
+                await client.aclose()

@@ -1,30 +1,29 @@
-"""SMSCEmulator: one in-memory SMSC service behind an ASGI app, socket sites and SMTP."""
+"""SMSCEmulator: one in-memory SMSC service behind an ASGI app, socket sites and SMTP.
+
+This is the assembly point and the public face: it builds the service state, the request
+path, the front ends and the callback sender, and wires them together. None of those parts
+imports this module or holds a reference to the emulator.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import heapq
-import itertools
-from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from types import TracebackType
 
 import httpx
 
-from .._enums import DeliveryError, MessageType, StatusCode
+from .._enums import DeliveryError, StatusCode
 from .._errors import ConfigurationError
-from ._answers import Answer, ErrorAnswer
+from ._answers import Answer
 from ._app import EmulatorApp
-from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_signature
+from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form
 from ._clock import EmulatorClock
-from ._commands import Commands, message_id_value, normalize_phone, virtual_outcome
+from ._http_params import RequestData
 from ._model import (
     Account,
     CallbackPolicy,
-    DeliveryOutcome,
     HLRInfo,
     Lifecycle,
     LockoutRules,
@@ -32,11 +31,14 @@ from ._model import (
     RateLimits,
     StatusChange,
     Tariff,
-    money,
 )
+from ._request import Request
+from ._routes import COMMANDS, SEND, UnknownCommandAnswer
 from ._server import Site
+from ._service import Service
 from ._smtp import SMTPIngest
-from ._wire import RequestData
+from ._state import ServiceState
+from ._values import money
 
 __all__ = ["SMSCEmulator"]
 
@@ -71,6 +73,8 @@ class SMSCEmulator:
         callback_transport: an ``httpx`` transport for callbacks (for example an
             ``httpx.ASGITransport`` of the app under test); default: real HTTP.
         utc_offset_hours: the zone of dates in answers (``last_date``; Moscow, +3, [INF]).
+        unknown_command: what a command the emulator does not serve answers (default: error 1
+            in the requested format, see :class:`UnknownCommandAnswer`).
     """
 
     def __init__(
@@ -84,34 +88,21 @@ class SMSCEmulator:
         callbacks: CallbackPolicy | None = None,
         callback_transport: httpx.AsyncBaseTransport | None = None,
         utc_offset_hours: float = 3.0,
+        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.HTTP_404,
     ) -> None:
         self.clock = clock or EmulatorClock()
-        self.limits = limits or RateLimits()
-        self.lockout = lockout or LockoutRules()
-        self.lifecycle = lifecycle or Lifecycle()
-        self.tariff = tariff or Tariff()
-        self._zone = timezone(timedelta(hours=utc_offset_hours))
-        self.accounts: dict[str, Account] = {}
-        self.messages: list[Message] = []
-        self._index: dict[tuple[str, str, str], Message] = {}
-        self._due: list[tuple[float, int, Message]] = []
-        self._sequence = itertools.count()
-        self._next_id = 1
-        self._outcomes: dict[str, DeliveryOutcome] = {}
-        self._outcomes_once: dict[str, list[DeliveryOutcome]] = defaultdict(list)
-        self._send_faults: dict[str, list[int]] = defaultdict(list)
-        self._hlr: dict[str, HLRInfo] = {}
-        self._undeliverable: set[str] = set()
-        self._denied_texts: list[str] = []
-        self._denied_senders: set[str] = set()
-        self._in_flight: dict[str, int] = defaultdict(int)
-        self.in_flight = 0
-        """Requests being handled right now (all logins)."""
-        self.peak_in_flight = 0
-        """The highest :attr:`in_flight` seen so far."""
-        self._gate: asyncio.Event | None = None
-        self.commands = Commands(self)
-        self.app = EmulatorApp(self)
+        self._state = ServiceState(
+            clock=self.clock,
+            limits=limits or RateLimits(),
+            lockout=lockout or LockoutRules(),
+            lifecycle=lifecycle or Lifecycle(),
+            tariff=tariff or Tariff(),
+            utc_offset_hours=utc_offset_hours,
+        )
+        self.accounts: dict[str, Account] = self._state.accounts
+        self.messages: list[Message] = self._state.messages
+        self._service = Service(self._state)
+        self.app = EmulatorApp(self._service, unknown_command=unknown_command)
         """The ASGI application (``httpx.ASGITransport(app=emulator.app)``)."""
         self.callbacks = CallbackDispatcher(
             self.clock,
@@ -122,7 +113,57 @@ class SMSCEmulator:
         """The callback sender and its delivery log (:attr:`CallbackDispatcher.deliveries`)."""
         self.sites: list[Site] = []
         self.smtp: SMTPIngest | None = None
+        self._state.on_status_change(self._notify)
+        self._state.on_tick(self._wake_callbacks)
         self.clock.subscribe(self.tick)
+
+    # ------------------------------------------------------------------ settings
+
+    @property
+    def limits(self) -> RateLimits:
+        """The error-9 rate rules (assign a new :class:`RateLimits` to change them)."""
+        return self._state.limits
+
+    @limits.setter
+    def limits(self, value: RateLimits) -> None:
+        self._state.limits = value
+
+    @property
+    def lockout(self) -> LockoutRules:
+        """The error-4 lock-out rules (assign a new :class:`LockoutRules` to change them)."""
+        return self._state.lockout
+
+    @lockout.setter
+    def lockout(self, value: LockoutRules) -> None:
+        self._state.lockout = value
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Delays of the status lifecycle (assign a new :class:`Lifecycle` to change them)."""
+        return self._state.lifecycle
+
+    @lifecycle.setter
+    def lifecycle(self, value: Lifecycle) -> None:
+        self._state.lifecycle = value
+
+    @property
+    def tariff(self) -> Tariff:
+        """The tariff new accounts get unless they are given their own."""
+        return self._state.tariff
+
+    @tariff.setter
+    def tariff(self, value: Tariff) -> None:
+        self._state.tariff = value
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being handled right now (all logins)."""
+        return self._service.in_flight
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The highest :attr:`in_flight` seen so far."""
+        return self._service.peak_in_flight
 
     # ------------------------------------------------------------------ accounts
 
@@ -149,8 +190,6 @@ class SMSCEmulator:
         Raises:
             ConfigurationError: the login exists already, or neither password nor key given.
         """
-        if login in self.accounts:
-            raise ConfigurationError(f"account {login!r} exists already")
         if password is None and api_key is None:
             raise ConfigurationError("an account needs a password or an API key")
         account = Account(
@@ -167,8 +206,7 @@ class SMSCEmulator:
             senders=set(senders) if senders is not None else None,
             test_mode=test_mode,
         )
-        self.accounts[login] = account
-        return account
+        return self._state.add_account(account)
 
     def account(self, login: str) -> Account:
         """The account ``login``.
@@ -176,10 +214,7 @@ class SMSCEmulator:
         Raises:
             ConfigurationError: no such account.
         """
-        try:
-            return self.accounts[login]
-        except KeyError:
-            raise ConfigurationError(f"no account {login!r}") from None
+        return self._state.account(login)
 
     # ------------------------------------------------------------------ behaviour per number
 
@@ -200,153 +235,40 @@ class SMSCEmulator:
         Raises:
             ConfigurationError: an unknown or non-final status (-3, -2, -1, 0).
         """
-        try:
-            final = StatusCode(status)
-        except ValueError:
-            raise ConfigurationError(f"unknown status code {status!r}") from None
-        if not final.is_final or final is StatusCode.NOT_FOUND:
-            raise ConfigurationError(f"status {int(final)} is not a final delivery status")
-        outcome = DeliveryOutcome(final, int(err))
-        key = normalize_phone(phone)
-        if times is None:
-            self._outcomes[key] = outcome
-        else:
-            self._outcomes_once[key].extend([outcome] * times)
+        self._state.script.set_delivery_outcome(phone, status, err, times)
 
     def fail_next_sends(self, phone: str, code: int, *, times: int = 1) -> None:
         """The next ``times`` send requests including ``phone`` are answered error ``code``.
 
         Codes 3, 6, 7 and 8 carry the message id in the answer, as the service does.
         """
-        if times < 1:
-            raise ConfigurationError("times must be at least 1")
-        self._send_faults[normalize_phone(phone)].extend([code] * times)
+        self._state.script.fail_next_sends(phone, code, times)
 
     def set_hlr(self, phone: str, info: HLRInfo) -> None:
         """What HLR requests (and ``all=2`` status) report for ``phone``."""
-        self._hlr[normalize_phone(phone)] = info
+        self._state.script.set_hlr(phone, info)
 
     def set_undeliverable(self, phone: str, undeliverable: bool = True) -> None:
         """Sends to ``phone`` alone answer error 8 ("can't to deliver")."""
-        key = normalize_phone(phone)
-        if undeliverable:
-            self._undeliverable.add(key)
-        else:
-            self._undeliverable.discard(key)
+        self._state.script.set_undeliverable(phone, undeliverable)
 
     def deny_text(self, fragment: str) -> None:
         """Sends whose text contains ``fragment`` (any case) answer error 6."""
-        self._denied_texts.append(fragment.casefold())
+        self._state.script.deny_text(fragment)
 
     def deny_sender(self, sender: str) -> None:
         """Sends from Sender ID ``sender`` answer error 6."""
-        self._denied_senders.add(sender)
+        self._state.script.deny_sender(sender)
 
-    # used by Commands
     def hlr_info(self, phone: str) -> HLRInfo:
         """The HLR data of ``phone`` (configured, or a default Russian MTS subscriber)."""
-        return self._hlr.get(phone, HLRInfo())
-
-    def mccmnc(self, phone: str) -> str:
-        """MCC and MNC of ``phone``'s operator, as ``op=1`` reports it."""
-        info = self.hlr_info(phone)
-        return f"{info.mcc}{info.mnc}"
-
-    def is_undeliverable(self, phone: str) -> bool:
-        """True when sends to ``phone`` answer error 8."""
-        return phone in self._undeliverable
-
-    def is_denied(self, text: str, sender: str, account: Account) -> bool:
-        """True when ``text`` or ``sender`` makes the send answer error 6."""
-        if sender in self._denied_senders:
-            return True
-        if account.senders is not None and sender not in ("", ".", *account.senders):
-            return True
-        folded = text.casefold()
-        return any(fragment in folded for fragment in self._denied_texts)
-
-    def take_send_fault(self, phone: str) -> int | None:
-        """Consume and return an injected send error for ``phone``, if one is pending."""
-        queue = self._send_faults.get(phone)
-        return queue.pop(0) if queue else None
-
-    def next_message_id(self) -> int:
-        """A new server-assigned message id."""
-        value = self._next_id
-        self._next_id += 1
-        return value
+        return self._state.script.hlr_info(phone)
 
     # ------------------------------------------------------------------ messages
 
-    def create_message(
-        self,
-        account: Account,
-        *,
-        message_id: int | str,
-        phone: str,
-        text: str,
-        comment: str = "",
-        sender: str = "",
-        message_type: MessageType = MessageType.SMS,
-        parts: int = 1,
-        cost: Decimal = Decimal("0.00"),
-        scheduled_at: float | None = None,
-        translit: int = 0,
-        channel: str = "http",
-        virtual: bool = False,
-    ) -> Message:
-        """Record a sent message and plan its lifecycle (used by the send command)."""
-        now = self.clock.now()
-        queue = self._outcomes_once.get(phone)
-        if virtual:
-            outcome = virtual_outcome()
-        elif queue:
-            outcome = queue.pop(0)
-        else:
-            outcome = self._outcomes.get(phone, DeliveryOutcome())
-        start = now if scheduled_at is None else max(now, scheduled_at)
-        message = Message(
-            id=message_id,
-            phone=phone,
-            login=account.login,
-            text=text,
-            comment=comment,
-            sender=sender,
-            type=message_type,
-            parts=parts,
-            cost=cost,
-            created_at=now,
-            scheduled_at=start,
-            outcome=outcome,
-            history=[StatusChange(StatusCode.PENDING, 0, now)],
-            hlr=self.hlr_info(phone) if message_type is MessageType.HLR else None,
-            translit=translit,
-            channel=channel,
-        )
-        transfer_at = start + self.lifecycle.transfer_after
-        if outcome.via_operator:
-            final_at = transfer_at + self.lifecycle.final_after
-            message.pending = [StatusChange(StatusCode.TRANSFERRED, 0, transfer_at)]
-            if outcome.status in (StatusCode.READ, StatusCode.LINK_CLICKED):
-                # Read and link-clicked follow delivered (protocol Appendix A: 1 -> 2/4).
-                message.pending.append(StatusChange(StatusCode.DELIVERED, 0, final_at))
-            message.pending.append(StatusChange(outcome.status, outcome.err, final_at))
-        else:
-            message.pending = [StatusChange(outcome.status, outcome.err, transfer_at)]
-        self.messages.append(message)
-        self._index[(account.login, str(message_id), phone)] = message
-        self._schedule(message)
-        self.tick()
-        return message
-
-    def _schedule(self, message: Message) -> None:
-        if message.pending:
-            heapq.heappush(self._due, (message.pending[0].at, next(self._sequence), message))
-
     def find_message(self, login: str, message_id: int | str, phone: str) -> Message | None:
         """The message ``message_id`` to ``phone`` of account ``login`` (``None``: not found)."""
-        message = self._index.get((login, str(message_id), normalize_phone(phone)))
-        return None if message is None or message.deleted else message
+        return self._state.find_message(login, message_id, phone)
 
     def message(self, message_id: int | str, phone: str, *, login: str | None = None) -> Message:
         """The message ``message_id`` to ``phone`` (of ``login``, or of any account).
@@ -354,31 +276,21 @@ class SMSCEmulator:
         Raises:
             ConfigurationError: no such message.
         """
-        logins = [login] if login is not None else list(self.accounts)
-        for candidate in logins:
-            found = self.find_message(candidate, message_id, phone)
-            if found is not None:
-                return found
-        raise ConfigurationError(f"no message {message_id!r} to that phone")
+        return self._state.message(message_id, phone, login=login)
 
     def messages_to(self, phone: str) -> list[Message]:
         """Every message sent to ``phone``, oldest first."""
-        key = normalize_phone(phone)
-        return [message for message in self.messages if message.phone == key]
+        return self._state.messages_to(phone)
 
     def delete_message(self, login: str, message_id: str, phone: str) -> bool:
         """Delete a message (``status.php`` with ``del=1``); False when there is none."""
-        message = self.find_message(login, message_id_value(message_id), phone)
-        if message is None:
-            return False
-        message.deleted = True
-        return True
+        return self._state.delete_message(login, message_id, phone)
 
     def format_date(self, timestamp: float) -> str:
         """``DD.MM.YYYY hh:mm:ss`` in the answers' zone (Moscow by default)."""
-        return datetime.fromtimestamp(timestamp, tz=self._zone).strftime("%d.%m.%Y %H:%M:%S")
+        return self._state.format_date(timestamp)
 
-    # ------------------------------------------------------------------ time
+    # ------------------------------------------------------------------ time and callbacks
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of emulator time pass (status changes and callbacks fall due)."""
@@ -386,16 +298,9 @@ class SMSCEmulator:
 
     def tick(self) -> None:
         """Apply every status change due at the current emulator time."""
-        now = self.clock.now()
-        while self._due and self._due[0][0] <= now:
-            _, _, message = heapq.heappop(self._due)
-            if not message.pending or message.pending[0].at > now:
-                self._schedule(message)
-                continue
-            change = message.pending.pop(0)
-            message.history.append(change)
-            self._notify(message, change)
-            self._schedule(message)
+        self._state.tick()
+
+    def _wake_callbacks(self) -> None:
         if self.callbacks.has_due():
             self.callbacks.wake()
 
@@ -416,26 +321,8 @@ class SMSCEmulator:
         self, message: Message, change: StatusChange, secret: str
     ) -> dict[str, str]:
         """The form a callback for ``change`` carries, per :attr:`CallbackPolicy.fields`."""
-        policy = self.callbacks.policy
-        values: dict[str, str] = {
-            "id": str(message.id),
-            "phone": message.phone,
-            "status": str(int(change.status)),
-            "err": str(int(change.err)),
-            "ts": str(int(change.at)),
-            "time": self.format_date(change.at),
-            "cnt": str(message.parts),
-            "type": str(int(message.type)),
-            "sender": message.sender,
-        }
-        if message.hlr is not None and change.status.is_final:
-            values.update(message.hlr.fields())
-        fields = {name: values[name] for name in policy.fields if name in values}
-        for algorithm in policy.signatures:
-            fields[algorithm] = callback_signature(
-                message.id, message.phone, int(change.status), secret, algorithm
-            )
-        return fields
+        time = self.format_date(change.at)
+        return callback_form(message, change, self.callbacks.policy, secret, time=time)
 
     async def deliver_callbacks(self) -> list[CallbackDelivery]:
         """Send every callback due now, wait for the outcome; returns the whole log."""
@@ -450,49 +337,31 @@ class SMSCEmulator:
 
         Held requests count as in flight, which makes the concurrency rule testable.
         """
-        if self._gate is None:
-            self._gate = asyncio.Event()
+        self._service.pause()
 
     def resume_responses(self) -> None:
         """Release the requests held by :meth:`pause_responses`."""
-        gate, self._gate = self._gate, None
-        if gate is not None:
-            gate.set()
+        self._service.resume()
 
     def reset_limits(self) -> None:
         """Forget rate counters, duplicate windows and IP lock-outs."""
-        self.commands.reset_limits()
+        self._state.guards.reset()
 
     async def handle(
-        self, command: str, data: RequestData, ip: str, *, channel: str = "http"
+        self,
+        command: str,
+        data: RequestData | Mapping[str, str],
+        ip: str,
+        *,
+        channel: str = "http",
     ) -> Answer:
-        """Answer one request of ``command`` (``send``, ``status``, ``balance``) from ``ip``."""
-        self.tick()
-        auth = self.commands.authenticate(data, ip)
-        if isinstance(auth, ErrorAnswer):
-            return auth
-        account = auth
-        limit = self.limits.max_concurrent
-        if limit is not None and self._in_flight[account.login] + 1 >= limit:
-            return ErrorAnswer(9, "too many concurrent requests")
-        self._in_flight[account.login] += 1
-        self.in_flight += 1
-        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-        try:
-            if self._gate is not None:
-                await self._gate.wait()
-            self.tick()
-            if command == "send":
-                answer = self.commands.send(account, data, channel=channel)
-                self.commands.record_send_result(ip, answer)
-            elif command == "status":
-                answer = self.commands.status(account, data)
-            else:
-                answer = self.commands.balance(account, data)
-        finally:
-            self._in_flight[account.login] -= 1
-            self.in_flight -= 1
-        return answer
+        """Answer one request of ``command`` (``send``, ``status``, ``balance``) from ``ip``.
+
+        A command the emulator does not serve is answered error 1.
+        """
+        params = data.params if isinstance(data, RequestData) else data
+        request = Request(dict(params), ip, channel)
+        return await self._service.handle(COMMANDS.get(command), request)
 
     # ------------------------------------------------------------------ servers
 
@@ -528,10 +397,13 @@ class SMSCEmulator:
         """Start the e-mail gateway on ``host:port`` (needs ``aiosmtpd``); returns it."""
         if self.smtp is not None:
             raise ConfigurationError("the SMTP ingest is running already")
-        ingest = SMTPIngest(self, host=host, port=port, reject_errors=reject_errors)
+        ingest = SMTPIngest(self._send_mail, host=host, port=port, reject_errors=reject_errors)
         await ingest.start()
         self.smtp = ingest
         return ingest
+
+    async def _send_mail(self, request: Request) -> Answer:
+        return await self._service.handle(SEND, request)
 
     # ------------------------------------------------------------------ lifetime
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .._enums import DeliveryError, MessageType, StatusCode
+from ._values import money
 
 __all__ = [
     "Account",
@@ -20,13 +21,6 @@ __all__ = [
     "StatusChange",
     "Tariff",
 ]
-
-_CENT = Decimal("0.01")
-
-
-def money(value: Decimal | int | str | float) -> Decimal:
-    """``value`` as a Decimal rounded to kopecks (two decimal places)."""
-    return Decimal(str(value)).quantize(_CENT)
 
 
 @dataclass

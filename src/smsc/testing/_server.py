@@ -1,4 +1,4 @@
-"""A small asyncio HTTP/1.1 server that serves the emulator's ASGI app on a real socket.
+"""Socket front end: a small asyncio HTTP/1.1 server serving the emulator's ASGI app.
 
 It speaks just enough HTTP/1.1 for SDK clients (keep-alive, ``Content-Length`` and chunked
 request bodies) and can misbehave on purpose (:class:`~smsc.testing.Fault`).
@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .._errors import ConfigurationError
-from ._app import EmulatorApp, Message
+from ._app import ASGIEvent, EmulatorApp
 from ._faults import GARBAGE_BODY, Fault, FaultSwitch
 
 __all__ = ["Site"]
@@ -228,7 +228,7 @@ class Site:
         sent = False
         result: dict[str, Any] = {"status": 500, "type": "text/plain", "body": []}
 
-        async def receive() -> Message:
+        async def receive() -> ASGIEvent:
             nonlocal sent
             if sent:
                 await self._stopping.wait()
@@ -236,7 +236,7 @@ class Site:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        async def send(message: Message) -> None:
+        async def send(message: ASGIEvent) -> None:
             if message["type"] == "http.response.start":
                 result["status"] = message["status"]
                 for key, value in message.get("headers", []):

@@ -1,4 +1,4 @@
-"""The e-mail-to-SMS gateway of the emulator (protocol §10), on ``aiosmtpd``.
+"""E-mail front end: the e-mail-to-SMS gateway of the emulator (protocol §10), on ``aiosmtpd``.
 
 The body layouts are parsed here, independently of the SDK's SMTP sender:
 
@@ -16,19 +16,21 @@ import email.parser
 import email.policy
 import html
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.message import Message
-from typing import TYPE_CHECKING, Any
+from email.message import Message as EmailMessage
+from typing import Any
 
 from .._enums import MessageFormat
 from .._errors import ConfigurationError, RequestValidationError
 from ._answers import Answer, ErrorAnswer, SendAnswer
-from ._wire import RequestData, codec_for
+from ._http_params import codec_for
+from ._request import Request
 
-if TYPE_CHECKING:
-    from ._emulator import SMSCEmulator
+__all__ = ["MAX_MAIL_SIZE", "IngestedMail", "SMTPIngest", "SendHandler", "parse_mail"]
 
-__all__ = ["MAX_MAIL_SIZE", "IngestedMail", "SMTPIngest", "parse_mail"]
+SendHandler = Callable[[Request], Awaitable[Answer]]
+"""What the ingest hands each e-mail's send request to (the service's send command)."""
 
 MAX_MAIL_SIZE = 100 * 1024
 """The service accepts e-mails up to 100 KB (protocol §10)."""
@@ -84,7 +86,7 @@ class IngestedMail:
         return self.answer.code if isinstance(self.answer, ErrorAnswer) else None
 
 
-def _text_part(message: Message) -> tuple[bytes, str | None, bool]:
+def _text_part(message: EmailMessage) -> tuple[bytes, str | None, bool]:
     """Payload, charset and "is HTML" of the first ``text/plain`` part (else any text part)."""
     parts = list(message.walk()) if message.is_multipart() else [message]
     leaves = [part for part in parts if not part.is_multipart()]
@@ -182,13 +184,13 @@ class SMTPIngest:
 
     def __init__(
         self,
-        emulator: SMSCEmulator,
+        send: SendHandler,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         reject_errors: bool = False,
     ) -> None:
-        self._emulator = emulator
+        self._send = send
         self.host = host
         self.port = port
         self.reject_errors = reject_errors
@@ -246,9 +248,7 @@ class SMTPIngest:
             params = {}
             answer: Answer = ErrorAnswer.of(1)
         else:
-            answer = await self._emulator.handle(
-                "send", RequestData(params, "utf-8"), ip, channel="smtp"
-            )
+            answer = await self._send(Request(params, ip, "smtp"))
         shown = {key: value for key, value in params.items() if key != "psw"}
         self.received.append(IngestedMail(mail_from, tuple(recipients), shown, answer))
         if self.reject_errors and isinstance(answer, ErrorAnswer):

@@ -1,4 +1,5 @@
-"""Reading request parameters the way the service does: query, form, multipart, JSON.
+"""HTTP front end: reading request parameters the way the service does (query, form,
+multipart, JSON).
 
 Parameters are split as bytes first and decoded afterwards with the request's ``charset``
 (protocol §1.6: ``utf-8``, ``koi8-r``, default ``windows-1251``).

@@ -1,0 +1,109 @@
+"""The one request path every front end goes through: authenticate, apply the concurrency
+rule, let the route's handler answer.
+
+Front ends (the ASGI app, the SMTP ingest) depend on :meth:`Service.handle` alone. This is
+the single place that sees every request of every channel, so per-request accounting
+(requests in flight, the concurrency limit, held responses) lives here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from ._answers import Answer, ErrorAnswer
+from ._model import Account
+from ._request import Request
+from ._routes import Route
+from ._state import ServiceState
+
+__all__ = ["Service"]
+
+
+class Service:
+    """Answers requests against one :class:`~._state.ServiceState`.
+
+    Attributes:
+        in_flight: requests being handled right now (all logins).
+        peak_in_flight: the highest :attr:`in_flight` seen so far.
+    """
+
+    def __init__(self, state: ServiceState) -> None:
+        self.state = state
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._in_flight_by_login: dict[str, int] = defaultdict(int)
+        self._gate: asyncio.Event | None = None
+
+    def pause(self) -> None:
+        """Hold every request after authentication until :meth:`resume`."""
+        if self._gate is None:
+            self._gate = asyncio.Event()
+
+    def resume(self) -> None:
+        """Release the requests held by :meth:`pause`."""
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.set()
+
+    def authenticate(self, request: Request) -> Account | ErrorAnswer:
+        """The account a request authenticates as, or error 4 / error 2 (protocol §2, §5.6)."""
+        guards = self.state.guards
+        if guards.is_blocked(request.ip):
+            return ErrorAnswer.of(4)
+        account = self._find_account(request)
+        if account is not None and account.allowed_ips and request.ip not in account.allowed_ips:
+            account = None
+        if account is None:
+            exempt = self.state.is_allow_listed(request.ip)
+            guards.auth_failed(request.ip, self.state.lockout, exempt=exempt)
+            return ErrorAnswer.of(2)
+        return account
+
+    def _find_account(self, request: Request) -> Account | None:
+        login = (request.get("login") or "").strip()
+        psw = request.get("psw") or ""
+        apikey = request.get("apikey") or ""
+        if not login and not apikey and psw:
+            apikey = psw
+        accounts = self.state.accounts
+        if login:
+            account = accounts.get(login)
+            if account is not None and psw and account.check_password(psw):
+                return account
+            return None
+        if apikey:
+            for account in accounts.values():
+                if apikey in account.api_keys:
+                    return account
+        return None
+
+    async def handle(self, route: Route | None, request: Request) -> Answer:
+        """Answer ``request`` with ``route``'s handler; ``None``: a command not served here,
+        answered error 1 once the credentials are checked."""
+        state = self.state
+        state.tick()
+        auth = self.authenticate(request)
+        if isinstance(auth, ErrorAnswer):
+            return auth
+        account = auth
+        limit = state.limits.max_concurrent
+        if limit is not None and self._in_flight_by_login[account.login] + 1 >= limit:
+            return ErrorAnswer(9, "too many concurrent requests")
+        self._in_flight_by_login[account.login] += 1
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            if self._gate is not None:
+                await self._gate.wait()
+            state.tick()
+            if route is None:
+                return ErrorAnswer.of(1)
+            answer = route.handler(state, account, request)
+            if route.counts_send_errors:
+                exempt = state.is_allow_listed(request.ip)
+                state.guards.record_send_result(request.ip, answer, state.lockout, exempt=exempt)
+            return answer
+        finally:
+            self._in_flight_by_login[account.login] -= 1
+            self.in_flight -= 1

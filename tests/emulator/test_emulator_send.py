@@ -328,12 +328,6 @@ async def test_json_body_is_accepted_on_rest_send(http: httpx.AsyncClient) -> No
     assert response.json() == {"id": 1, "cnt": 1}
 
 
-async def test_unknown_command_path_is_404(http: httpx.AsyncClient) -> None:
-    """§1.3: only the documented command paths exist."""
-    response = await http.post("/sys/nothing.php", data=form())
-    assert response.status_code == 404
-
-
 async def test_koi8r_charset_is_used_both_ways(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:

@@ -45,7 +45,7 @@ class EmulatorApp:
         self,
         service: Service,
         *,
-        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.HTTP_404,
+        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.PARAMETERS_ERROR,
     ) -> None:
         self._service = service
         self.requests = 0

@@ -88,7 +88,7 @@ class SMSCEmulator:
         callbacks: CallbackPolicy | None = None,
         callback_transport: httpx.AsyncBaseTransport | None = None,
         utc_offset_hours: float = 3.0,
-        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.HTTP_404,
+        unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.PARAMETERS_ERROR,
     ) -> None:
         self.clock = clock or EmulatorClock()
         self._state = ServiceState(

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from smsc import DeliveryError, StatusCode
-from smsc.testing import HLRInfo, Lifecycle, SMSCEmulator
+from smsc.testing import HLRRecord, Lifecycle, SMSCEmulator
 
 from .conftest import LOGIN, OTHER_PHONE, PHONE, call, call_json
 
@@ -153,7 +153,7 @@ async def test_full_status_with_operator_adds_country_operator_region(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:
     """§6.2: ``all=2`` adds ``country``, ``operator`` and ``region``."""
-    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МегаФон", region="Москва"))
+    emulator.set_hlr(PHONE, HLRRecord(country="Россия", operator="МегаФон", region="Москва"))
     message_id = await send(http)
     answer = await call_json(http, "status", id=message_id, phone=PHONE, all=2)
     assert (answer["country"], answer["operator"], answer["region"]) == (
@@ -182,7 +182,7 @@ async def test_hlr_full_status_in_numbers_has_hlr_where_the_php_library_looks(
     http: httpx.AsyncClient, emulator: SMSCEmulator, detail: int, hlr_index: int, width: int
 ) -> None:
     """§6.4 [LIB]: the all=2 fields come before the all=1 fields, so HLR sits at 17."""
-    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
+    emulator.set_hlr(PHONE, HLRRecord(country="Россия", operator="МТС", region="Москва"))
     answer = await call_json(http, "send", phones=PHONE, mes="", hlr=1)
     emulator.advance(60)
     row = await call(http, "status", id=answer["id"], phone=PHONE, fmt=1, all=detail)
@@ -198,7 +198,7 @@ async def test_full_status_in_numbers_keeps_the_text_last(
 ) -> None:
     """§6.2 [LIB]: fmt=1 all=1/2 rows end with the text, so commas in it survive the split;
     all=2 puts country, operator, region before the all=1 fields."""
-    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
+    emulator.set_hlr(PHONE, HLRRecord(country="Россия", operator="МТС", region="Москва"))
     message_id = await send(http)
     emulator.advance(60)
     row = await call(http, "status", id=message_id, phone=PHONE, fmt=1, all=detail)
@@ -270,7 +270,7 @@ async def test_hlr_answer_carries_the_subscriber_fields(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:
     """§6.4: an HLR result adds imsi, msc, mcc, mnc, cn, net, rcn, rnet."""
-    info = HLRInfo(imsi="250020000000001", msc="79230000000", mnc="02", net="MegaFon")
+    info = HLRRecord(imsi="250020000000001", msc="79230000000", mnc="02", net="MegaFon")
     emulator.set_hlr(PHONE, info)
     answer = await call_json(http, "send", phones=PHONE, mes="", hlr=1)
     emulator.advance(60)

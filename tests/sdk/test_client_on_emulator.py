@@ -14,7 +14,7 @@ import pytest
 
 import smsc
 from smsc import AsyncSMSCClient, MessageFormat, StatusCode, StatusDetail, Translit
-from smsc.testing import Fault, HLRInfo, SMSCEmulator
+from smsc.testing import Fault, HLRRecord, SMSCEmulator
 
 LOGIN, PASSWORD, API_KEY = "shop", "shop-password", "shop-api-key"
 PHONE = "79991234567"
@@ -104,7 +104,7 @@ async def test_hlr_status_with_operator_decodes_every_field(
     client: AsyncSMSCClient, emulator: SMSCEmulator
 ) -> None:
     # all=2 on an HLR request: the subscriber, operator and full fields all land in place.
-    emulator.set_hlr(PHONE, HLRInfo(country="Россия", operator="МТС", region="Москва"))
+    emulator.set_hlr(PHONE, HLRRecord(country="Россия", operator="МТС", region="Москва"))
     result = await client.send(PHONE, format=MessageFormat.HLR)
     emulator.advance(60)
     status = await client.status(result.id, PHONE, detail=StatusDetail.FULL_WITH_OPERATOR)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from .._errors import ConfigurationError
+from .._privacy import mask_phone
 from ._clock import EmulatorClock
 from ._model import CallbackPolicy, Message, StatusChange
 
@@ -86,7 +87,7 @@ class CallbackAttempt:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CallbackDelivery:
     """One status change to report to one handler, with every attempt made so far."""
 
@@ -104,6 +105,15 @@ class CallbackDelivery:
     def pending(self) -> bool:
         """True while another attempt will be made."""
         return not self.delivered and not self.abandoned
+
+    def __repr__(self) -> str:
+        # The form holds the phone and the signatures: the phone is shown masked, the form not.
+        state = "delivered" if self.delivered else "abandoned" if self.abandoned else "pending"
+        return (
+            f"CallbackDelivery({self.url!r}, message_id={self.message_id!r}, "
+            f"phone={mask_phone(self.phone)!r}, status={self.status}, "
+            f"attempts={len(self.attempts)}, {state})"
+        )
 
 
 class CallbackDispatcher:

@@ -24,7 +24,7 @@ from ._http_params import RequestData
 from ._model import (
     Account,
     CallbackPolicy,
-    HLRInfo,
+    HLRRecord,
     Lifecycle,
     LockoutRules,
     Message,
@@ -244,7 +244,7 @@ class SMSCEmulator:
         """
         self._state.script.fail_next_sends(phone, code, times)
 
-    def set_hlr(self, phone: str, info: HLRInfo) -> None:
+    def set_hlr(self, phone: str, info: HLRRecord) -> None:
         """What HLR requests (and ``all=2`` status) report for ``phone``."""
         self._state.script.set_hlr(phone, info)
 
@@ -260,9 +260,9 @@ class SMSCEmulator:
         """Sends from Sender ID ``sender`` answer error 6."""
         self._state.script.deny_sender(sender)
 
-    def hlr_info(self, phone: str) -> HLRInfo:
+    def hlr_record(self, phone: str) -> HLRRecord:
         """The HLR data of ``phone`` (configured, or a default Russian MTS subscriber)."""
-        return self._state.script.hlr_info(phone)
+        return self._state.script.hlr_record(phone)
 
     # ------------------------------------------------------------------ messages
 

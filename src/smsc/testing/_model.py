@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .._enums import DeliveryError, MessageType, StatusCode
+from .._privacy import mask_phone, mask_text
 from ._values import money
 
 __all__ = [
     "Account",
     "CallbackPolicy",
     "DeliveryOutcome",
-    "HLRInfo",
+    "HLRRecord",
     "Lifecycle",
     "LockoutRules",
     "Message",
@@ -96,8 +97,14 @@ class Account:
 
 
 @dataclass(frozen=True)
-class HLRInfo:
-    """What an HLR request reports for a number (protocol §6.4)."""
+class HLRRecord:
+    """The emulated HLR's record of a number: what HLR requests and ``all=2`` report (§6.4).
+
+    The service side of :class:`smsc.HLRInfo` (what the SDK decodes from an answer). The
+    fields carry the service's own field names (``cn``, ``net``, ...), since the emulator
+    writes them onto the wire as they are; ``country``, ``operator`` and ``region`` are the
+    Russian names that ``all=2`` adds.
+    """
 
     imsi: str = "250019876543210"
     msc: str = "79161000000"
@@ -159,7 +166,7 @@ class StatusChange:
     at: float
 
 
-@dataclass
+@dataclass(repr=False)
 class Message:
     """One message to one recipient (a send to three numbers makes three, sharing ``id``)."""
 
@@ -176,12 +183,21 @@ class Message:
     scheduled_at: float
     outcome: DeliveryOutcome
     history: list[StatusChange] = field(default_factory=list)
-    hlr: HLRInfo | None = None
+    hlr: HLRRecord | None = None
     translit: int = 0
     channel: str = "http"
     deleted: bool = False
     pending: list[StatusChange] = field(default_factory=list, repr=False)
     """Changes planned for the future, applied as the clock passes their time."""
+
+    def __repr__(self) -> str:
+        # Phones and texts are private data (the SDK's one masking rule), even in a test log.
+        return (
+            f"Message(id={self.id!r}, phone={mask_phone(self.phone)!r}, login={self.login!r}, "
+            f"type={self.type.name}, parts={self.parts}, cost={self.cost}, "
+            f"status={self.status.name}, err={self.err}, text={mask_text(self.text)}, "
+            f"channel={self.channel!r}{', deleted' if self.deleted else ''})"
+        )
 
     @property
     def status(self) -> StatusCode:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from .._enums import DeliveryError, StatusCode
 from .._errors import ConfigurationError
-from ._model import Account, DeliveryOutcome, HLRInfo
+from ._model import Account, DeliveryOutcome, HLRRecord
 from ._values import normalize_phone
 
 __all__ = ["Script", "virtual_outcome"]
@@ -27,7 +27,7 @@ class Script:
         self._outcomes: dict[str, DeliveryOutcome] = {}
         self._outcomes_once: dict[str, list[DeliveryOutcome]] = defaultdict(list)
         self._send_faults: dict[str, list[int]] = defaultdict(list)
-        self._hlr: dict[str, HLRInfo] = {}
+        self._hlr: dict[str, HLRRecord] = {}
         self._undeliverable: set[str] = set()
         self._denied_texts: list[str] = []
         self._denied_senders: set[str] = set()
@@ -57,7 +57,7 @@ class Script:
             raise ConfigurationError("times must be at least 1")
         self._send_faults[normalize_phone(phone)].extend([code] * times)
 
-    def set_hlr(self, phone: str, info: HLRInfo) -> None:
+    def set_hlr(self, phone: str, info: HLRRecord) -> None:
         """What HLR requests (and ``all=2`` status) report for ``phone``."""
         self._hlr[normalize_phone(phone)] = info
 
@@ -79,13 +79,13 @@ class Script:
 
     # ------------------------------------------------------------------ read by the commands
 
-    def hlr_info(self, phone: str) -> HLRInfo:
+    def hlr_record(self, phone: str) -> HLRRecord:
         """The HLR data of ``phone`` (configured, or a default Russian MTS subscriber)."""
-        return self._hlr.get(phone, HLRInfo())
+        return self._hlr.get(phone, HLRRecord())
 
     def mccmnc(self, phone: str) -> str:
         """MCC and MNC of ``phone``'s operator, as ``op=1`` reports it."""
-        info = self.hlr_info(phone)
+        info = self.hlr_record(phone)
         return f"{info.mcc}{info.mnc}"
 
     def is_undeliverable(self, phone: str) -> bool:

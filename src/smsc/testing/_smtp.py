@@ -54,7 +54,7 @@ class MailLayoutError(RequestValidationError):
         super().__init__(message, field="body")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class IngestedMail:
     """One e-mail the gateway received and what it did with it.
 
@@ -67,6 +67,13 @@ class IngestedMail:
     recipients: tuple[str, ...]
     params: dict[str, str]
     answer: Answer
+
+    def __repr__(self) -> str:
+        # params hold the phones and the text (private data): left out.
+        return (
+            f"IngestedMail(mail_from={self.mail_from!r}, ok={self.ok}, "
+            f"message_id={self.message_id!r}, error_code={self.error_code!r})"
+        )
 
     @property
     def ok(self) -> bool:

@@ -150,7 +150,7 @@ class ServiceState:
             scheduled_at=start,
             outcome=outcome,
             history=[StatusChange(StatusCode.PENDING, 0, now)],
-            hlr=self.script.hlr_info(phone) if message_type is MessageType.HLR else None,
+            hlr=self.script.hlr_record(phone) if message_type is MessageType.HLR else None,
             translit=translit,
             channel=channel,
         )

@@ -97,7 +97,7 @@ def _message_fields(state: ServiceState, message: Message, detail: int) -> dict[
     if message.hlr is not None and message.status.is_final:
         fields.update(message.hlr.fields())
     if detail >= 2:  # before the all=1 fields, as in the comma rows (see _formats)
-        info = state.script.hlr_info(message.phone)
+        info = state.script.hlr_record(message.phone)
         fields.update({"country": info.country, "operator": info.operator, "region": info.region})
     if detail >= 1:
         fields.update(

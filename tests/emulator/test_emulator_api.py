@@ -1,17 +1,16 @@
-"""The emulator's own Python API: typed errors, in-process faults, secrets, optional deps."""
+"""The emulator's own Python API: typed errors, secrets, optional dependencies."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import httpx
 import pytest
 
 from smsc import ConfigurationError, RequestValidationError
-from smsc.testing import GARBAGE_BODY, EmulatorClock, Fault, SMSCEmulator, parse_mail
+from smsc.testing import EmulatorClock, SMSCEmulator, parse_mail
 
-from .conftest import API_KEY, LOGIN, PASSWORD, form
+from .conftest import API_KEY, LOGIN, PASSWORD
 
 
 def test_importing_the_emulator_and_plugin_does_not_load_aiosmtpd() -> None:
@@ -58,29 +57,3 @@ def test_mail_in_an_unknown_layout_is_a_validation_error() -> None:
     with pytest.raises(RequestValidationError) as caught:
         parse_mail(raw)
     assert caught.value.field == "body"
-
-
-async def test_in_process_fault_answers_500_then_recovers(
-    http: httpx.AsyncClient, emulator: SMSCEmulator
-) -> None:
-    """In-process faults: HTTP_500 for the next request only."""
-    emulator.app.faults.set(Fault.HTTP_500, times=1)
-    first = await http.post("/sys/balance.php", data=form(fmt=3))
-    second = await http.post("/sys/balance.php", data=form(fmt=3))
-    assert (first.status_code, second.json(), emulator.app.requests) == (
-        500,
-        {"balance": "100.00"},
-        2,
-    )
-
-
-async def test_in_process_garbage_fault(http: httpx.AsyncClient, emulator: SMSCEmulator) -> None:
-    """In-process faults: GARBAGE answers 200 with an unparseable body."""
-    emulator.app.faults.set(Fault.GARBAGE)
-    assert (await http.post("/sys/balance.php", data=form())).content == GARBAGE_BODY
-
-
-def test_socket_only_faults_are_refused_in_process(emulator: SMSCEmulator) -> None:
-    """REFUSE and CLOSE_MID_ANSWER need a socket site."""
-    with pytest.raises(ConfigurationError):
-        emulator.app.faults.set(Fault.REFUSE)

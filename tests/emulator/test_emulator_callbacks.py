@@ -13,7 +13,7 @@ import pytest
 
 from smsc.testing import CallbackPolicy, SMSCEmulator
 
-from .conftest import LOGIN, PASSWORD, PHONE, call_json
+from .conftest import LOGIN, PASSWORD, PHONE, call, call_json
 
 SECRET = "cb-secret"
 
@@ -204,3 +204,16 @@ async def test_delivery_is_given_up_after_max_attempts() -> None:
         emu.advance(5)
         deliveries = await emu.deliver_callbacks()
     assert [(len(d.attempts), d.abandoned) for d in deliveries] == [(2, True)]
+
+
+async def test_callback_to_a_malformed_url_is_logged_and_given_up() -> None:
+    """An invalid handler URL is a failed attempt like any other, so retries end."""
+    async with SMSCEmulator(callbacks=CallbackPolicy(max_attempts=1)) as emulator:
+        emulator.add_account(LOGIN, PASSWORD, callback_url="http://[::1/handler")
+        transport = httpx.ASGITransport(app=emulator.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://smsc.test") as http:
+            await call(http, "send", phones=PHONE, mes="Hi")
+        emulator.advance(1)
+        (delivery,) = await emulator.deliver_callbacks()
+    assert [attempt.error for attempt in delivery.attempts] == ["InvalidURL"]
+    assert delivery.abandoned

@@ -387,3 +387,21 @@ async def test_test_mode_account_is_not_charged_and_ends_with_err_200(
     emulator.advance(60)
     message = emulator.message(answer["id"], PHONE)
     assert (answer["balance"], message.status, message.err) == ("100.00", StatusCode.DELIVERED, 200)
+
+
+@pytest.mark.parametrize("flag", ["hlr", "ping"])
+async def test_hlr_and_ping_need_no_mes_parameter(http: httpx.AsyncClient, flag: str) -> None:
+    """§3: for ``hlr=1`` and ``ping=1`` the text is not needed, so ``mes`` may be absent."""
+    answer = await call(http, "send", phones=PHONE, fmt=3, **{flag: 1})
+    assert '"cnt": 1' in answer
+
+
+async def test_test_parameter_over_http_is_not_a_test_mode(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """§3.5: HTTP has no documented per-request test flag (only the SMTP body has one), so
+    ``test=1`` over HTTP sends and charges like any other request."""
+    await call(http, "send", phones=PHONE, mes="Hi", id=21, test=1)
+    emulator.advance(60)
+    message = emulator.message(21, PHONE)
+    assert (message.err, emulator.account(LOGIN).balance) == (0, Decimal("98.20"))

@@ -164,3 +164,16 @@ async def test_sdk_sender_reaches_the_ingest_in_8bit(
     result = await AsyncSMTPSender(config).send(PHONE, "Привет: мир", id=17)
     assert result.transfer_encoding == "8bit"
     assert emulator.message(17, PHONE).text == "Привет: мир"
+
+
+def test_html_text_block_is_read_as_text() -> None:
+    """§10: a ``[text]`` block in an HTML mail is HTML: entities and tags are undone."""
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@b.test", "send@send.smsc.ru", "x"
+    message.set_content(
+        f"<p>[text]{LOGIN}:{PASSWORD}:11:,:0,0,,0:<a href='tel:{PHONE}'>{PHONE}</a>:"
+        "Tom &amp; Jerry &lt;3<br>bye[/text]</p>",
+        subtype="html",
+    )
+    params = parse_mail(bytes(message))
+    assert (params["phones"], params["mes"]) == (PHONE, "Tom & Jerry <3\nbye")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
 
 import httpx
@@ -9,7 +12,7 @@ import pytest
 
 from smsc.testing import GARBAGE_BODY, Fault, Site, SMSCEmulator
 
-from .conftest import PHONE, form
+from .conftest import LOGIN, PASSWORD, PHONE, form
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +164,124 @@ async def test_failed_primary_leaves_the_mirror_serving(
         with pytest.raises(httpx.ConnectError):
             await balance(client, primary)
         assert (await balance(client, mirror)).json() == {"balance": "100.00"}
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [b"-5\r\nabcde\r\n0\r\n\r\n", b"7fffffff\r\nabc"],
+    ids=["negative-size", "over-16-MB"],
+)
+async def test_bad_chunk_size_is_answered_400(site: Site, chunks: bytes) -> None:
+    """A negative chunk size, or chunks over the 16 MB body cap, are bad requests (not an
+    unhandled error in the site, nor a wait for gigabytes)."""
+    head = b"POST /sys/balance.php HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answer = await exchange(site, head + chunks)
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    await until_idle(site)
+    assert not site._handlers
+
+
+async def test_pipelined_requests_are_answered_in_order(site: Site) -> None:
+    """Several keep-alive requests written at once get one answer each, in order."""
+    head = f"GET /sys/balance.php?login={LOGIN}&psw={PASSWORD}&fmt=1 HTTP/1.1\r\nHost: x\r\n"
+    raw = (head + "\r\n").encode() * 3 + (head + "Connection: close\r\n\r\n").encode()
+    answer = await exchange(site, raw)
+    assert answer.count(b"HTTP/1.1 200 OK") == 4
+    assert answer.count(b"\r\n\r\n100.00") == 4
+    assert site.requests == 4
+
+
+async def test_post_without_content_length_has_an_empty_body(site: Site) -> None:
+    """RFC 9112: no ``Content-Length`` and no chunking means no body (error 2, no creds)."""
+    answer = await exchange(
+        site, b"POST /sys/balance.php HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert answer.endswith(b"ERROR = 2 (authorise error)")
+
+
+async def test_client_gone_mid_body_leaves_no_task_and_no_message(
+    site: Site, emulator: SMSCEmulator
+) -> None:
+    """A request cut off inside its body is dropped: no message, no lingering task."""
+    body = f"login={LOGIN}&psw={PASSWORD}&phones={PHONE}&mes=Hello".encode()
+    reader, writer = await asyncio.open_connection(site.host, site.port)
+    writer.write(
+        b"POST /sys/send.php HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        + f"Content-Length: {len(body) + 10}\r\n\r\n".encode()
+        + body
+    )
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    assert await reader.read() == b""
+    await until_idle(site)
+    assert (site._handlers, emulator.messages) == (set(), [])
+
+
+async def test_restarted_site_still_hangs_on_hang(emulator: SMSCEmulator) -> None:
+    """After ``stop()`` and ``start()`` the HANG fault still leaves the request unanswered."""
+    site = await emulator.start_site()
+    await site.stop()
+    await site.start()
+    await site.set_fault(Fault.HANG)
+    reader, writer = await asyncio.open_connection(site.host, site.port)
+    try:
+        writer.write(b"GET /sys/balance.php HTTP/1.1\r\nHost: x\r\n\r\n")
+        await writer.drain()
+        read = asyncio.ensure_future(reader.read())
+        done, _ = await asyncio.wait({read}, timeout=0.2)
+        read.cancel()
+        assert not done, "the hanging site closed the connection"
+    finally:
+        writer.close()
+        await writer.wait_closed()
+        await site.stop()
+    assert site.requests == 1
+
+
+async def test_connection_reaching_a_stopped_site_is_closed(emulator: SMSCEmulator) -> None:
+    """A connection whose handler starts only after ``stop()`` (accepted just before it) is
+    closed at once instead of being served, keep-alive, by the stopped site."""
+    site = await emulator.start_site()
+    await site.stop()
+    server_end, client_end = socket.socketpair()
+    server_reader, server_writer = await asyncio.open_connection(sock=server_end)
+    client_reader, client_writer = await asyncio.open_connection(sock=client_end)
+    client_writer.write(b"GET /sys/balance.php HTTP/1.1\r\nHost: x\r\n\r\n")
+    await client_writer.drain()
+    # Hand the site the connection the way asyncio would have, had it been accepted.
+    handler = asyncio.ensure_future(site._handle(server_reader, server_writer))
+    try:
+        try:
+            answer = await asyncio.wait_for(client_reader.read(), timeout=2.0)
+        except ConnectionResetError:  # closed with the request unread: a reset is fine
+            answer = b""
+        assert answer == b""
+    finally:
+        handler.cancel()
+        await asyncio.gather(handler, return_exceptions=True)
+        client_writer.close()
+        with contextlib.suppress(ConnectionError):
+            await client_writer.wait_closed()
+    assert site.requests == 0
+
+
+async def exchange(site: Site, raw: bytes) -> bytes:
+    """Write ``raw`` to ``site`` and read until the site closes the connection."""
+    reader, writer = await asyncio.open_connection(site.host, site.port)
+    try:
+        writer.write(raw)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), timeout=5.0)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+async def until_idle(site: Site) -> None:
+    """Let the site's connection tasks finish what the client just ended."""
+    for _ in range(100):
+        if not site._handlers:
+            return
+        await asyncio.sleep(0)

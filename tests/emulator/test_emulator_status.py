@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from smsc import DeliveryError, StatusCode
+from smsc import ConfigurationError, DeliveryError, StatusCode
 from smsc.testing import HLRRecord, Lifecycle, SMSCEmulator
 
 from .conftest import LOGIN, OTHER_PHONE, PHONE, call, call_json
@@ -347,3 +347,27 @@ async def test_status_of_another_accounts_message_is_not_found(
     )
     assert response.json() == {"status": -3}
     assert emulator.message(message_id, PHONE, login=LOGIN).status is StatusCode.PENDING
+
+
+@pytest.mark.parametrize("final", [StatusCode.READ, StatusCode.LINK_CLICKED])
+async def test_read_and_clicked_pass_through_delivered(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, final: StatusCode
+) -> None:
+    """Appendix A, §6.5: -1 -> 0 -> 1 (-> 2/4): "read" and "clicked" follow "delivered"."""
+    emulator.set_delivery_outcome(PHONE, final)
+    await call(http, "send", phones=PHONE, mes="Hi", id=5)
+    emulator.advance(60)
+    statuses = [change.status for change in emulator.message(5, PHONE).history]
+    assert statuses == [StatusCode.PENDING, StatusCode.TRANSFERRED, StatusCode.DELIVERED, final]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [StatusCode.NOT_FOUND, StatusCode.STOPPED, StatusCode.PENDING, StatusCode.TRANSFERRED],
+)
+def test_non_final_outcome_is_a_configuration_error(
+    emulator: SMSCEmulator, status: StatusCode
+) -> None:
+    """A delivery outcome must be a final status; -3, -2, -1 and 0 are refused."""
+    with pytest.raises(ConfigurationError):
+        emulator.set_delivery_outcome(PHONE, status)

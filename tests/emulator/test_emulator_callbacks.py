@@ -217,3 +217,27 @@ async def test_callback_to_a_malformed_url_is_logged_and_given_up() -> None:
         (delivery,) = await emulator.deliver_callbacks()
     assert [attempt.error for attempt in delivery.attempts] == ["InvalidURL"]
     assert delivery.abandoned
+
+
+async def test_callbacks_switch_to_a_transport_given_after_the_first_delivery(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """``callbacks.use_transport`` sends the next attempts in-process (an ASGI app under test),
+    for an emulator created without one, such as the ``smsc_emulator`` fixture's."""
+    forms: list[dict[str, str]] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        forms.append(dict(parse_qsl(request.content.decode())))
+        return httpx.Response(200)
+
+    account = emulator.account(LOGIN)
+    account.callback_url, account.callback_secret = "http://127.0.0.1:9/unused", SECRET
+    emulator.callbacks.use_transport(httpx.MockTransport(lambda _: httpx.Response(503)))
+    await call_json(http, "send", phones=PHONE, mes="Hi")
+    emulator.advance(1)
+    (first,) = await emulator.deliver_callbacks()
+    emulator.callbacks.use_transport(httpx.MockTransport(record))
+    emulator.advance(60)
+    await emulator.deliver_callbacks()
+    assert [attempt.status_code for attempt in first.attempts] == [503, 200]
+    assert [form["status"] for form in forms] == ["0", "1"]

@@ -27,11 +27,13 @@ class SteppingEmulator(SMSCEmulator):
     one poll after another, however fast or slow the machine is.
     """
 
-    async def handle(self, command: str, *args: Any, **kwargs: Any) -> Any:
-        answer = await super().handle(command, *args, **kwargs)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.on_answer(self._step)
+
+    def _step(self, command: str) -> None:
         if command == "status":
             self.advance(1.0)
-        return answer
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from smsc import ConfigurationError, RequestValidationError
 from smsc.testing import EmulatorClock, SMSCEmulator, parse_mail
 
-from .conftest import API_KEY, LOGIN, PASSWORD
+from .conftest import API_KEY, LOGIN, PASSWORD, form
 
 
 def test_importing_the_emulator_and_plugin_does_not_load_aiosmtpd() -> None:
@@ -57,3 +58,18 @@ def test_mail_in_an_unknown_layout_is_a_validation_error() -> None:
     with pytest.raises(RequestValidationError) as caught:
         parse_mail(raw)
     assert caught.value.field == "body"
+
+
+async def test_answer_listener_hears_each_command_after_its_answer(
+    emulator: SMSCEmulator,
+) -> None:
+    """``on_answer`` is called once per answered request, refused ones and unserved
+    commands included, with the command's name."""
+    heard: list[tuple[str, int]] = []
+    emulator.on_answer(lambda command: heard.append((command, len(emulator.messages))))
+    transport = httpx.ASGITransport(app=emulator.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://smsc.test") as http:
+        await http.post("/sys/send.php", data=form(phones="79991234567", mes="Hi"))
+        await http.post("/sys/balance.php", data={**form(), "psw": "wrong"})
+        await http.post("/sys/jobs.php", data=form())
+    assert heard == [("send", 1), ("balance", 1), ("", 1)]

@@ -7,7 +7,7 @@ imports this module or holds a reference to the emulator.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from types import TracebackType
@@ -342,6 +342,17 @@ class SMSCEmulator:
     def resume_responses(self) -> None:
         """Release the requests held by :meth:`pause_responses`."""
         self._service.resume()
+
+    def on_answer(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(command)`` after every request is answered, before the answer goes
+        out (``command`` is ``"send"``, ``"status"``, ...; ``""`` for a command not served).
+
+        Example: move the clock one second after each status answer, so that a polling
+        client sees every step of the lifecycle::
+
+            emulator.on_answer(lambda command: emulator.advance(1) if command == "status" else None)
+        """
+        self._service.on_answer(listener)
 
     def reset_limits(self) -> None:
         """Forget rate counters, duplicate windows and IP lock-outs."""

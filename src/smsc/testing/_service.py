@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 
 from ._answers import Answer, ErrorAnswer
 from ._model import Account
@@ -17,7 +18,10 @@ from ._request import Request
 from ._routes import Route
 from ._state import ServiceState
 
-__all__ = ["Service"]
+__all__ = ["AnswerListener", "Service"]
+
+AnswerListener = Callable[[str], None]
+"""Called with the command's name (``""`` for one not served) after each answer."""
 
 
 class Service:
@@ -34,6 +38,11 @@ class Service:
         self.peak_in_flight = 0
         self._in_flight_by_login: dict[str, int] = defaultdict(int)
         self._gate: asyncio.Event | None = None
+        self._listeners: list[AnswerListener] = []
+
+    def on_answer(self, listener: AnswerListener) -> None:
+        """Call ``listener(command)`` after each request is answered, before it is sent."""
+        self._listeners.append(listener)
 
     def pause(self) -> None:
         """Hold every request after authentication until :meth:`resume`."""
@@ -81,6 +90,13 @@ class Service:
     async def handle(self, route: Route | None, request: Request) -> Answer:
         """Answer ``request`` with ``route``'s handler; ``None``: a command not served here,
         answered error 1 once the credentials are checked."""
+        answer = await self._answer(route, request)
+        command = route.command if route is not None else ""
+        for listener in self._listeners:
+            listener(command)
+        return answer
+
+    async def _answer(self, route: Route | None, request: Request) -> Answer:
         state = self.state
         state.tick()
         auth = self.authenticate(request)

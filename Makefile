@@ -35,8 +35,9 @@ pytest: venv
 	$(BIN)/python -m coverage run -m pytest -q
 	$(BIN)/python -m coverage report
 
+# Not --quiet: it hides the warnings that --strict turns into a failure (broken links).
 docs: venv
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: lint typecheck pytest docs
 

@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -178,8 +177,13 @@ async def message_status(message_id: str, phone: str, client: SMSC) -> StatusVie
 async def smsc_callback(request: Request, secret: CallbackSecret, log: Callbacks) -> str:
     """Check and record one delivery-status callback from SMSC."""
     try:
-        # A urlencoded form: parsed here so the app needs no python-multipart.
-        fields = dict(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
+        # request.form() reads urlencoded and multipart forms (python-multipart, installed by
+        # the fastapi extra); ``async with`` closes any uploaded file it spooled.
+        async with request.form() as form:
+            # A callback is plain text fields; an uploaded file is no callback.
+            if not all(isinstance(value, str) for value in form.values()):
+                raise MalformedCallbackError("callback fields must be text")
+            fields = {name: str(value) for name, value in form.items()}
         callback = parse_callback(fields, secrets=secret)
     except CallbackSignatureError:
         raise HTTPException(status_code=403, detail="bad callback signature") from None

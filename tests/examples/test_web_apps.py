@@ -167,14 +167,58 @@ async def test_a_malformed_callback_gets_400_and_is_not_recorded(
     assert (await recorded(app_http, message_id))["callbacks"] == []
 
 
-async def test_a_callback_body_that_is_not_utf8_gets_400(app_http: httpx.AsyncClient) -> None:
+async def test_a_signed_callback_posted_as_a_multipart_form_is_recorded(
+    app_http: httpx.AsyncClient,
+) -> None:
+    message_id = await send(app_http)
+    fields = signed_callback(message_id, 1, CALLBACK_SECRET)
+
+    response = await app_http.post(
+        "/smsc/callback",
+        content=multipart_body(fields),
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
+
+    assert response.status_code == 200, response.text
+    assert (await recorded(app_http, message_id))["final_status"] == 1
+
+
+async def test_a_signed_callback_with_an_uploaded_file_gets_400_and_is_not_recorded(
+    app_http: httpx.AsyncClient,
+) -> None:
+    message_id = await send(app_http)
+    fields = signed_callback(message_id, 1, CALLBACK_SECRET)
+
+    response = await app_http.post(
+        "/smsc/callback", data=fields, files={"upload": ("a.txt", b"x", "text/plain")}
+    )
+
+    assert response.status_code == 400
+    assert (await recorded(app_http, message_id))["callbacks"] == []
+
+
+BOUNDARY = "smsc-test-boundary"
+
+
+def multipart_body(fields: dict[str, str]) -> bytes:
+    """``fields`` as a multipart/form-data body of text parts only."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    return ("".join(parts) + f"--{BOUNDARY}--\r\n").encode()
+
+
+async def test_a_callback_body_that_is_not_utf8_is_refused(app_http: httpx.AsyncClient) -> None:
     response = await app_http.post(
         "/smsc/callback",
         content=b"id=1&phone=\xff\xfe&status=1",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
 
-    assert response.status_code == 400
+    # aiohttp fails to decode it (400); Starlette's form parser replaces the bytes, and the
+    # callback, unsigned, is refused for its signature before its fields are read (403).
+    assert response.status_code in (400, 403)
 
 
 async def test_the_same_callback_delivered_twice_is_recorded_once(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsc import DeliveryError, StatusCode
-from smsc.testing.demo import main, run_demo
+from smsc.testing.demo import CALLS, main, run_demo
 
 pytestmark = pytest.mark.integration
 
@@ -38,3 +38,8 @@ def test_demo_command_exits_zero_and_prints_a_summary(capsys: pytest.CaptureFixt
     printed = capsys.readouterr().out
     assert "every message followed to its final status" in printed
     assert "Impossible to deliver (Subscriber offline)" in printed
+    # Each result is printed under the SDK call that produced it, as it ran.
+    lines = printed.splitlines()
+    for label, code in CALLS:
+        assert f"await {code}" in lines, label
+    assert 'await client.send(PHONE, "Ваш пароль: 123", translit=Translit.LATIN)' in lines

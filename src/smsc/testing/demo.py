@@ -4,7 +4,8 @@ Starts the emulator on loopback sockets (HTTP and the e-mail gateway), then, thr
 only, runs every example call of the official library's documentation: a send with
 transliteration, one with ``maxsms`` passed through, a binary (hex) WAP-push, an HLR lookup,
 a cost query, a send through the SMTP gateway, the status of each message followed to its
-final status, and the balance. No credentials and no network beyond loopback are needed; the
+final status, and the balance. Each result is printed under the SDK call that made it (the
+call is run from that very text). No credentials and no network beyond loopback are needed; the
 emulator's clock is advanced by the waits, so the whole run takes seconds.
 """
 
@@ -21,8 +22,9 @@ from decimal import Decimal
 from .._client import AsyncSMSCClient
 from .._enums import DeliveryError, MessageFormat, StatusCode, Translit
 from .._errors import SMSCError
-from .._models import MessageStatus
+from .._models import CostResult, MessageStatus, SendResult
 from .._privacy import mask_phone
+from .._smtp import SMTPSendResult
 from ._emulator import SMSCEmulator
 
 __all__ = ["main", "run_demo"]
@@ -31,6 +33,18 @@ LOGIN, PASSWORD = "demo", "demo-password"
 PHONE = "79999999999"
 FAILING_PHONE = "79990000020"
 WAP_PUSH_HEX = "0605040B8423F0DC0601AE02056A0045C60C036D79736974652E72750001036D7973697465000101"
+
+
+CALLS: tuple[tuple[str, str], ...] = (
+    ("send, translit=1", 'client.send(PHONE, "Ваш пароль: 123", translit=Translit.LATIN)'),
+    ("send, maxsms=3", 'client.send(PHONE, "http://smsc.ru\\nSMSC.RU", extra={"maxsms": 3})'),
+    ("send, binary hex", "client.send(PHONE, WAP_PUSH_HEX, format=MessageFormat.BINARY_HEX)"),
+    ("HLR request", "client.send(PHONE, format=MessageFormat.HLR)"),
+    ("send, offline phone", 'client.send(FAILING_PHONE, "This number is switched off")'),
+    ("cost", 'client.cost(PHONE, "Вы успешно зарегистрированы!")'),
+    ("send by e-mail (SMTP)", 'client.send_via_smtp(PHONE, "Ваш пароль: 123")'),
+)
+"""What the demo runs: a label and the SDK call (an awaitable expression) it prints and runs."""
 
 
 @dataclass
@@ -42,6 +56,8 @@ class Row:
     phone: str
     outcome: str
     status: MessageStatus | None = None
+    code: str = ""
+    """The SDK call that made this row, as it ran."""
 
 
 async def run_demo(*, quiet: bool = False) -> list[Row]:
@@ -74,30 +90,21 @@ async def run_demo(*, quiet: bool = False) -> list[Row]:
             smtp_starttls=False,
         ) as client:
             balance = await client.balance()
-            say(f"balance before: {balance.amount} {balance.currency}")
+            say(f"await client.balance() -> {balance.amount} {balance.currency}\n")
 
-            sent = await client.send(PHONE, "Ваш пароль: 123", translit=Translit.LATIN)
-            rows.append(Row("send, translit=1", sent.id, PHONE, _money(sent.count, sent.cost)))
-
-            sent = await client.send(PHONE, "http://smsc.ru\nSMSC.RU", extra={"maxsms": 3})
-            rows.append(Row("send, maxsms=3", sent.id, PHONE, _money(sent.count, sent.cost)))
-
-            sent = await client.send(PHONE, WAP_PUSH_HEX, format=MessageFormat.BINARY_HEX)
-            rows.append(Row("send, binary hex", sent.id, PHONE, _money(sent.count, sent.cost)))
-
-            sent = await client.send(PHONE, format=MessageFormat.HLR)
-            rows.append(Row("HLR request", sent.id, PHONE, _money(sent.count, sent.cost)))
-
-            sent = await client.send(FAILING_PHONE, "This number is switched off")
-            rows.append(
-                Row("send, offline phone", sent.id, FAILING_PHONE, _money(sent.count, sent.cost))
-            )
-
-            quote = await client.cost(PHONE, "Вы успешно зарегистрированы!")
-            rows.append(Row("cost", None, PHONE, _money(quote.count, quote.cost)))
-
-            mailed = await client.send_via_smtp(PHONE, "Ваш пароль: 123")
-            rows.append(Row("send by e-mail (SMTP)", mailed.id, PHONE, "accepted by gateway"))
+            # Each call is run from the text printed beside its result, so the two never differ.
+            names = {
+                "client": client,
+                "PHONE": PHONE,
+                "FAILING_PHONE": FAILING_PHONE,
+                "WAP_PUSH_HEX": WAP_PUSH_HEX,
+                "MessageFormat": MessageFormat,
+                "Translit": Translit,
+            }
+            for label, code in CALLS:
+                answer = await eval(code, names)  # the demo's own constant texts only
+                phone = FAILING_PHONE if "FAILING_PHONE" in code else PHONE
+                rows.append(Row(label, _message_id(answer), phone, _outcome(answer), code=code))
 
             for row in rows:
                 if row.message_id is None:
@@ -111,19 +118,27 @@ async def run_demo(*, quiet: bool = False) -> list[Row]:
                 )
             balance = await client.balance()
 
-        say(_table(rows))
-        say(f"\nbalance after: {balance.amount} {balance.currency}")
+        say(_listing(rows))
+        say(f"\nawait client.balance() -> {balance.amount} {balance.currency}")
         hlr = next(row.status for row in rows if row.call == "HLR request")
         if hlr is not None and hlr.hlr is not None:
             say(
-                f"HLR: IMSI {hlr.hlr.imsi}, network {hlr.hlr.network}, MCC/MNC {hlr.hlr.mcc}/"
-                f"{hlr.hlr.mnc}"
+                f"HLR request's status.hlr: IMSI {hlr.hlr.imsi}, network {hlr.hlr.network}, "
+                f"MCC/MNC {hlr.hlr.mcc}/{hlr.hlr.mnc}"
             )
     return rows
 
 
-def _money(count: int, cost: Decimal | None) -> str:
-    return f"{count} SMS, cost {cost}"
+def _message_id(answer: object) -> int | str | None:
+    if isinstance(answer, (SendResult, SMTPSendResult)):
+        return answer.id
+    return None
+
+
+def _outcome(answer: object) -> str:
+    if isinstance(answer, (SendResult, CostResult)):
+        return f"{answer.count} SMS, cost {answer.cost}"
+    return "accepted by gateway"
 
 
 def _describe(status: MessageStatus | None) -> str:
@@ -137,24 +152,19 @@ def _describe(status: MessageStatus | None) -> str:
     return name
 
 
-def _table(rows: list[Row]) -> str:
-    header = ("call", "message id", "phone", "answer", "final status")
+def _listing(rows: list[Row]) -> str:
     lines = [
-        (
-            row.call,
-            str(row.message_id or "-"),
-            mask_phone(row.phone),
-            row.outcome,
-            _describe(row.status),
-        )
-        for row in rows
+        f"PHONE = {mask_phone(PHONE)!r}, FAILING_PHONE = {mask_phone(FAILING_PHONE)!r}"
+        " (masked here), then each call and its result:",
+        "",
     ]
-    widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
-    render = [
-        "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
-        for cells in [header, tuple("-" * w for w in widths), *lines]
-    ]
-    return "\n".join(render)
+    for row in rows:
+        shown = "-" if row.message_id is None else f"id {row.message_id}"
+        lines.append(f"await {row.code}")
+        lines.append(f"    {shown}: {row.outcome}")
+        if row.message_id is not None:
+            lines.append(f"    final (client.wait_for_status): {_describe(row.status)}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,9 +14,8 @@ from decimal import Decimal
 import httpx
 from httpx._client import UseClientDefault
 
-from . import _protocol as protocol
-from ._enums import MessageFormat
 from ._errors import RequestValidationError
+from ._wire.forms import FORMAT_FLAG_NAMES, RESERVED_FIELDS
 
 __all__ = [
     "EXTRA_NUMBER_DIGITS",
@@ -33,7 +32,6 @@ EXTRA_NUMBER_DIGITS = 30
 """A number in ``extra`` has at most this many digits before and after the decimal point."""
 
 _EXTRA_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
-_FORMAT_FLAGS = frozenset(fmt.flag[0] for fmt in MessageFormat if fmt.flag is not None)
 
 
 def check_seconds(value: object, *, field: str, allow_zero: bool = False) -> float:
@@ -97,11 +95,11 @@ def extra_fields(extra: Mapping[str, ExtraValue] | None, *, given: set[str]) -> 
                 f"or '_' (got {_shown_key(key)})",
                 field="extra",
             )
-        if key in protocol.RESERVED_FIELDS:
+        if key in RESERVED_FIELDS:
             raise RequestValidationError(
                 f"extra may not set {key!r}: the SDK manages it", field="extra"
             )
-        if key in _FORMAT_FLAGS:
+        if key in FORMAT_FLAG_NAMES:
             raise RequestValidationError(
                 f"extra may not set {key!r}: choose the kind of message with format=",
                 field="extra",

@@ -18,7 +18,7 @@ from typing import Any, Concatenate, Final, ParamSpec, TypeVar
 import httpx
 from httpx._client import UseClientDefault
 
-from . import _protocol as protocol
+from . import _wire as wire
 from ._arguments import ExtraValue, check_seconds, check_timeout, extra_fields
 from ._backends import HTTPBackend, inner_transport
 from ._config import SMSCConfig
@@ -38,7 +38,7 @@ from ._errors import (
 from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
 from ._privacy import mask_phones, mask_text
 from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
-from ._schedule import format_time, format_valid, validate_tz
+from ._schedule import validate_time, validate_tz, validate_valid
 from ._secrets import Credentials
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
@@ -372,15 +372,14 @@ class AsyncSMSCClient:
                 mask_text(request.message),
             )
         body = await self._post(
-            "send",
-            protocol.SEND_PATH,
-            protocol.send_form(request),
+            wire.SEND,
+            wire.SEND.encode(request),
             timeout,
             message_id=request.id,
             phones=request.phones,
         )
         try:
-            result = protocol.decode_send(body, sent_id=request.id)
+            result = wire.SEND.read(body, request)
         except InvalidResponseError as exc:
             # The service took the request but its answer is unreadable: it may have sent.
             raise SendOutcomeUnknownError(
@@ -426,10 +425,8 @@ class AsyncSMSCClient:
             extra=extra,
             assign_id=False,
         )
-        body = await self._post(
-            "cost", protocol.SEND_PATH, protocol.send_form(request, cost_only=True), timeout
-        )
-        return protocol.decode_cost(body)
+        body = await self._post(wire.COST, wire.COST.encode(request), timeout)
+        return wire.COST.read(body, request)
 
     @_redacting
     async def status(
@@ -450,10 +447,9 @@ class AsyncSMSCClient:
         country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`). An unknown id answers
         with status :attr:`StatusCode.NOT_FOUND`; it is not an error.
         """
-        pairs = self._status_pairs([(id, phone)])
-        form = protocol.status_form(pairs, self._detail(detail), multi=False)
-        body = await self._post("status", protocol.STATUS_PATH, form, timeout)
-        results = protocol.decode_status(body, requested=pairs)
+        query = wire.StatusQuery(tuple(self._status_pairs([(id, phone)])), self._detail(detail))
+        body = await self._post(wire.STATUS, wire.STATUS.encode(query), timeout)
+        results = wire.STATUS.read(body, query)
         if len(results) != 1:
             raise InvalidResponseError(f"status: expected one status, got {len(results)}")
         return results[0]
@@ -473,15 +469,15 @@ class AsyncSMSCClient:
         pairs = self._status_pairs(list(messages))
         if not pairs:
             raise RequestValidationError("give at least one (id, phone) pair", field="messages")
-        form = protocol.status_form(pairs, self._detail(detail), multi=True)
-        body = await self._post("status", protocol.STATUS_PATH, form, timeout)
-        return protocol.decode_status(body, requested=pairs)
+        query = wire.StatusQuery(tuple(pairs), self._detail(detail), multi=True)
+        body = await self._post(wire.STATUS, wire.STATUS.encode(query), timeout)
+        return wire.STATUS.read(body, query)
 
     @_redacting
     async def balance(self, *, timeout: TimeoutArg = NOT_GIVEN) -> Balance:
         """The account balance, with its currency and credit limit where the service gives them."""
-        body = await self._post("balance", protocol.BALANCE_PATH, protocol.balance_form(), timeout)
-        return protocol.decode_balance(body)
+        body = await self._post(wire.BALANCE, wire.BALANCE.encode(None), timeout)
+        return wire.BALANCE.read(body, None)
 
     async def send_via_smtp(
         self,
@@ -668,10 +664,10 @@ class AsyncSMSCClient:
             format=fmt,
             id=message_id,
             translit=translit,
-            time=format_time(time) if time is not None else None,
+            time=validate_time(time) if time is not None else None,
             tz=validate_tz(tz) if tz is not None else None,
             sender=validate_sender(sender, format=fmt) if sender is not None else None,
-            valid=format_valid(valid) if valid is not None else None,
+            valid=validate_valid(valid) if valid is not None else None,
             maxsms=maxsms,
             tinyurl=tinyurl,
             extra=extra_fields(
@@ -694,8 +690,7 @@ class AsyncSMSCClient:
 
     async def _post(
         self,
-        command: str,
-        path: str,
+        spec: wire.CommandSpec[Any, Any],
         form: dict[str, str],
         timeout: TimeoutArg,
         *,
@@ -706,17 +701,19 @@ class AsyncSMSCClient:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
         request_timeout = self._default_timeout if isinstance(timeout, NotGiven) else timeout
-        body = self._credentials.body({**protocol.COMMON_FIELDS, **form})
+        command = spec.name
+        body = self._credentials.body({**wire.COMMON_FIELDS, **form})
         request = self._http.build_request(
             "POST",
-            self._config.base_url + path,
+            self._config.base_url + spec.path,
             content=body,
             headers={**(self._headers or {}), **_FORM_HEADERS, "Content-Length": str(len(body))},
             timeout=check_timeout(request_timeout),
             extensions={
                 "smsc_operation": command,
+                "smsc_may_repeat": spec.may_repeat,
                 "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
-                "smsc_body_check": protocol.body_is_complete,
+                "smsc_body_check": spec.check,
             },
         )
         request.stream = body  # replayable as it is: no layer copies it into request.content

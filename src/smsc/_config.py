@@ -238,14 +238,6 @@ class SMSCConfig(BaseModel):
         values.update(overrides)
         return cls(**values)
 
-    def credentials_form(self) -> dict[str, str]:
-        """The authentication fields of a request body. Never log the result."""
-        if self.api_key is not None:
-            return {"apikey": self.api_key.get_secret_value()}
-        if self.login is None or self.password is None:  # excluded by validation
-            raise ConfigurationError("credentials missing")
-        return {"login": self.login, "psw": self.password.get_secret_value()}
-
 
 def _strip_sys(url: str) -> str:
     # "https://smsc.ru/sys/" -> "https://smsc.ru": the SDK adds /sys/<command>.php itself,

@@ -15,12 +15,7 @@ __all__ = [
 
 
 class MessageFormat(str, enum.Enum):
-    """Every kind of message ``send.php`` can produce (protocol reference §3.3).
-
-    ``flag`` is the form parameter that selects the kind (``None`` for a plain SMS) and
-    ``library_code`` is the number the official libraries and the SMTP gateway use
-    (``None`` where the libraries have no number).
-    """
+    """Every kind of message ``send.php`` can produce (protocol reference §3.3)."""
 
     SMS = "sms"
     FLASH = "flash"
@@ -37,58 +32,9 @@ class MessageFormat(str, enum.Enum):
     TELEGRAM = "tg"
 
     @property
-    def flag(self) -> tuple[str, str] | None:
-        """The ``(parameter, value)`` pair sent for this format, ``None`` for plain SMS."""
-        return _FLAGS[self]
-
-    @property
-    def library_code(self) -> int | None:
-        """The official libraries' ``format`` number (0-11), also used by the SMTP gateway."""
-        return _LIBRARY_CODES.get(self)
-
-    @property
     def needs_text(self) -> bool:
         """False for formats whose text is ignored by the service (HLR, ping)."""
         return self not in (MessageFormat.HLR, MessageFormat.PING)
-
-    @classmethod
-    def from_library_code(cls, code: int) -> MessageFormat:
-        """The format numbered ``code`` by the official libraries (0 plain ... 11 social)."""
-        for fmt, number in _LIBRARY_CODES.items():
-            if number == code:
-                return fmt
-        raise ValueError(f"unknown library format code {code}")
-
-
-_FLAGS: dict[MessageFormat, tuple[str, str] | None] = {
-    MessageFormat.SMS: None,
-    MessageFormat.FLASH: ("flash", "1"),
-    MessageFormat.PUSH: ("push", "1"),
-    MessageFormat.HLR: ("hlr", "1"),
-    MessageFormat.BINARY: ("bin", "1"),
-    MessageFormat.BINARY_HEX: ("bin", "2"),
-    MessageFormat.PING: ("ping", "1"),
-    MessageFormat.MMS: ("mms", "1"),
-    MessageFormat.MAIL: ("mail", "1"),
-    MessageFormat.CALL: ("call", "1"),
-    MessageFormat.VIBER: ("viber", "1"),
-    MessageFormat.SOCIAL: ("soc", "1"),
-    MessageFormat.TELEGRAM: ("tg", "1"),
-}
-_LIBRARY_CODES: dict[MessageFormat, int] = {
-    MessageFormat.SMS: 0,
-    MessageFormat.FLASH: 1,
-    MessageFormat.PUSH: 2,
-    MessageFormat.HLR: 3,
-    MessageFormat.BINARY: 4,
-    MessageFormat.BINARY_HEX: 5,
-    MessageFormat.PING: 6,
-    MessageFormat.MMS: 7,
-    MessageFormat.MAIL: 8,
-    MessageFormat.CALL: 9,
-    MessageFormat.VIBER: 10,
-    MessageFormat.SOCIAL: 11,
-}
 
 
 class Translit(enum.IntEnum):

@@ -7,7 +7,7 @@ or an API key: the texts are built only from codes, field names and masked value
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ __all__ = [
     "TooManyRequestsError",
     "TransportError",
     "UndeliverableError",
-    "api_error_for",
 ]
 
 
@@ -85,7 +84,7 @@ class APIError(SMSCError):
         code: the service's numeric error code (``error_code``).
         description: the service's own short description, as sent (English).
         message_id: the message id when the service reports one (codes 3, 6, 7, 8 on send).
-        command: ``"send"``, ``"cost"``, ``"status"`` or ``"balance"``.
+        command: the command's name (``"send"``, ``"cost"``, ``"status"``...).
     """
 
     code: int
@@ -184,62 +183,6 @@ class TooManyRequestsError(APIError):
 
     retryable = True
     default_description = "duplicate request, wait a minute"
-
-
-_SEND_ERRORS: Mapping[int, type[APIError]] = {
-    1: ParametersError,
-    2: AuthenticationError,
-    3: InsufficientFundsError,
-    4: IPBlockedError,
-    5: InvalidTimeError,
-    6: MessageDeniedError,
-    7: InvalidPhoneError,
-    8: UndeliverableError,
-    9: TooManyRequestsError,
-}
-_STATUS_ERRORS: Mapping[int, type[APIError]] = {
-    1: ParametersError,
-    2: AuthenticationError,
-    4: IPBlockedError,
-    5: DeleteError,
-    9: TooManyRequestsError,
-}
-_BALANCE_ERRORS: Mapping[int, type[APIError]] = {
-    1: ParametersError,
-    2: AuthenticationError,
-    4: IPBlockedError,
-    9: TooManyRequestsError,
-}
-ERROR_TABLES: Mapping[str, Mapping[int, type[APIError]]] = {
-    "send": _SEND_ERRORS,
-    "cost": _SEND_ERRORS,
-    "status": _STATUS_ERRORS,
-    "balance": _BALANCE_ERRORS,
-}
-
-# How long to wait before the same request may succeed (protocol reference §5.1, §5.6).
-_RETRY_AFTER: Mapping[int, float] = {4: 600.0, 9: 60.0}
-
-
-def api_error_for(
-    command: str,
-    code: int,
-    description: str | None = None,
-    *,
-    message_id: int | str | None = None,
-) -> APIError:
-    """Build the typed exception for error ``code`` answered to ``command``.
-
-    Codes the command's table does not know fall back to the plain :class:`APIError`.
-    """
-    cls = ERROR_TABLES.get(command, _SEND_ERRORS).get(code, APIError)
-    return cls(
-        code,
-        description,
-        message_id=message_id,
-        command=command,
-        retry_after=_RETRY_AFTER.get(code),
-    )
 
 
 # --------------------------------------------------------------------------- transport

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -144,10 +144,11 @@ class Balance(_Result):
 
 @dataclass(frozen=True, slots=True)
 class SendRequest:
-    """A validated send or cost query, ready to be encoded (see ``smsc._protocol``).
+    """A validated send or cost query, ready to be encoded (see ``smsc._wire``).
 
-    Built by the client from its keyword arguments; every field already passed the offline
-    rules of ``smsc._recipients`` and ``smsc._schedule``.
+    Built from the caller's keyword arguments; every field already passed the offline rules
+    of ``smsc._recipients`` and ``smsc._schedule``. Times are kept typed: the wire layer
+    writes them.
     """
 
     phones: tuple[str, ...]
@@ -155,10 +156,10 @@ class SendRequest:
     format: MessageFormat = MessageFormat.SMS
     id: int | str | None = None
     translit: Translit | None = None
-    time: str | None = None
+    time: str | datetime | timedelta | None = None
     tz: int | None = None
     sender: str | None = None
-    valid: str | None = None
+    valid: int | str | timedelta | None = None
     maxsms: int | None = None
     tinyurl: bool | None = None
     extra: Mapping[str, str] = field(default_factory=dict)

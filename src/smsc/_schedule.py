@@ -1,11 +1,8 @@
 """Schedule rules: ``time``, ``tz``, ``valid``, ``period`` and ``freq`` checked offline.
 
-Pure (no clock except where a caller passes ``now``). :func:`resolve_time` reads a ``time``
-string the way the service documents it, for the emulator and for previews.
-
-NOTE: :func:`format_time`, :func:`format_valid`, :func:`validate_period` and
-:func:`validate_freq` check a value AND return the string sent on the wire; ARCH-WIRE moves
-those wire-string encoders into ``smsc._wire`` and leaves the validation here.
+Pure (no clock except where a caller passes ``now``). Each check returns a typed value; the
+wire layer (``smsc._wire.forms``) writes it as the service reads it. :func:`resolve_time` reads
+a ``time`` string the way the service documents it, for the emulator and for previews.
 """
 
 from __future__ import annotations
@@ -15,19 +12,23 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from ._errors import RequestValidationError
+from ._wire.values import MOSCOW_OFFSET
 
 __all__ = [
-    "MOSCOW_UTC_OFFSET_HOURS",
-    "format_time",
-    "format_valid",
+    "TimeValue",
+    "ValidValue",
     "resolve_time",
     "validate_freq",
     "validate_period",
+    "validate_time",
     "validate_tz",
+    "validate_valid",
 ]
 
-MOSCOW_UTC_OFFSET_HOURS: int = 3
-"""Moscow time is UTC+3 all year; ``tz`` is counted from it."""
+TimeValue = str | datetime | timedelta
+"""A ``time`` (scheduled send): a documented string, a datetime or a delay."""
+ValidValue = int | str | timedelta
+"""A ``valid`` (message lifetime): hours, ``"hh:mm"`` or a delay."""
 
 _TIME_COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})([0-9]{2})")
 _TIME_DOTTED = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{2}) ([0-9]{2}):([0-9]{2})")
@@ -77,18 +78,18 @@ def _whole_minutes_up(delta: timedelta) -> int:
     return int(minutes) + (1 if rest else 0)
 
 
-def format_time(value: str | datetime | timedelta) -> str:
-    """The ``time`` (scheduled send) parameter from a string, a datetime or a delay.
+def validate_time(value: TimeValue) -> TimeValue:
+    """Check a ``time`` (scheduled send) and return it unchanged.
 
-    - ``str``: checked to be one of ``DDMMYYhhmm``, ``DD.MM.YY hh:mm``, ``h1-h2`` (hour
-      window, ``0 <= h1 < h2 <= 24``), ``0<unix seconds>``, ``+<minutes>`` or ``0`` (now),
-      and returned as given. Ten digits are read as ``DDMMYYhhmm``, a longer run of digits
-      starting with ``0`` as a Unix time.
-    - aware ``datetime``: ``"0<unix seconds>"`` (absolute, so ``tz`` does not matter).
-    - naive ``datetime``: ``"DD.MM.YY hh:mm"`` (seconds dropped); the service reads it in
-      the zone given by ``tz``, or the account's zone when ``tz`` is absent. Years must be
+    - ``str``: one of ``DDMMYYhhmm``, ``DD.MM.YY hh:mm``, ``h1-h2`` (hour window,
+      ``0 <= h1 < h2 <= 24``), ``0<unix seconds>``, ``+<minutes>`` or ``0`` (now). Ten digits
+      are read as ``DDMMYYhhmm``, a longer run of digits starting with ``0`` as a Unix time.
+    - aware ``datetime``: sent as a Unix time (absolute, so ``tz`` does not matter); not
+      before 1970.
+    - naive ``datetime``: sent as ``DD.MM.YY hh:mm`` (seconds dropped), read by the service
+      in the zone given by ``tz``, or the account's zone when ``tz`` is absent. Years must be
       2000..2099 (the format has two digits).
-    - ``timedelta``: ``"+<minutes>"``, a started minute counted as a whole one; must be >= 0.
+    - ``timedelta``: sent as whole minutes from now (a started minute counts); must be >= 0.
 
     Raises:
         RequestValidationError: anything else (``field="time"``).
@@ -97,17 +98,16 @@ def format_time(value: str | datetime | timedelta) -> str:
         return _check_time_string(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            seconds = math.floor(value.timestamp())
-            if seconds < 0:
+            if math.floor(value.timestamp()) < 0:
                 raise _time_error("a time before 1970 cannot be sent")
-            return f"0{seconds}"
+            return value
         if not 2000 <= value.year <= 2099:
             raise _time_error("a naive datetime must fall in 2000..2099")
-        return value.strftime("%d.%m.%y %H:%M")
+        return value
     if isinstance(value, timedelta):
         if value < timedelta(0):
             raise _time_error("a delay must not be negative")
-        return f"+{_whole_minutes_up(value)}"
+        return value
     raise _time_error("expected a string, a datetime or a timedelta")
 
 
@@ -175,7 +175,7 @@ def resolve_time(value: str, *, now: datetime, tz: int | None = None) -> datetim
     if now.tzinfo is None or now.utcoffset() is None:
         raise RequestValidationError("now must be an aware datetime", field="now")
     shift = 0 if tz is None else validate_tz(tz)
-    zone = timezone(timedelta(hours=MOSCOW_UTC_OFFSET_HOURS + shift))
+    zone = timezone(MOSCOW_OFFSET + timedelta(hours=shift))
     return max(_time_in_zone(value, zone, now), now)
 
 
@@ -185,12 +185,11 @@ def _valid_error() -> RequestValidationError:
     )
 
 
-def format_valid(value: int | str | timedelta) -> str:
-    """The ``valid`` (message lifetime) parameter: ``1``..``24`` hours or ``hh:mm``.
+def validate_valid(value: ValidValue) -> ValidValue:
+    """Check a ``valid`` (message lifetime) and return it unchanged.
 
-    An ``int`` must be 1..24; a ``str`` is checked (``"1"``..``"24"`` or ``"00:01"``..
-    ``"24:00"``) and returned as given; a ``timedelta`` becomes ``"hh:mm"`` with a started
-    minute counted as a whole one and must come to 00:01..24:00.
+    An ``int`` must be 1..24 (hours); a ``str`` ``"1"``..``"24"`` or ``"00:01"``..``"24:00"``;
+    a ``timedelta`` must come to 00:01..24:00, a started minute counted as a whole one.
 
     Raises:
         RequestValidationError: out of range or malformed (``field="valid"``).
@@ -199,12 +198,11 @@ def format_valid(value: int | str | timedelta) -> str:
         raise _valid_error()
     if isinstance(value, int):
         if 1 <= value <= 24:
-            return str(value)
+            return value
         raise _valid_error()
     if isinstance(value, timedelta):
-        minutes = _whole_minutes_up(value)
-        if 1 <= minutes <= 24 * 60:
-            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+        if 1 <= _whole_minutes_up(value) <= 24 * 60:
+            return value
         raise _valid_error()
     if isinstance(value, str):
         if _VALID_HOURS.fullmatch(value) and 1 <= int(value) <= 24:
@@ -217,10 +215,8 @@ def format_valid(value: int | str | timedelta) -> str:
     raise _valid_error()
 
 
-def validate_period(hours: float) -> str:
-    """The ``period`` parameter (spread a mass send over 0.1..720 hours) as sent.
-
-    Whole numbers are written without a decimal point (``24`` -> ``"24"``).
+def validate_period(hours: float) -> float:
+    """Check a ``period`` (spread a mass send over 0.1..720 hours); return it as a float.
 
     Raises:
         RequestValidationError: not a finite number in 0.1..720 (``field="period"``).
@@ -232,16 +228,15 @@ def validate_period(hours: float) -> str:
         or not 0.1 <= hours <= 720
     ):
         raise RequestValidationError("period must be from 0.1 to 720 hours", field="period")
-    number = float(hours)
-    return str(int(number)) if number.is_integer() else repr(number)
+    return float(hours)
 
 
-def validate_freq(minutes: int) -> str:
-    """The ``freq`` parameter (minutes between batches of a spread send, 1..1440) as sent.
+def validate_freq(minutes: int) -> int:
+    """Check a ``freq`` (minutes between batches of a spread send, 1..1440); return it.
 
     Raises:
         RequestValidationError: not an integer in 1..1440 (``field="freq"``).
     """
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 1440:
         raise RequestValidationError("freq must be a whole number of minutes 1..1440", field="freq")
-    return str(minutes)
+    return minutes

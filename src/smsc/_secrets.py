@@ -24,6 +24,7 @@ import httpx
 
 from ._errors import RequestValidationError, SMSCError
 from ._privacy import REDACTED
+from ._wire.forms import credential_fields
 
 if TYPE_CHECKING:
     from ._config import SMSCConfig
@@ -108,7 +109,7 @@ class Credentials:
 
     def __init__(self, config: SMSCConfig) -> None:
         # Encoded in place, never bound to a local: this frame returns before any request.
-        self._encoded = urlencode(config.credentials_form()).encode("ascii")
+        self._encoded = urlencode(credential_fields(config)).encode("ascii")
         secrets = (config.password, config.api_key)
         self._forms = secret_forms(*(s.get_secret_value() for s in secrets if s is not None))
 

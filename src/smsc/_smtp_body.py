@@ -20,7 +20,8 @@ from ._enums import MessageFormat, Translit
 from ._errors import ConfigurationError, RequestValidationError
 from ._privacy import mask_phone
 from ._recipients import parse_phones, validate_message, validate_sender
-from ._schedule import format_time
+from ._schedule import validate_time
+from ._wire.forms import credential_fields, encode_time, library_code
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "ListArg", "TimeArg"]
 
@@ -141,7 +142,7 @@ def _encode_8bit(headers: Sequence[tuple[str, str]], body: str) -> _Encoded | No
 
 def _credentials(config: SMSCConfig) -> tuple[str, str]:
     """The body's login and psw fields: an empty login means psw is the API key."""
-    form = config.credentials_form()
+    form = credential_fields(config)
     if "apikey" in form:
         key = form["apikey"]
         _refuse_breakers(key, field="api_key", what="the API key")
@@ -168,7 +169,7 @@ def _message_format(value: MessageFormat | str) -> tuple[MessageFormat, int]:
         fmt = MessageFormat(value)
     except ValueError:
         raise RequestValidationError("unknown message format", field="format") from None
-    code = fmt.library_code
+    code = library_code(fmt)
     if code is None:
         raise RequestValidationError(
             f"the SMTP gateway has no format code for {fmt.value} messages; send them over HTTP",
@@ -187,7 +188,7 @@ def _translit(value: Translit | int) -> Translit:
 def _time_field(value: TimeArg) -> str:
     if value is None:
         return "0"  # "send now", as the official libraries write it
-    text = format_time(value)
+    text = encode_time(validate_time(value))
     # "DD.MM.YY hh:mm" is the one accepted form with a colon: write it as DDMMYYhhmm.
     return text.replace(".", "").replace(" ", "").replace(":", "") if ":" in text else text
 

@@ -3,12 +3,13 @@
 :class:`FailoverTransport` is an :class:`httpx.AsyncBaseTransport` that wraps the real one, so
 users' own httpx settings, proxies and respx mocks keep working. It sends each request to one
 site of an ordered list (the primary first, then its mirrors) and decides, per request, whether
-a failed attempt may be repeated:
+a failed attempt may be repeated, from the yes/no mark the request carries (it knows no
+command names):
 
-* ``status``, ``balance`` and ``cost`` are safe to repeat: they are retried after connect
-  errors, timeouts, 5xx answers and empty, truncated or malformed bodies, with capped and
-  jittered exponential back-off, inside the call's deadline.
-* ``send`` (and any request that does not say what it is) is repeated only when it provably
+* a request marked ``smsc_may_repeat=True`` (a query: status, balance, cost) is retried after
+  connect errors, timeouts, 5xx answers and empty, truncated or malformed bodies, with capped
+  and jittered exponential back-off, inside the call's deadline.
+* any other request (a send, or one that carries no mark) is repeated only when it provably
   never left the machine: the connection could not be made (refused, DNS, TLS handshake,
   connect timeout) or no pooled connection became free. After anything else the failure is
   handed back unchanged and the client reports an unknown outcome.
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from ._config import SMSCConfig
 
 __all__ = [
-    "IDEMPOTENT_OPERATIONS",
     "FailoverEvent",
     "FailoverTransport",
     "SiteStats",
@@ -46,9 +46,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("smsc.transport")
-
-IDEMPOTENT_OPERATIONS: frozenset[str] = frozenset({"status", "balance", "cost"})
-"""Operations that may be repeated after the request may have reached the service."""
 
 EventKind = Literal["attempt", "failure", "switch", "recovered"]
 
@@ -63,8 +60,8 @@ class FailoverEvent:
 
     Attributes:
         site: the site concerned, ``scheme://host[:port]`` only (never a path or query).
-        operation: ``"send"``, ``"cost"``, ``"status"``, ``"balance"``, or ``"request"`` when
-            the request did not name its operation.
+        operation: the command's name as the request gives it in ``smsc_operation``
+            (``"send"``, ``"status"``...), or ``"request"`` when it names none.
         kind: ``"attempt"`` (a request is sent to ``site``), ``"failure"`` (that attempt
             failed), ``"switch"`` (the call moves to ``site`` after a failure elsewhere) or
             ``"recovered"`` (a site that had failed answered well again).
@@ -163,9 +160,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         sites: base URLs in order of preference, e.g. ``["https://smsc.ru",
             "https://www2.smsc.ru"]``; ``sites[0]`` is the primary. A request's scheme, host
             and port (and the primary's path prefix) are replaced by the chosen site's.
-        max_retries: extra attempts for ``status``, ``balance`` and ``cost``. A send makes at
-            most ``1 + max_retries`` attempts too, each on a different site, and only after
-            failures that prove it never left.
+        max_retries: extra attempts for a request marked ``smsc_may_repeat``. Any other
+            request makes at most ``1 + max_retries`` attempts too, each on a different site,
+            and only after failures that prove it never left.
         cooldown: seconds a failed site is skipped before one request probes it again.
         backoff_base: delay (seconds) before the first repeat of a full round of sites.
         backoff_cap: upper bound of any back-off delay.
@@ -178,8 +175,10 @@ class FailoverTransport(httpx.AsyncBaseTransport):
 
     Per-request options, passed as httpx request extensions:
 
-    * ``smsc_operation``: ``"send"``, ``"cost"``, ``"status"`` or ``"balance"``. Anything
-      else, or nothing, is handled like a send: never repeated once it may have left.
+    * ``smsc_may_repeat``: ``True`` when repeating the request after it may have reached the
+      service does no harm (a query). Anything else, or nothing, is handled like a send:
+      never repeated once it may have left.
+    * ``smsc_operation``: the command's name, used only to label events and logs.
     * ``smsc_deadline``: absolute ``time.monotonic()`` time by which the call must end. No
       attempt starts after it; each attempt's timeouts are clamped to what is left.
     * ``smsc_body_check``: ``Callable[[bytes], bool]``, true for a well-formed answer.
@@ -269,7 +268,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` to a healthy site, repeating it only where that is safe."""
         operation = request.extensions.get("smsc_operation")
-        idempotent = operation in IDEMPOTENT_OPERATIONS
+        idempotent = request.extensions.get("smsc_may_repeat") is True
         op_name = operation if isinstance(operation, str) and operation else "request"
         raw_deadline = request.extensions.get("smsc_deadline")
         deadline = None if raw_deadline is None else float(raw_deadline)

@@ -25,6 +25,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from smsc._wire import COMMANDS
+
 __all__ = [
     "Behaviour",
     "BlackholeServer",
@@ -288,7 +290,11 @@ async def post(
 
     ``deadline_in`` is the call's deadline in seconds from now.
     """
-    extensions: dict[str, Any] = {"smsc_operation": operation, "smsc_body_check": is_json}
+    extensions: dict[str, Any] = {
+        "smsc_operation": operation,
+        "smsc_may_repeat": operation in COMMANDS and COMMANDS[operation].may_repeat,
+        "smsc_body_check": is_json,
+    }
     if deadline_in is not None:
         extensions["smsc_deadline"] = time.monotonic() + deadline_in
     return await client.post(

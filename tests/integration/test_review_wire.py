@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from smsc import FailoverTransport, SiteStats, SMSCConfig, build_transport
+from smsc._wire import COMMANDS
 
 from .backends import new_inner
 from .loopback import LoopbackServer, is_json
@@ -130,7 +131,11 @@ async def post(
     deadline_in: float | None = None,
     **extra: Any,
 ) -> httpx.Response:
-    extensions: dict[str, Any] = {"smsc_operation": operation, "smsc_body_check": is_json}
+    extensions: dict[str, Any] = {
+        "smsc_operation": operation,
+        "smsc_may_repeat": operation in COMMANDS and COMMANDS[operation].may_repeat,
+        "smsc_body_check": is_json,
+    }
     if deadline_in is not None:
         extensions["smsc_deadline"] = time.monotonic() + deadline_in
     extensions.update(extra)
@@ -209,6 +214,7 @@ async def test_callers_request_keeps_its_own_extensions(servers: list[WireServer
             data={"psw": "s3cret"},
             extensions={
                 "smsc_operation": "status",
+                "smsc_may_repeat": True,
                 "smsc_deadline": time.monotonic() + 30.0,
                 "trace": trace,
             },
@@ -236,7 +242,11 @@ async def test_resending_the_same_request_with_a_later_deadline_gets_the_full_ti
             "POST",
             f"{primary.url}/sys/status.php",
             data={"psw": "s3cret"},
-            extensions={"smsc_operation": "status", "smsc_deadline": time.monotonic() + 0.5},
+            extensions={
+                "smsc_operation": "status",
+                "smsc_may_repeat": True,
+                "smsc_deadline": time.monotonic() + 0.5,
+            },
         )
         await client.send(request)
         request.extensions["smsc_deadline"] = time.monotonic() + 30.0

@@ -19,6 +19,7 @@ from smsc import (
     StatusCode,
     StatusDetail,
 )
+from smsc._wire.forms import format_flag
 
 from .conftest import (
     API_KEY,
@@ -47,7 +48,8 @@ async def test_every_message_format_sends_its_wire_flag(
     form = form_of(route.calls.last.request)
     flags = {"flash", "push", "hlr", "bin", "ping", "mms", "mail", "call", "viber", "soc", "tg"}
     sent_flags = {key: form[key] for key in flags & form.keys()}
-    expected = {} if fmt.flag is None else {fmt.flag[0]: fmt.flag[1]}
+    flag = format_flag(fmt)
+    expected = {} if flag is None else {flag[0]: flag[1]}
     assert sent_flags == expected
 
 

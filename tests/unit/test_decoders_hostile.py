@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smsc import SMSCError
-from smsc._protocol import decode_balance, decode_cost, decode_send, decode_status
+from smsc._wire.commands import decode_balance, decode_cost, decode_send, decode_status
 from smsc.callbacks import compute_signature, parse_callback
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

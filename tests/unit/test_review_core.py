@@ -20,8 +20,9 @@ from smsc import (
     SMSCConfig,
     SMSCError,
 )
-from smsc import _protocol as protocol
 from smsc._recipients import validate_message
+from smsc._wire.commands import decode_status
+from smsc._wire.forms import credential_fields
 
 from .conftest import (
     API_KEY,
@@ -271,7 +272,7 @@ async def test_a_host_given_with_the_sys_folder_reaches_the_right_path(
 @pytest.mark.parametrize("raw", [f"{API_KEY}\n", f" {API_KEY} "])
 def test_api_key_from_a_file_or_env_loses_surrounding_whitespace(raw: str) -> None:
     config = SMSCConfig.from_env({"SMSC_API_KEY": raw})
-    assert config.credentials_form() == {"apikey": API_KEY}
+    assert credential_fields(config) == {"apikey": API_KEY}
 
 
 # --------------------------------------------------------------------------- answers
@@ -282,7 +283,7 @@ def test_status_with_an_impossible_timestamp_falls_back_to_the_date(timestamp: o
     body = json.dumps(
         {"status": 1, "last_timestamp": timestamp, "last_date": "28.12.2019 19:20:22"}
     ).encode()
-    (status,) = protocol.decode_status(body, requested=[(1, PHONE)])
+    (status,) = decode_status(body, requested=[(1, PHONE)])
     assert status.last_change is not None
     assert status.last_change.isoformat() == "2019-12-28T16:20:22+00:00"
 

@@ -1,4 +1,4 @@
-"""Schedule rules: time, tz, valid, period and freq."""
+"""Schedule rules: time, tz, valid, period and freq, checked, then written by the wire layer."""
 
 from __future__ import annotations
 
@@ -7,15 +7,27 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from smsc._schedule import (
-    format_time,
-    format_valid,
     resolve_time,
     validate_freq,
     validate_period,
+    validate_time,
     validate_tz,
+    validate_valid,
 )
+from smsc._wire.forms import encode_freq, encode_period, encode_time, encode_valid
 
 from .validation import field_refused
+
+
+def format_time(value: str | datetime | timedelta) -> str:
+    """What the SDK sends for ``time``: the checked value as the wire layer writes it."""
+    return encode_time(validate_time(value))
+
+
+def format_valid(value: int | str | timedelta) -> str:
+    """What the SDK sends for ``valid``."""
+    return encode_valid(validate_valid(value))
+
 
 # --------------------------------------------------------------------------- time
 
@@ -162,7 +174,7 @@ def test_format_valid_refuses_out_of_range_values(value: int | str | timedelta) 
     ("hours", "expected"), [(0.1, "0.1"), (1, "1"), (24.0, "24"), (2.5, "2.5"), (720, "720")]
 )
 def test_validate_period_accepts_hours_from_0_1_to_720(hours: float, expected: str) -> None:
-    assert validate_period(hours) == expected
+    assert encode_period(validate_period(hours)) == expected
 
 
 @pytest.mark.parametrize("hours", [0, 0.09, 720.5, -1, float("nan"), float("inf"), True, "24"])
@@ -172,7 +184,7 @@ def test_validate_period_refuses_out_of_range_values(hours: float) -> None:
 
 @pytest.mark.parametrize(("minutes", "expected"), [(1, "1"), (60, "60"), (1440, "1440")])
 def test_validate_freq_accepts_minutes_from_1_to_1440(minutes: int, expected: str) -> None:
-    assert validate_freq(minutes) == expected
+    assert encode_freq(validate_freq(minutes)) == expected
 
 
 @pytest.mark.parametrize("minutes", [0, 1441, -5, 1.5, True, "60"])

@@ -14,6 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from smsc import ConfigurationError, FailoverEvent, FailoverTransport, SMSCConfig, build_transport
+from smsc._wire import COMMANDS
 
 PRIMARY = "http://primary.test"
 MIRROR = "http://mirror.test"
@@ -110,7 +111,9 @@ async def call(
 ) -> httpx.Response:
     extensions: dict[str, Any] = {}
     if operation is not None:
+        # As the client does: the command's name labels events, its spec's mark decides.
         extensions["smsc_operation"] = operation
+        extensions["smsc_may_repeat"] = COMMANDS[operation].may_repeat
     if deadline is not None:
         extensions["smsc_deadline"] = deadline
     if body_check is not None:
@@ -347,6 +350,25 @@ async def test_request_without_an_operation_is_treated_like_a_send() -> None:
     response = await call(make(script), None)
     assert response.status_code == 500
     assert script.hits(MIRROR) == 0
+
+
+async def test_a_query_named_without_the_may_repeat_mark_is_not_repeated() -> None:
+    # The transport reads the mark the request carries, never the command's name.
+    script = Script(primary=[answer(500)], mirror=[answer()])
+    async with httpx.AsyncClient(transport=make(script)) as client:
+        response = await client.post(
+            f"{PRIMARY}/sys/status.php", extensions={"smsc_operation": "status"}
+        )
+    assert response.status_code == 500
+    assert script.hits(MIRROR) == 0
+
+
+async def test_an_unnamed_request_marked_may_repeat_is_repeated_on_the_mirror() -> None:
+    script = Script(primary=[answer(500)], mirror=[answer()])
+    async with httpx.AsyncClient(transport=make(script)) as client:
+        response = await client.post(f"{PRIMARY}/sys/x.php", extensions={"smsc_may_repeat": True})
+    assert response.status_code == 200
+    assert script.hits(MIRROR) == 1
 
 
 async def test_send_answered_with_error_9_is_returned_once() -> None:

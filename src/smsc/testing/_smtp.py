@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from email.message import Message as EmailMessage
 from typing import Any
 
-from .._enums import MessageFormat
 from .._errors import ConfigurationError, RequestValidationError
+from .._wire.forms import format_flag, format_from_library_code
 from ._answers import Answer, ErrorAnswer, SendAnswer
 from ._http_params import codec_for
 from ._request import Request
@@ -152,7 +152,7 @@ def parse_mail(raw: bytes) -> dict[str, str]:
             params[name] = value
     library_format = params.pop("format", "0")
     try:
-        flag = MessageFormat.from_library_code(int(library_format)).flag
+        flag = format_flag(format_from_library_code(int(library_format)))
     except ValueError:
         raise MailLayoutError(f"unknown format {library_format!r}") from None
     if flag is not None:

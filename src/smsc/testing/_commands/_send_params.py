@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..._enums import MessageFormat, MessageType
 from ..._errors import RequestValidationError
 from ..._recipients import validate_message, validate_message_id, validate_sender
-from ..._schedule import format_valid, resolve_time, validate_tz
+from ..._schedule import resolve_time, validate_tz, validate_valid
 from .._clock import EmulatorClock
 from .._request import Request
 from .._values import message_id_value
@@ -139,7 +139,7 @@ def _recipients(phones: str) -> tuple[str, ...]:
 def _check_valid(valid: str | None) -> None:
     if valid:
         try:
-            format_valid(valid)
+            validate_valid(valid)
         except RequestValidationError:
             raise Refused(1) from None
 

@@ -1,4 +1,4 @@
-"""The fmt=3 decoder on the real-world answer variants of the protocol reference (§4-§7)."""
+"""The command specs: fmt=3 answers of the protocol reference (§4-§7) and the forms sent."""
 
 from __future__ import annotations
 
@@ -9,16 +9,9 @@ import pytest
 import smsc
 from smsc import MessageFormat, StatusCode, StatusDetail
 from smsc._models import SendRequest
-from smsc._protocol import (
-    balance_form,
-    body_is_complete,
-    decode_balance,
-    decode_cost,
-    decode_send,
-    decode_status,
-    send_form,
-    status_form,
-)
+from smsc._wire import BALANCE, COST, STATUS, StatusQuery
+from smsc._wire.commands import decode_balance, decode_cost, decode_send, decode_status
+from smsc._wire.values import is_whole_json
 
 
 @pytest.mark.parametrize(
@@ -162,12 +155,12 @@ def test_balance_missing_amount_is_invalid() -> None:
     ],
 )
 def test_body_completeness_check(body: bytes, complete: bool) -> None:
-    assert body_is_complete(body) is complete
+    assert is_whole_json(body) is complete
 
 
 def test_send_form_for_cost_query_omits_id_and_uses_cost_1() -> None:
     request = SendRequest(phones=("7999",), message="x", format=MessageFormat.PING, id=3)
-    assert send_form(request, cost_only=True) == {
+    assert COST.encode(request) == {
         "phones": "7999",
         "mes": "x",
         "cost": "1",
@@ -176,11 +169,12 @@ def test_send_form_for_cost_query_omits_id_and_uses_cost_1() -> None:
 
 
 def test_status_form_single_and_multi() -> None:
-    assert status_form([(1, "7999")], StatusDetail.BASIC, multi=False) == {
+    assert STATUS.encode(StatusQuery(((1, "7999"),), StatusDetail.BASIC, multi=False)) == {
         "id": "1",
         "phone": "7999",
     }
-    assert status_form([(1, "7999"), ("a", "7888")], StatusDetail.FULL, multi=True) == {
+    query = StatusQuery(((1, "7999"), ("a", "7888")), StatusDetail.FULL, multi=True)
+    assert STATUS.encode(query) == {
         "id": "1,a,",
         "phone": "7999,7888,",
         "all": "1",
@@ -188,4 +182,4 @@ def test_status_form_single_and_multi() -> None:
 
 
 def test_balance_form_asks_for_currency() -> None:
-    assert balance_form() == {"cur": "1"}
+    assert BALANCE.encode(None) == {"cur": "1"}

@@ -1,0 +1,45 @@
+"""The wire layer: the only part of the SDK that knows the service's vocabulary.
+
+Paths, parameter and field names (``mes``, ``psw``, ``apikey``, ``cnt``...), format flags,
+time and validity strings, Moscow time, error codes per command, the SMTP gateway's body
+layout and the callback fields all live here. Everything above it works with typed request
+and result models.
+
+- :mod:`.commands`: one :class:`CommandSpec` per command and the registry :data:`COMMANDS`.
+- :mod:`.forms`: credentials, common fields, format flags, time and validity encoders.
+- :mod:`.answers`, :mod:`.values`: bounded decoders of answers and of single values.
+- :mod:`.errors`: the error-code table of each command.
+- :mod:`.smtp_body`: the e-mail gateway's body layout.
+- :mod:`.callback_fields`: the fields of a delivery-status callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from ._spec import CommandSpec
+from .commands import BALANCE, COMMANDS, COST, SEND, STATUS, MessageKey, StatusQuery
+from .errors import ErrorTable
+from .forms import COMMON_FIELDS, RESERVED_FIELDS
+from .values import MOSCOW
+
+__all__ = [
+    "BALANCE",
+    "COMMANDS",
+    "COMMON_FIELDS",
+    "COST",
+    "ERROR_TABLES",
+    "MOSCOW",
+    "RESERVED_FIELDS",
+    "SEND",
+    "STATUS",
+    "CommandSpec",
+    "MessageKey",
+    "StatusQuery",
+]
+
+ERROR_TABLES: Final[Mapping[str, ErrorTable]] = {
+    name: spec.errors for name, spec in COMMANDS.items()
+}
+"""Each command's error-code table, from its spec."""

@@ -1,0 +1,89 @@
+"""``CommandSpec``: everything the SDK knows about one command of the service, in one value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from .._errors import InvalidResponseError
+from .errors import ErrorTable, api_error
+from .values import excerpt, integer, is_whole_json, load_json, message_id
+
+__all__ = ["CommandSpec", "raise_for_error"]
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
+
+_MAX_TEXT_IN_ERROR = 200
+
+
+@dataclass(frozen=True, eq=False)
+class CommandSpec(Generic[_A, _R]):
+    """One command: where it goes, whether it may be repeated, its errors, encode and decode.
+
+    ``_A`` is the command's validated arguments (a request model), ``_R`` its result model.
+    The request pipeline (``smsc._base_client``) needs nothing else to run a command.
+
+    Attributes:
+        name: the command's name in errors, logs and failover events (``"send"``).
+        path: the path under the site's base URL (``"/sys/send.php"``).
+        may_repeat: True when repeating the request after it may have reached the service
+            does no harm (a query). False for a command with an effect (a send): it is
+            repeated only when it provably never left, and a failure after it may have left
+            is reported as an unknown outcome.
+        errors: the command's error-code table (required: never another command's).
+        encode: the arguments as form fields (credentials and ``fmt`` are added by the
+            pipeline).
+        decode: the answer's JSON value (already checked not to be an error answer), the raw
+            body (for error excerpts) and the arguments -> the result model.
+        check: true for a body that looks whole (the failover transport repeats a repeatable
+            request that got a bad one).
+    """
+
+    name: str
+    path: str
+    may_repeat: bool
+    errors: ErrorTable
+    encode: Callable[[_A], dict[str, str]]
+    decode: Callable[[Any, bytes, _A], _R]
+    check: Callable[[bytes], bool] = is_whole_json
+
+    def __post_init__(self) -> None:
+        if not self.errors:
+            raise TypeError(f"command {self.name!r} has no error table")
+        if not self.path.startswith("/"):
+            raise TypeError(f"command {self.name!r}: path must start with '/'")
+
+    def read(self, body: bytes, args: _A) -> _R:
+        """Decode an answer: its result, or the typed error it carries.
+
+        Total on any bytes: the result, an :class:`APIError` or an
+        :class:`InvalidResponseError`, nothing else.
+        """
+        try:
+            data = load_json(body, self.name)
+            raise_for_error(data, self.name, self.errors, body)
+            return self.decode(data, body, args)
+        except (ValidationError, ArithmeticError, ValueError, TypeError):
+            raise InvalidResponseError(f"{self.name}: the answer holds unusable values") from None
+
+
+def raise_for_error(data: Any, command: str, table: ErrorTable, body: bytes) -> None:
+    """Raise the typed error an error answer (``error_code``/``error``) carries."""
+    if isinstance(data, dict) and ("error_code" in data or "error" in data):
+        code = integer(data.get("error_code"), 0)
+        if code is None:
+            raise InvalidResponseError(
+                f"{command}: error answer with an unreadable code", body_excerpt=excerpt(body)
+            )
+        description = data.get("error")
+        raise api_error(
+            command,
+            table,
+            code,
+            str(description)[:_MAX_TEXT_IN_ERROR] if description is not None else None,
+            message_id=message_id(data.get("id"), command, body),
+        )

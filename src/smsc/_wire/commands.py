@@ -1,0 +1,163 @@
+"""The service's commands as specs, and the registry :data:`COMMANDS`.
+
+Adding a command: its arguments (a small frozen model), an ``encode`` and a ``decode``, and a
+:class:`CommandSpec` registered in :data:`COMMANDS` with the command's error table; then one
+thin method (or resource) that validates its arguments and runs the spec through the request
+pipeline. See ``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .._enums import StatusDetail
+from .._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._spec import CommandSpec
+from .answers import balance_result, cost_result, send_result, status_results
+from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
+from .forms import send_form
+
+__all__ = [
+    "BALANCE",
+    "COMMANDS",
+    "COST",
+    "SEND",
+    "STATUS",
+    "MessageKey",
+    "StatusQuery",
+    "decode_balance",
+    "decode_cost",
+    "decode_send",
+    "decode_status",
+]
+
+MessageKey = tuple[int | str, str]
+"""A message as the service finds it: ``(id, phone)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusQuery:
+    """A checked status query: messages, detail level and whether to force the list answer."""
+
+    messages: tuple[MessageKey, ...]
+    detail: StatusDetail = StatusDetail.BASIC
+    multi: bool = False
+
+
+# ----------------------------------------------------------------------------- send, cost
+
+
+def _send_answer(data: Any, body: bytes, request: SendRequest) -> SendResult:
+    return send_result(data, body, request.id)
+
+
+def _cost_form(request: SendRequest) -> dict[str, str]:
+    return send_form(request, cost_only=True)
+
+
+def _cost_answer(data: Any, body: bytes, request: SendRequest) -> CostResult:
+    return cost_result(data, body)
+
+
+SEND: Final = CommandSpec[SendRequest, SendResult](
+    name="send",
+    path="/sys/send.php",
+    may_repeat=False,
+    errors=SEND_ERRORS,
+    encode=send_form,
+    decode=_send_answer,
+)
+"""Send a message (``send.php``, ``cost=3``: answer with the cost and the new balance)."""
+
+COST: Final = CommandSpec[SendRequest, CostResult](
+    name="cost",
+    path="/sys/send.php",
+    may_repeat=True,
+    errors=SEND_ERRORS,
+    encode=_cost_form,
+    decode=_cost_answer,
+)
+"""Price a message without sending it (``send.php`` with ``cost=1``)."""
+
+
+# ----------------------------------------------------------------------------- status
+
+
+def _status_form(query: StatusQuery) -> dict[str, str]:
+    # The list answer is forced with a trailing comma after the ids and the phones.
+    tail = "," if query.multi else ""
+    form = {
+        "id": ",".join(str(key) for key, _ in query.messages) + tail,
+        "phone": ",".join(phone for _, phone in query.messages) + tail,
+    }
+    if query.detail != StatusDetail.BASIC:
+        form["all"] = str(int(query.detail))
+    return form
+
+
+def _status_answer(data: Any, body: bytes, query: StatusQuery) -> list[MessageStatus]:
+    return status_results(data, body, query.messages)
+
+
+STATUS: Final = CommandSpec[StatusQuery, list[MessageStatus]](
+    name="status",
+    path="/sys/status.php",
+    may_repeat=True,
+    errors=STATUS_ERRORS,
+    encode=_status_form,
+    decode=_status_answer,
+)
+"""Status of one or several messages (``status.php``)."""
+
+
+# ----------------------------------------------------------------------------- balance
+
+
+def _balance_form(_: None) -> dict[str, str]:
+    return {"cur": "1"}  # with the currency's name
+
+
+def _balance_answer(data: Any, body: bytes, _: None) -> Balance:
+    return balance_result(data, body)
+
+
+BALANCE: Final = CommandSpec[None, Balance](
+    name="balance",
+    path="/sys/balance.php",
+    may_repeat=True,
+    errors=BALANCE_ERRORS,
+    encode=_balance_form,
+    decode=_balance_answer,
+)
+"""The account's balance (``balance.php``)."""
+
+
+COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
+    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE)
+}
+"""Every command the SDK speaks, by name."""
+
+
+# ----------------------------------------------------------------------------- for tests
+
+
+def decode_send(body: bytes, *, sent_id: int | str | None = None) -> SendResult:
+    """Decode the answer to a send (see :data:`SEND`)."""
+    return SEND.read(body, SendRequest(phones=(), message="", id=sent_id))
+
+
+def decode_cost(body: bytes) -> CostResult:
+    """Decode the answer to a cost query (see :data:`COST`)."""
+    return COST.read(body, SendRequest(phones=(), message=""))
+
+
+def decode_status(body: bytes, *, requested: Sequence[MessageKey]) -> list[MessageStatus]:
+    """Decode a status answer for the ``requested`` ``(id, phone)`` pairs."""
+    return STATUS.read(body, StatusQuery(tuple(requested)))
+
+
+def decode_balance(body: bytes) -> Balance:
+    """Decode a balance answer (see :data:`BALANCE`)."""
+    return BALANCE.read(body, None)

@@ -172,7 +172,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             async with session.request(
                 request.method,
                 URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(),
+                headers=[
+                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
+                ],
                 # The body stream itself, iterated by aiohttp's writer once connected: its
                 # bytes (credentials) never become a local of this frame.
                 data=None if request.method in _NO_BODY else _Body.of(request.stream),

@@ -1,4 +1,4 @@
-"""Checks of call arguments that are not message content: timeouts, pauses and ``extra``.
+"""Checks of call arguments other than message content: timeouts, ``extra``, status keys.
 
 Every check raises :class:`RequestValidationError` before anything is sent; none lets a value
 through that would make a call wait forever, burn CPU or build an unbounded request.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import httpx
 from httpx._client import UseClientDefault
 
+from ._enums import MessageFormat, StatusDetail
 from ._errors import RequestValidationError
+from ._recipients import parse_phones, validate_message_id
 from ._wire.forms import FORMAT_FLAG_NAMES, RESERVED_FIELDS
 
 __all__ = [
@@ -23,6 +25,8 @@ __all__ = [
     "check_seconds",
     "check_timeout",
     "extra_fields",
+    "message_keys",
+    "status_detail",
 ]
 
 ExtraValue = str | int | float | Decimal
@@ -157,3 +161,61 @@ def _number_error(key: str) -> RequestValidationError:
         "the decimal point",
         field="extra",
     )
+
+
+# --------------------------------------------------------------------------- status queries
+
+
+def status_detail(detail: StatusDetail | int) -> StatusDetail:
+    """``detail`` as a :class:`StatusDetail`.
+
+    Raises:
+        RequestValidationError: not 0, 1 or 2 (``field="detail"``).
+    """
+    try:
+        return StatusDetail(detail)
+    except ValueError:
+        raise RequestValidationError("detail must be 0, 1 or 2", field="detail") from None
+
+
+def message_keys(messages: Sequence[tuple[int | str, str]]) -> tuple[tuple[int | str, str], ...]:
+    """Checked ``(id, phone)`` pairs of messages to ask about (or delete).
+
+    Raises:
+        RequestValidationError: an item is not a pair, or its id or phone is refused.
+    """
+    pairs = []
+    for item in messages:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise RequestValidationError(
+                "give each message as an (id, phone) pair", field="messages"
+            )
+        message_id, phone = item
+        pairs.append((validate_message_id(message_id), _one_recipient(phone)))
+    return tuple(pairs)
+
+
+def _one_recipient(phone: str) -> str:
+    # Status is asked by the recipient the message went to: a number, the address of an
+    # e-mail, the nickname or #id of a Telegram user. Not by a contact group: the service
+    # keeps one status per member's number.
+    if not isinstance(phone, str):
+        raise RequestValidationError("phone must be a string", field="phone")
+    is_mail = "@" in phone.strip()[1:]
+    try:
+        numbers = parse_phones(
+            phone, format=MessageFormat.MAIL if is_mail else MessageFormat.TELEGRAM
+        )
+    except RequestValidationError as exc:
+        raise RequestValidationError(str(exc), field="phone") from None
+    if len(numbers) != 1:
+        raise RequestValidationError("give exactly one phone per message id", field="phone")
+    if _GROUP.fullmatch(numbers[0]):
+        raise RequestValidationError(
+            "status is kept per number, not per contact group: ask for each member's number",
+            field="phone",
+        )
+    return numbers[0]
+
+
+_GROUP = re.compile(r"G[0-9]+")

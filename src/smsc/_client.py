@@ -1,108 +1,42 @@
-"""AsyncSMSCClient: one method per service command."""
+"""AsyncSMSCClient: one thin method per service command, on the base client's pipeline."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import platform
-import re
-import secrets
 import time as _time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
-from types import TracebackType
-from typing import Any, Concatenate, Final, ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any
 
 import httpx
-from httpx._client import UseClientDefault
 
 from . import _wire as wire
-from ._arguments import ExtraValue, check_seconds, check_timeout, extra_fields
-from ._backends import HTTPBackend, inner_transport
+from ._arguments import ExtraValue, check_seconds, message_keys, status_detail
+from ._backends import HTTPBackend
+from ._base_client import NOT_GIVEN, BaseClient, NotGiven, TimeoutArg
 from ._config import SMSCConfig
 from ._enums import MessageFormat, StatusDetail, Translit
 from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
-    ConfigurationError,
     InvalidResponseError,
     RequestValidationError,
-    SendOutcomeUnknownError,
-    ServerError,
     SMSCError,
     StatusWaitTimeoutError,
     TooManyRequestsError,
 )
-from ._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from ._models import Balance, CostResult, MessageStatus, SendResult
 from ._privacy import mask_phones, mask_text
-from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
-from ._schedule import validate_time, validate_tz, validate_valid
-from ._secrets import Credentials
+from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
-from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
-from ._version import __version__
-from ._warmup import open_connections
+from ._transport import FailoverEvent
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
 log = logging.getLogger("smsc")
 
-_T = TypeVar("_T")
-_P = ParamSpec("_P")
 
-
-class NotGiven:
-    """Sentinel type: an argument that was not passed (distinct from ``None``)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Final = NotGiven()
-
-TimeoutArg = float | httpx.Timeout | None | NotGiven
-TimeArg = str | datetime | timedelta | None
-
-USER_AGENT = (
-    f"smsc-async/{__version__} httpx/{httpx.__version__} "
-    f"{platform.python_implementation()}/{platform.python_version()}"
-)
-
-
-def _redacting(
-    method: Callable[Concatenate[AsyncSMSCClient, _P], Coroutine[Any, Any, _T]],
-) -> Callable[Concatenate[AsyncSMSCClient, _P], Coroutine[Any, Any, _T]]:
-    """A command whose errors never quote the account's secrets, even from an echoed answer."""
-
-    @functools.wraps(method)
-    async def command(client: AsyncSMSCClient, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
-        try:
-            return await method(client, *args, **kwargs)
-        except SMSCError as exc:
-            client._credentials.scrub(exc)
-            raise
-
-    return command
-
-
-def _new_message_id() -> str:
-    # 34 characters of [a-z0-9-] (128 random bits): inside the service's 40-character id rule.
-    return "s-" + secrets.token_hex(16)
-
-
-class AsyncSMSCClient:
+class AsyncSMSCClient(BaseClient):
     """Asynchronous client of the SMSC HTTP API.
 
     Use it as an async context manager, or call :meth:`aclose` when done. One client is meant
@@ -172,132 +106,17 @@ class AsyncSMSCClient:
                 config = SMSCConfig.from_env(**overrides)
         elif overrides:
             config = SMSCConfig(**{**dict(config), **overrides})
-        if http_backend != "httpx" and (http_client is not None or transport is not None):
-            raise ConfigurationError(
-                "http_backend cannot be combined with http_client or transport"
-            )
-        if http_client is not None and (transport is not None or on_failover_event is not None):
-            raise ConfigurationError(
-                "http_client cannot be combined with transport or on_failover_event: "
-                "build the failover transport into your own client (smsc.build_transport)"
-            )
-        self._config = config
-        self._credentials = Credentials(config)
-        self._owns_http = http_client is None
-        self._failover: FailoverTransport | None = None
-        if http_client is None:
-            # A pool larger than the cap, that drops connections stranded by cancelled
-            # requests: see inner_transport and pooled_transport (docs/guarantees.md).
-            inner = transport or inner_transport(http_backend, config.max_concurrency)
-            failover = build_transport(config, inner=inner, on_event=on_failover_event)
-            self._failover = failover
-            http_client = httpx.AsyncClient(
-                transport=failover,
-                timeout=config.http_timeout,
-                headers={"User-Agent": USER_AGENT},
-            )
-        self._http = http_client
-        # An owned client already carries the SDK's headers and timeout; a borrowed one gets
-        # them per request (merging them costs time on every call, so only when needed).
-        self._headers: dict[str, str] | None = (
-            None if self._owns_http else {"User-Agent": USER_AGENT}
+        super().__init__(
+            config,
+            http_client=http_client,
+            transport=transport,
+            on_failover_event=on_failover_event,
+            http_backend=http_backend,
         )
-        self._default_timeout: httpx.Timeout | UseClientDefault = (
-            httpx.USE_CLIENT_DEFAULT if self._owns_http else config.http_timeout
-        )
-        self._slots = asyncio.Semaphore(config.max_concurrency)
-        self._closed = False
         self._smtp: AsyncSMTPSender | None = None
-
-    # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def config(self) -> SMSCConfig:
-        """The client's immutable configuration (secrets hidden in its repr)."""
-        return self._config
-
-    @property
-    def http_client(self) -> httpx.AsyncClient:
-        """The underlying ``httpx.AsyncClient``."""
-        return self._http
-
-    @property
-    def site_stats(self) -> Mapping[str, SiteStats]:
-        """Requests and failures per site (``scheme://host[:port]``) since the client started.
-
-        Empty when the client uses a borrowed ``httpx`` client.
-        """
-        return self._failover.stats if self._failover is not None else {}
-
-    async def __aenter__(self) -> AsyncSMSCClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool, unless the caller owns the ``httpx`` client."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def warm_up(self, connections: int = 1) -> int:
-        """Open ``connections`` connections to the primary site before the first call.
-
-        A first call otherwise pays the TCP and TLS handshakes (about two round trips) on top
-        of its own. Each connection is opened by a ``HEAD`` request for the site's root (no
-        credentials, no command); failures are ignored, so the first call then connects as
-        usual. At most ``max_concurrency`` connections are opened; call it before traffic.
-
-        Returns:
-            How many connections answered (0 with a borrowed ``http_client``).
-        """
-        if self._failover is None:
-            return 0
-        count = max(1, min(connections, self._config.max_concurrency))
-        return await open_connections(
-            self._failover._inner, self._config.base_url, count, self._config.http_timeout
-        )
-
-    def with_options(self, **options: Any) -> AsyncSMSCClient:
-        """A client with some settings changed that shares this one's pool and request cap.
-
-        Settings applied per request (``timeout``, ``connect_timeout``, ``retry_deadline``,
-        credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
-        (``max_concurrency``) and, when the SDK built the pool, the sites and failover
-        settings (``host``, ``mirrors``, ``failover``, ``max_retries``, ``mirror_cooldown``)
-        belong to the shared pool: changing them raises :class:`ConfigurationError` (create
-        another client instead). Closing the copy does not close the shared pool.
-        """
-        config = SMSCConfig(**{**dict(self._config), **options})
-        fixed = ["max_concurrency"]
-        if self._failover is not None:
-            fixed += ["host", "mirrors", "failover", "max_retries", "mirror_cooldown"]
-        changed = [name for name in fixed if getattr(config, name) != getattr(self._config, name)]
-        if changed:
-            raise ConfigurationError(
-                f"with_options cannot change {', '.join(changed)}: shared with the parent "
-                "client's connection pool; create another AsyncSMSCClient instead"
-            )
-        copy = AsyncSMSCClient(config=config, http_client=self._http)
-        copy._slots = self._slots
-        copy._failover = self._failover
-        return copy
-
-    def __repr__(self) -> str:
-        who = self._config.login if self._config.login else "api_key"
-        return f"<AsyncSMSCClient {who}@{self._config.base_url}>"
 
     # ------------------------------------------------------------------ commands
 
-    @_redacting
     async def send(
         self,
         phones: str | Sequence[str],
@@ -348,7 +167,7 @@ class AsyncSMSCClient:
                 came back; check with :meth:`status` before sending again.
             APIConnectionError: no site could be reached (nothing was sent).
         """
-        request = self._send_request(
+        request = build_send_request(
             phones,
             message,
             translit=translit,
@@ -371,24 +190,10 @@ class AsyncSMSCClient:
                 mask_phones(request.phones),
                 mask_text(request.message),
             )
-        body = await self._post(
-            wire.SEND,
-            wire.SEND.encode(request),
-            timeout,
-            message_id=request.id,
-            phones=request.phones,
-        )
-        try:
-            result = wire.SEND.read(body, request)
-        except InvalidResponseError as exc:
-            # The service took the request but its answer is unreadable: it may have sent.
-            raise SendOutcomeUnknownError(
-                "unreadable answer", message_id=request.id, phones=request.phones
-            ) from exc
+        result = await self._request(wire.SEND, request, timeout)
         log.debug("send id=%s accepted: %d SMS", result.id, result.count)
         return result
 
-    @_redacting
     async def cost(
         self,
         phones: str | Sequence[str],
@@ -410,25 +215,18 @@ class AsyncSMSCClient:
             RequestValidationError: bad arguments (nothing was sent).
             APIError: the service refused (a subclass per error code).
         """
-        request = self._send_request(
+        request = build_send_request(
             phones,
             message,
             translit=translit,
-            time=None,
-            tz=None,
-            message_id=None,
             format=format,
             sender=sender,
-            valid=None,
             maxsms=maxsms,
             tinyurl=tinyurl,
             extra=extra,
-            assign_id=False,
         )
-        body = await self._post(wire.COST, wire.COST.encode(request), timeout)
-        return wire.COST.read(body, request)
+        return await self._request(wire.COST, request, timeout)
 
-    @_redacting
     async def status(
         self,
         id: int | str,
@@ -447,14 +245,12 @@ class AsyncSMSCClient:
         country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`). An unknown id answers
         with status :attr:`StatusCode.NOT_FOUND`; it is not an error.
         """
-        query = wire.StatusQuery(tuple(self._status_pairs([(id, phone)])), self._detail(detail))
-        body = await self._post(wire.STATUS, wire.STATUS.encode(query), timeout)
-        results = wire.STATUS.read(body, query)
+        query = wire.StatusQuery(message_keys([(id, phone)]), status_detail(detail))
+        results = await self._request(wire.STATUS, query, timeout)
         if len(results) != 1:
             raise InvalidResponseError(f"status: expected one status, got {len(results)}")
         return results[0]
 
-    @_redacting
     async def status_many(
         self,
         messages: Iterable[tuple[int | str, str]],
@@ -466,18 +262,15 @@ class AsyncSMSCClient:
 
         The service allows one such request a minute per account (error 9 beyond).
         """
-        pairs = self._status_pairs(list(messages))
-        if not pairs:
+        keys = message_keys(list(messages))
+        if not keys:
             raise RequestValidationError("give at least one (id, phone) pair", field="messages")
-        query = wire.StatusQuery(tuple(pairs), self._detail(detail), multi=True)
-        body = await self._post(wire.STATUS, wire.STATUS.encode(query), timeout)
-        return wire.STATUS.read(body, query)
+        query = wire.StatusQuery(keys, status_detail(detail), multi=True)
+        return await self._request(wire.STATUS, query, timeout)
 
-    @_redacting
     async def balance(self, *, timeout: TimeoutArg = NOT_GIVEN) -> Balance:
         """The account balance, with its currency and credit limit where the service gives them."""
-        body = await self._post(wire.BALANCE, wire.BALANCE.encode(None), timeout)
-        return wire.BALANCE.read(body, None)
+        return await self._request(wire.BALANCE, None, timeout)
 
     async def send_via_smtp(
         self,
@@ -532,6 +325,7 @@ class AsyncSMSCClient:
         first_poll: float = 1.0,
         max_interval: float = 60.0,
         polls_per_minute: int = 5,
+        on_status: Callable[[MessageStatus], None] | None = None,
         clock: Callable[[], float] = _time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> MessageStatus:
@@ -544,7 +338,9 @@ class AsyncSMSCClient:
         statuses are those with :attr:`StatusCode.is_final` (delivered, read, expired,
         undeliverable, ...; also "not found", which usually means a wrong id or phone).
 
-        ``clock`` and ``sleep`` let tests run the wait on a virtual clock.
+        ``on_status`` is called with each status read, the final one included (to show
+        progress); an exception it raises ends the wait. ``clock`` and ``sleep`` let tests
+        run the wait on a virtual clock.
 
         Raises:
             StatusWaitTimeoutError: no final status within ``timeout`` seconds.
@@ -561,7 +357,7 @@ class AsyncSMSCClient:
             raise RequestValidationError(
                 "polls_per_minute must be a whole number >= 1", field="polls_per_minute"
             )
-        self._status_pairs([(id, phone)])  # refuse bad arguments before waiting
+        message_keys([(id, phone)])  # refuse bad arguments before waiting
         window = 60.0 + 0.5  # half a second of margin against clock skew with the service
         started = clock()
         deadline = started + timeout
@@ -587,216 +383,9 @@ class AsyncSMSCClient:
             except TooManyRequestsError as exc:
                 next_at = clock() + (exc.retry_after or window)
                 continue
+            if on_status is not None:
+                on_status(last)
             if last.is_final:
                 return last
             delay = min(max(delay, 0.5) * 2, max_interval)
             next_at = clock() + delay
-
-    # ------------------------------------------------------------------ internals
-
-    def _check_open(self) -> None:
-        # A borrowed httpx client may be closed by its owner, and a with_options copy's
-        # pool by its parent: both read as this client being closed.
-        if self._closed or self._http.is_closed:
-            raise SMSCError("the client is closed")
-
-    @staticmethod
-    def _detail(detail: StatusDetail | int) -> StatusDetail:
-        try:
-            return StatusDetail(detail)
-        except ValueError:
-            raise RequestValidationError("detail must be 0, 1 or 2", field="detail") from None
-
-    @staticmethod
-    def _status_pairs(
-        messages: Sequence[tuple[int | str, str]],
-    ) -> list[tuple[int | str, str]]:
-        pairs = []
-        for item in messages:
-            if not isinstance(item, (tuple, list)) or len(item) != 2:
-                raise RequestValidationError(
-                    "give each message as an (id, phone) pair", field="messages"
-                )
-            message_id, phone = item
-            pairs.append((validate_message_id(message_id), _one_phone(phone)))
-        return pairs
-
-    @staticmethod
-    def _send_request(
-        phones: str | Sequence[str],
-        message: str,
-        *,
-        translit: Translit | int | None,
-        time: TimeArg,
-        tz: int | None,
-        message_id: int | str | None,
-        format: MessageFormat | str,
-        sender: str | None,
-        valid: int | str | timedelta | None,
-        maxsms: int | None,
-        tinyurl: bool | None,
-        extra: Mapping[str, ExtraValue] | None,
-        assign_id: bool,
-    ) -> SendRequest:
-        fmt = _message_format(format)
-        if not isinstance(message, str):
-            raise RequestValidationError("message must be a string", field="message")
-        if translit is not None:
-            try:
-                translit = Translit(translit)
-            except ValueError:
-                raise RequestValidationError(
-                    "translit must be 0, 1 or 2", field="translit"
-                ) from None
-        if maxsms is not None and (
-            isinstance(maxsms, bool) or not isinstance(maxsms, int) or maxsms < 1
-        ):
-            raise RequestValidationError("maxsms must be a whole number >= 1", field="maxsms")
-        if tinyurl is not None and tinyurl not in (True, False):
-            raise RequestValidationError("tinyurl must be True or False", field="tinyurl")
-        if message_id is not None:
-            message_id = validate_message_id(message_id)
-        elif assign_id:
-            message_id = _new_message_id()
-        return SendRequest(
-            phones=parse_phones(phones, format=fmt),
-            message=validate_message(message, format=fmt),
-            format=fmt,
-            id=message_id,
-            translit=translit,
-            time=validate_time(time) if time is not None else None,
-            tz=validate_tz(tz) if tz is not None else None,
-            sender=validate_sender(sender, format=fmt) if sender is not None else None,
-            valid=validate_valid(valid) if valid is not None else None,
-            maxsms=maxsms,
-            tinyurl=tinyurl,
-            extra=extra_fields(
-                extra,
-                given={
-                    name
-                    for name, value in (
-                        ("translit", translit),
-                        ("time", time),
-                        ("tz", tz),
-                        ("sender", sender),
-                        ("valid", valid),
-                        ("maxsms", maxsms),
-                        ("tinyurl", tinyurl),
-                    )
-                    if value is not None
-                },
-            ),
-        )
-
-    async def _post(
-        self,
-        spec: wire.CommandSpec[Any, Any],
-        form: dict[str, str],
-        timeout: TimeoutArg,
-        *,
-        message_id: int | str | None = None,
-        phones: Sequence[str] = (),
-    ) -> bytes:
-        # No local of this frame (nor of httpx's, below it) holds the password or API key:
-        # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
-        self._check_open()
-        request_timeout = self._default_timeout if isinstance(timeout, NotGiven) else timeout
-        command = spec.name
-        body = self._credentials.body({**wire.COMMON_FIELDS, **form})
-        request = self._http.build_request(
-            "POST",
-            self._config.base_url + spec.path,
-            content=body,
-            headers={**(self._headers or {}), **_FORM_HEADERS, "Content-Length": str(len(body))},
-            timeout=check_timeout(request_timeout),
-            extensions={
-                "smsc_operation": command,
-                "smsc_may_repeat": spec.may_repeat,
-                "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
-                "smsc_body_check": spec.check,
-            },
-        )
-        request.stream = body  # replayable as it is: no layer copies it into request.content
-        is_send = command == "send"
-        async with self._slots:
-            try:
-                response = await self._http.send(request)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                # Nothing was written: safe to report as "not sent" even for a send.
-                raise _connection_error(command, exc) from exc
-            except httpx.TransportError as exc:
-                if is_send:
-                    raise SendOutcomeUnknownError(
-                        _reason(exc), message_id=message_id, phones=phones
-                    ) from exc
-                raise _connection_error(command, exc) from exc
-            except httpx.DecodingError as exc:
-                # An answer came (a bad Content-Encoding): for a send, it may have been taken.
-                if is_send:
-                    raise SendOutcomeUnknownError(
-                        _reason(exc), message_id=message_id, phones=phones
-                    ) from exc
-                raise InvalidResponseError(
-                    f"{command}: the answer could not be decoded ({_reason(exc)})"
-                ) from exc
-        status_code = response.status_code
-        if status_code < 400:
-            return response.content
-        del response  # its body may echo the request: keep it out of this frame's locals
-        if is_send:
-            raise SendOutcomeUnknownError(
-                f"HTTP {status_code}", message_id=message_id, phones=phones
-            )
-        raise ServerError(
-            f"{command}: the service answered HTTP {status_code}", status_code=status_code
-        )
-
-
-_FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def _reason(exc: httpx.RequestError) -> str:
-    # The exception's class names the failure; its text may carry a URL, so it is not used.
-    return type(exc).__name__
-
-
-def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{command}: timed out ({_reason(exc)})")
-    return APIConnectionError(f"{command}: could not reach the service ({_reason(exc)})")
-
-
-def _one_phone(phone: str) -> str:
-    # Status is asked by the recipient the message went to: a number, the address of an
-    # e-mail, the nickname or #id of a Telegram user. Not by a contact group: the service
-    # keeps one status per member's number.
-    if not isinstance(phone, str):
-        raise RequestValidationError("phone must be a string", field="phone")
-    is_mail = "@" in phone.strip()[1:]
-    try:
-        numbers = parse_phones(
-            phone, format=MessageFormat.MAIL if is_mail else MessageFormat.TELEGRAM
-        )
-    except RequestValidationError as exc:
-        raise RequestValidationError(str(exc), field="phone") from None
-    if len(numbers) != 1:
-        raise RequestValidationError("give exactly one phone per message id", field="phone")
-    if _GROUP.fullmatch(numbers[0]):
-        raise RequestValidationError(
-            "status is kept per number, not per contact group: ask for each member's number",
-            field="phone",
-        )
-    return numbers[0]
-
-
-_GROUP = re.compile(r"G[0-9]+")
-
-
-def _message_format(value: MessageFormat | str) -> MessageFormat:
-    try:
-        return MessageFormat(value)
-    except ValueError:
-        known = ", ".join(f.value for f in MessageFormat)
-        raise RequestValidationError(
-            f"unknown message format {value!r}; known: {known}", field="format"
-        ) from None

@@ -9,7 +9,13 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from smsc import AsyncSMSCClient, DeliveryError, StatusCode, StatusWaitTimeoutError
+from smsc import (
+    AsyncSMSCClient,
+    DeliveryError,
+    MessageStatus,
+    StatusCode,
+    StatusWaitTimeoutError,
+)
 from smsc.testing import Lifecycle, SMSCEmulator
 
 PHONE = "79991234567"
@@ -79,6 +85,20 @@ async def test_wait_returns_the_final_delivered_status(
     )
     assert status.status is StatusCode.DELIVERED
     assert status.is_final
+
+
+async def test_wait_reports_every_status_it_reads_to_on_status(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, recorder: RecordingTransport
+) -> None:
+    vt = VirtualTime(emulator)
+    seen: list[MessageStatus] = []
+    sent = await client.send(PHONE, "hello")
+    final = await client.wait_for_status(
+        sent.id, PHONE, timeout=600, clock=vt.clock, sleep=vt.sleep, on_status=seen.append
+    )
+    assert len(seen) == len(recorder.polls) > 1  # one call per poll, not only the last
+    assert seen[-1] == final
+    assert [status.is_final for status in seen] == [False] * (len(seen) - 1) + [True]
 
 
 async def test_wait_returns_a_final_failure(

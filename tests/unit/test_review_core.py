@@ -20,6 +20,7 @@ from smsc import (
     SMSCConfig,
     SMSCError,
 )
+from smsc._base_client import InFlightCap
 from smsc._recipients import validate_message
 from smsc._wire.commands import decode_status
 from smsc._wire.forms import credential_fields
@@ -308,21 +309,23 @@ async def test_cancelled_sends_give_their_slots_back() -> None:
         max_concurrency=1,
         failover=False,
     ) as client:
+        assert isinstance(client._limiter, InFlightCap)
+        slots = client._limiter.slot()
         in_flight = asyncio.create_task(client.send(PHONE, "hold"))
         await entered.wait()
         queued = [asyncio.create_task(client.send(PHONE, f"queued {n}")) for n in range(2)]
         for _ in range(100):  # let both reach the request cap's queue
-            if len(client._slots._waiters or ()) == 2:
+            if len(slots._waiters or ()) == 2:
                 break
             await asyncio.sleep(0)
-        assert len(client._slots._waiters or ()) == 2
+        assert len(slots._waiters or ()) == 2
         # The slot freed by the cancelled send is handed to a waiter that is cancelled too.
         in_flight.cancel()
         queued[0].cancel()
         result = await asyncio.wait_for(queued[1], timeout=5)
         assert result.id == 7
         await asyncio.gather(in_flight, queued[0], return_exceptions=True)
-        assert not client._slots.locked()
+        assert not slots.locked()
         await asyncio.wait_for(client.send(PHONE, "after"), timeout=5)
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from smsc import NOT_GIVEN, AsyncSMSCClient, MessageStatus, StatusDetail
+from smsc import AsyncSMSCClient, MessageStatus
 
 from .._exits import ExitCode
 from .._options import connection_options, make_client, output_options, state
@@ -21,25 +20,6 @@ if TYPE_CHECKING:
     from rich.status import Status
 
 __all__ = ["status"]
-
-
-class _WatchedClient(AsyncSMSCClient):
-    """A client that reports every status it reads (``wait_for_status`` polls ``status``)."""
-
-    on_status: Callable[[MessageStatus], None] | None = None
-
-    async def status(
-        self,
-        id: int | str,
-        phone: str,
-        *,
-        detail: StatusDetail | int = StatusDetail.BASIC,
-        timeout: Any = NOT_GIVEN,
-    ) -> MessageStatus:
-        result = await super().status(id, phone, detail=detail, timeout=timeout)
-        if self.on_status is not None:
-            self.on_status(result)
-        return result
 
 
 def _final_line(result: MessageStatus) -> str:
@@ -138,15 +118,14 @@ def status(
     watcher = _Watcher(out)
 
     async def follow() -> MessageStatus:
-        client = make_client(connection, _WatchedClient)
-        client.on_status = watcher
-        async with client:
+        async with make_client(connection, AsyncSMSCClient) as client:
             return await client.wait_for_status(
                 message_id,
                 phone,
                 timeout=wait_timeout,
                 first_poll=min(1.0, interval),
                 max_interval=interval,
+                on_status=watcher,
             )
 
     if out.json or not out.console.is_terminal:

@@ -1,0 +1,381 @@
+"""The base client: configuration -> connection pool, in-flight cap, and ONE request pipeline.
+
+Every command of the service runs through :meth:`BaseClient._request` with its wire spec
+(``smsc._wire.COMMANDS``) and its validated arguments::
+
+    arguments -> spec.encode -> form -> [open check, in-flight slot, timeout, failover
+    extensions] -> HTTP -> body -> spec.read -> result model | typed error
+
+So a command is a thin method: check the caller's arguments into the spec's argument model,
+then ``return await self._request(SPEC, args, timeout)``. The commands of the design card
+(``send``, ``cost``, ``status``, ``balance``, ``delete``) are such methods on
+:class:`~smsc.AsyncSMSCClient`. Further groups of commands go in ``src/smsc/resources/``, one
+namespace class per group, in the openai-python style::
+
+    # src/smsc/resources/senders.py
+    class Senders:
+        def __init__(self, client: BaseClient) -> None:
+            self._client = client
+
+        async def list(self, *, timeout: TimeoutArg = NOT_GIVEN) -> list[Sender]:
+            return await self._client._request(wire.SENDERS_LIST, None, timeout)
+
+    # on AsyncSMSCClient: self.senders = Senders(self)
+
+The pipeline is the one place that knows how a failure reads: a request that provably never
+left is "not sent"; after it may have left, a command whose spec says it may not be repeated
+(a send) ends in :class:`SendOutcomeUnknownError`, anything else in a connection, timeout,
+server or invalid-answer error. It takes the in-flight slot from one object, ``_limiter``,
+through one call site (a :class:`SlotSource`; a shared limiter plugs in there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import time as _time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+from typing import Any, Final, Protocol, TypeVar
+
+import httpx
+from httpx._client import UseClientDefault
+
+from ._arguments import check_timeout
+from ._backends import HTTPBackend, inner_transport
+from ._config import SMSCConfig
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidResponseError,
+    SendOutcomeUnknownError,
+    ServerError,
+    SMSCError,
+)
+from ._secrets import Credentials
+from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
+from ._version import __version__
+from ._warmup import open_connections
+from ._wire import COMMON_FIELDS, CommandSpec
+
+__all__ = [
+    "NOT_GIVEN",
+    "USER_AGENT",
+    "BaseClient",
+    "InFlightCap",
+    "NotGiven",
+    "SlotSource",
+    "TimeoutArg",
+]
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
+_Self = TypeVar("_Self", bound="BaseClient")
+
+
+class NotGiven:
+    """Sentinel type: an argument that was not passed (distinct from ``None``)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+TimeoutArg = float | httpx.Timeout | None | NotGiven
+"""A per-call timeout: seconds, an ``httpx.Timeout``, ``None`` (no limit) or ``NOT_GIVEN``."""
+
+USER_AGENT: Final = (
+    f"smsc-async/{__version__} httpx/{httpx.__version__} "
+    f"{platform.python_implementation()}/{platform.python_version()}"
+)
+
+_FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class SlotSource(Protocol):
+    """What the pipeline takes an in-flight slot from (``smsc._limits.Limiter`` is one)."""
+
+    def slot(self) -> AbstractAsyncContextManager[Any]:
+        """Hold one in-flight slot while a request runs; waiters queue in FIFO order."""
+        ...
+
+
+class InFlightCap:
+    """The default slot source: at most ``max_concurrency`` requests in flight, FIFO.
+
+    The slot is the semaphore itself (no wrapper per request): this runs on every call.
+    """
+
+    __slots__ = ("_semaphore",)
+
+    def __init__(self, max_concurrency: int) -> None:
+        self._semaphore = asyncio.Semaphore(max_concurrency)
+
+    def slot(self) -> asyncio.Semaphore:
+        """The semaphore, used as ``async with cap.slot():``."""
+        return self._semaphore
+
+
+class BaseClient:
+    """A pooled, capped connection to the service and the pipeline every command runs through.
+
+    Built from a finished :class:`SMSCConfig`; :class:`~smsc.AsyncSMSCClient` adds the
+    keyword-argument constructor and the commands.
+    """
+
+    def __init__(
+        self,
+        config: SMSCConfig,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_failover_event: Callable[[FailoverEvent], None] | None = None,
+        http_backend: HTTPBackend = "httpx",
+    ) -> None:
+        if http_backend != "httpx" and (http_client is not None or transport is not None):
+            raise ConfigurationError(
+                "http_backend cannot be combined with http_client or transport"
+            )
+        if http_client is not None and (transport is not None or on_failover_event is not None):
+            raise ConfigurationError(
+                "http_client cannot be combined with transport or on_failover_event: "
+                "build the failover transport into your own client (smsc.build_transport)"
+            )
+        self._config = config
+        self._credentials = Credentials(config)
+        self._owns_http = http_client is None
+        self._failover: FailoverTransport | None = None
+        if http_client is None:
+            # A pool larger than the cap, that drops connections stranded by cancelled
+            # requests: see inner_transport and pooled_transport (docs/guarantees.md).
+            inner = transport or inner_transport(http_backend, config.max_concurrency)
+            failover = build_transport(config, inner=inner, on_event=on_failover_event)
+            self._failover = failover
+            http_client = httpx.AsyncClient(
+                transport=failover,
+                timeout=config.http_timeout,
+                headers={"User-Agent": USER_AGENT},
+            )
+        self._http = http_client
+        # An owned client already carries the SDK's headers and timeout; a borrowed one gets
+        # them per request (merging them costs time on every call, so only when needed).
+        self._headers: dict[str, str] | None = (
+            None if self._owns_http else {"User-Agent": USER_AGENT}
+        )
+        self._default_timeout: httpx.Timeout | UseClientDefault = (
+            httpx.USE_CLIENT_DEFAULT if self._owns_http else config.http_timeout
+        )
+        self._limiter: SlotSource = InFlightCap(config.max_concurrency)
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def config(self) -> SMSCConfig:
+        """The client's immutable configuration (secrets hidden in its repr)."""
+        return self._config
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The underlying ``httpx.AsyncClient``."""
+        return self._http
+
+    @property
+    def site_stats(self) -> Mapping[str, SiteStats]:
+        """Requests and failures per site (``scheme://host[:port]``) since the client started.
+
+        Empty when the client uses a borrowed ``httpx`` client.
+        """
+        return self._failover.stats if self._failover is not None else {}
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless the caller owns the ``httpx`` client."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def warm_up(self, connections: int = 1) -> int:
+        """Open ``connections`` connections to the primary site before the first call.
+
+        A first call otherwise pays the TCP and TLS handshakes (about two round trips) on top
+        of its own. Each connection is opened by a ``HEAD`` request for the site's root (no
+        credentials, no command); failures are ignored, so the first call then connects as
+        usual. At most ``max_concurrency`` connections are opened; call it before traffic.
+
+        Returns:
+            How many connections answered (0 with a borrowed ``http_client``).
+        """
+        if self._failover is None:
+            return 0
+        count = max(1, min(connections, self._config.max_concurrency))
+        return await open_connections(
+            self._failover._inner, self._config.base_url, count, self._config.http_timeout
+        )
+
+    def with_options(self: _Self, **options: Any) -> _Self:
+        """A client with some settings changed that shares this one's pool and request cap.
+
+        Settings applied per request (``timeout``, ``connect_timeout``, ``retry_deadline``,
+        credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
+        (``max_concurrency``) and, when the SDK built the pool, the sites and failover
+        settings (``host``, ``mirrors``, ``failover``, ``max_retries``, ``mirror_cooldown``)
+        belong to the shared pool: changing them raises :class:`ConfigurationError` (create
+        another client instead). Closing the copy does not close the shared pool.
+        """
+        config = SMSCConfig(**{**dict(self._config), **options})
+        fixed = ["max_concurrency"]
+        if self._failover is not None:
+            fixed += ["host", "mirrors", "failover", "max_retries", "mirror_cooldown"]
+        changed = [name for name in fixed if getattr(config, name) != getattr(self._config, name)]
+        if changed:
+            raise ConfigurationError(
+                f"with_options cannot change {', '.join(changed)}: shared with the parent "
+                "client's connection pool; create another AsyncSMSCClient instead"
+            )
+        copy = self._sharing_pool(config)
+        copy._limiter = self._limiter
+        copy._failover = self._failover
+        return copy
+
+    def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
+        """A new client of this class on ``config`` that borrows this one's ``httpx`` client."""
+        return type(self)(config=config, http_client=self._http)
+
+    def __repr__(self) -> str:
+        who = self._config.login if self._config.login else "api_key"
+        return f"<{type(self).__name__} {who}@{self._config.base_url}>"
+
+    def _check_open(self) -> None:
+        # A borrowed httpx client may be closed by its owner, and a with_options copy's
+        # pool by its parent: both read as this client being closed.
+        if self._closed or self._http.is_closed:
+            raise SMSCError("the client is closed")
+
+    # ------------------------------------------------------------------ the pipeline
+
+    async def _request(
+        self, spec: CommandSpec[_A, _R], args: _A, timeout: TimeoutArg = NOT_GIVEN
+    ) -> _R:
+        """Run ``spec`` with its checked ``args``: the one way any command reaches the service.
+
+        Raises:
+            APIError: the service answered an error code (the spec's table says which class).
+            SendOutcomeUnknownError: a command that may not be repeated failed after it may
+                have reached the service.
+            APIConnectionError, APITimeoutError, ServerError, InvalidResponseError: as named.
+            SMSCError: the client is closed.
+        """
+        try:
+            body = await self._exchange(spec, args, timeout)
+            try:
+                return spec.read(body, args)
+            except InvalidResponseError as exc:
+                if spec.may_repeat:
+                    raise
+                # The service took the request but its answer is unreadable: it may have acted.
+                raise _outcome_unknown(args, "unreadable answer") from exc
+        except SMSCError as exc:
+            # No error text may quote the account's secrets, even from an echoed answer.
+            self._credentials.scrub(exc)
+            raise
+
+    async def _exchange(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+        # No local of this frame (nor of httpx's, below it) holds the password or API key:
+        # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
+        self._check_open()
+        request_timeout = self._default_timeout if isinstance(timeout, NotGiven) else timeout
+        body = self._credentials.body({**COMMON_FIELDS, **spec.encode(args)})
+        request = self._http.build_request(
+            "POST",
+            self._config.base_url + spec.path,
+            content=body,
+            headers={**(self._headers or {}), **_FORM_HEADERS, "Content-Length": str(len(body))},
+            timeout=check_timeout(request_timeout),
+            extensions={
+                "smsc_operation": spec.name,
+                "smsc_may_repeat": spec.may_repeat,
+                "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
+                "smsc_body_check": spec.check,
+            },
+        )
+        request.stream = body  # replayable as it is: no layer copies it into request.content
+        async with self._limiter.slot():
+            try:
+                response = await self._http.send(request)
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise _failure(spec, args, exc) from exc
+        status_code = response.status_code
+        if status_code < 400:
+            return response.content
+        del response  # its body may echo the request: keep it out of this frame's locals
+        if not spec.may_repeat:
+            raise _outcome_unknown(args, f"HTTP {status_code}")
+        raise ServerError(
+            f"{spec.name}: the service answered HTTP {status_code}", status_code=status_code
+        )
+
+
+# Failures after which the request provably never left: safe to report as "not sent".
+_NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _failure(
+    spec: CommandSpec[Any, Any], args: object, exc: httpx.TransportError | httpx.DecodingError
+) -> SMSCError:
+    """The one mapping of a failed exchange to the SDK's error for ``spec``."""
+    if isinstance(exc, _NEVER_LEFT):
+        return _connection_error(spec.name, exc)
+    if not spec.may_repeat:
+        # It may have been written, or an answer came (a bad Content-Encoding): it may have
+        # acted, so it is neither "not sent" nor repeatable.
+        return _outcome_unknown(args, _reason(exc))
+    if isinstance(exc, httpx.DecodingError):
+        return InvalidResponseError(
+            f"{spec.name}: the answer could not be decoded ({_reason(exc)})"
+        )
+    return _connection_error(spec.name, exc)
+
+
+def _outcome_unknown(args: object, reason: str) -> SendOutcomeUnknownError:
+    # A command that may not be repeated names what it sent through its arguments' ``id``
+    # and ``phones`` (a SendRequest does), so the caller can check before sending again.
+    return SendOutcomeUnknownError(
+        reason, message_id=getattr(args, "id", None), phones=getattr(args, "phones", ())
+    )
+
+
+def _reason(exc: httpx.RequestError) -> str:
+    # The exception's class names the failure; its text may carry a URL, so it is not used.
+    return type(exc).__name__
+
+
+def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{command}: timed out ({_reason(exc)})")
+    return APIConnectionError(f"{command}: could not reach the service ({_reason(exc)})")

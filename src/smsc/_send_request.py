@@ -1,0 +1,122 @@
+"""The one builder of a validated send request, used by HTTP ``send``/``cost`` and by SMTP.
+
+Every argument of a send goes through the offline rules of ``smsc._recipients``,
+``smsc._schedule`` and ``smsc._arguments`` here, into a :class:`SendRequest`; the wire layer
+then writes it as a form (HTTP) or as the gateway's e-mail body (SMTP).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from ._arguments import ExtraValue, extra_fields
+from ._enums import MessageFormat, Translit
+from ._errors import RequestValidationError
+from ._models import SendRequest
+from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
+from ._schedule import validate_time, validate_tz, validate_valid
+
+__all__ = ["TimeArg", "build_send_request", "message_format", "new_message_id"]
+
+TimeArg = str | datetime | timedelta | None
+"""When to send: a documented string form, a datetime, a delay, or ``None`` (now)."""
+
+
+def new_message_id() -> str:
+    """A fresh message id: 34 characters of ``[a-z0-9-]`` (128 random bits).
+
+    Inside the service's 40-character id rule; the same form over HTTP and SMTP.
+    """
+    return "s-" + secrets.token_hex(16)
+
+
+def message_format(value: MessageFormat | str) -> MessageFormat:
+    """``value`` as a :class:`MessageFormat`.
+
+    Raises:
+        RequestValidationError: not a known format (``field="format"``).
+    """
+    try:
+        return MessageFormat(value)
+    except ValueError:
+        known = ", ".join(f.value for f in MessageFormat)
+        raise RequestValidationError(
+            f"unknown message format {value!r}; known: {known}", field="format"
+        ) from None
+
+
+def _translit(value: Translit | int | None) -> Translit | None:
+    if value is None:
+        return None
+    try:
+        return Translit(value)
+    except ValueError:
+        raise RequestValidationError("translit must be 0, 1 or 2", field="translit") from None
+
+
+def build_send_request(
+    phones: str | Sequence[str],
+    message: str,
+    *,
+    translit: Translit | int | None = None,
+    time: TimeArg = None,
+    tz: int | None = None,
+    message_id: int | str | None = None,
+    format: MessageFormat | str = MessageFormat.SMS,
+    sender: str | None = None,
+    valid: int | str | timedelta | None = None,
+    maxsms: int | None = None,
+    tinyurl: bool | None = None,
+    extra: Mapping[str, ExtraValue] | None = None,
+    assign_id: bool = False,
+) -> SendRequest:
+    """Check every argument of a send (or cost query) and build the request.
+
+    ``assign_id`` gives a request without ``message_id`` a fresh one (:func:`new_message_id`).
+
+    Raises:
+        RequestValidationError: an argument breaks a rule; ``field`` names it.
+    """
+    fmt = message_format(format)
+    if not isinstance(message, str):
+        raise RequestValidationError("message must be a string", field="message")
+    checked_translit = _translit(translit)
+    if maxsms is not None and (
+        isinstance(maxsms, bool) or not isinstance(maxsms, int) or maxsms < 1
+    ):
+        raise RequestValidationError("maxsms must be a whole number >= 1", field="maxsms")
+    if tinyurl is not None and tinyurl not in (True, False):
+        raise RequestValidationError("tinyurl must be True or False", field="tinyurl")
+    if message_id is not None:
+        message_id = validate_message_id(message_id)
+    elif assign_id:
+        message_id = new_message_id()
+    given = {
+        name
+        for name, value in (
+            ("translit", translit),
+            ("time", time),
+            ("tz", tz),
+            ("sender", sender),
+            ("valid", valid),
+            ("maxsms", maxsms),
+            ("tinyurl", tinyurl),
+        )
+        if value is not None
+    }
+    return SendRequest(
+        phones=parse_phones(phones, format=fmt),
+        message=validate_message(message, format=fmt),
+        format=fmt,
+        id=message_id,
+        translit=checked_translit,
+        time=validate_time(time) if time is not None else None,
+        tz=validate_tz(tz) if tz is not None else None,
+        sender=validate_sender(sender, format=fmt) if sender is not None else None,
+        valid=validate_valid(valid) if valid is not None else None,
+        maxsms=maxsms,
+        tinyurl=tinyurl,
+        extra=extra_fields(extra, given=given),
+    )

@@ -241,3 +241,104 @@ async def test_callbacks_switch_to_a_transport_given_after_the_first_delivery(
     await emulator.deliver_callbacks()
     assert [attempt.status_code for attempt in first.attempts] == [503, 200]
     assert [form["status"] for form in forms] == ["0", "1"]
+
+
+async def raising_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI app whose callback handler has a bug."""
+    raise KeyError("order-17")
+
+
+async def test_callbacks_routed_to_an_asgi_app_reach_it_in_process(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    forms: list[dict[str, str]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        forms.append({"path": scope["path"], **dict(parse_qsl(body.decode()))})
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"OK"})
+
+    emulator.account(LOGIN).callback_url = "http://app.test/smsc/callback"
+    emulator.route_callbacks_to(app)
+    await call_json(http, "send", phones=PHONE, mes="Hi")
+    emulator.advance(10)
+
+    await emulator.deliver_callbacks(check=True)
+
+    assert [(form["path"], form["status"]) for form in forms] == [
+        ("/smsc/callback", "0"),
+        ("/smsc/callback", "1"),
+    ]
+    assert emulator.callbacks.failures == []
+
+
+async def test_check_names_each_refused_callback_and_keeps_the_apps_exception(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    emulator.account(LOGIN).callback_url = "http://app.test/smsc/callback"
+    emulator.route_callbacks_to(raising_app)
+    await call_json(http, "send", phones=PHONE, mes="Hi")
+    emulator.advance(1)
+
+    with pytest.raises(AssertionError) as caught:
+        await emulator.deliver_callbacks(check=True)
+
+    text = str(caught.value)
+    assert "1 callback(s) failed" in text
+    assert "raised KeyError: 'order-17'" in text
+    assert "will be retried" in text
+    assert PHONE not in text  # masked, as everywhere
+    assert isinstance(caught.value.__cause__, KeyError)
+    (failed,) = emulator.callbacks.failures
+    assert failed.attempts[0].error == "KeyError"
+
+
+@pytest.mark.integration
+async def test_check_reports_an_unreachable_handler_and_a_non_2xx_answer(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    refusing = Receiver(statuses=[500])
+    await refusing.start()
+    gone = Receiver()
+    await gone.start()
+    await gone.stop()
+    try:
+        emulator.account(LOGIN).callback_url = refusing.url
+        await call_json(http, "send", phones=PHONE, mes="Hi")
+        emulator.advance(1)
+        await emulator.deliver_callbacks()
+        emulator.add_account("other", "pw", callback_url=gone.url)
+        await call_json(http, "send", login="other", psw="pw", phones=PHONE, mes="Hi")
+        emulator.advance(1)
+        await emulator.deliver_callbacks()
+    finally:
+        await refusing.stop()
+
+    with pytest.raises(AssertionError, match="2 callback") as caught:
+        emulator.check_callbacks()
+    assert "answered HTTP 500" in str(caught.value)
+    assert "raised ConnectError" in str(caught.value)
+
+
+async def test_check_passes_once_a_retry_was_acknowledged(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    emulator.account(LOGIN).callback_url = "http://app.test/smsc/callback"
+    emulator.callbacks.use_transport(httpx.MockTransport(lambda _: httpx.Response(503)))
+    await call_json(http, "send", phones=PHONE, mes="Hi")
+    emulator.advance(1)
+    await emulator.deliver_callbacks()
+    emulator.callbacks.use_transport(httpx.MockTransport(lambda _: httpx.Response(200)))
+    emulator.advance(10)
+
+    await emulator.deliver_callbacks(check=True)
+
+    # "transferred" was refused once, then acknowledged; "delivered" went through at once.
+    assert [len(d.attempts) for d in emulator.callbacks.deliveries] == [2, 1]
+    emulator.check_callbacks()

@@ -75,11 +75,16 @@ def callback_form(
 
 @dataclass(frozen=True)
 class CallbackAttempt:
-    """One POST of a callback: when (emulator time) and what came back."""
+    """One POST of a callback: when (emulator time) and what came back.
+
+    ``error`` names the exception when no answer came back; ``exception`` is that exception
+    (for an in-process ASGI app, the app's own error, with its traceback).
+    """
 
     at: float
     status_code: int | None
     error: str | None = None
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -105,6 +110,29 @@ class CallbackDelivery:
     def pending(self) -> bool:
         """True while another attempt will be made."""
         return not self.delivered and not self.abandoned
+
+    @property
+    def failed(self) -> bool:
+        """True when it was tried and its latest attempt failed (retried later or given up)."""
+        return not self.delivered and bool(self.attempts)
+
+    def describe_failure(self) -> str:
+        """One line on why the latest attempt failed (the phone masked, no form fields)."""
+        last = self.attempts[-1] if self.attempts else None
+        if last is None:
+            why = "never tried"
+        elif last.status_code is not None:
+            why = f"answered HTTP {last.status_code}"
+        else:
+            why = f"raised {last.error}"
+            if last.exception is not None and str(last.exception):
+                why += f": {last.exception}"
+        state = "given up" if self.abandoned else "will be retried"
+        return (
+            f"callback of message {self.message_id!r} to {mask_phone(self.phone)} (status "
+            f"{self.status}) POSTed to {self.url}: {why} after {len(self.attempts)} "
+            f"attempt(s), {state}"
+        )
 
     def __repr__(self) -> str:
         # The form holds the phone and the signatures: the phone is shown masked, the form not.
@@ -156,6 +184,11 @@ class CallbackDispatcher:
         if self._client is not None:
             self._retired.append(self._client)
             self._client = None
+
+    @property
+    def failures(self) -> list[CallbackDelivery]:
+        """Deliveries whose latest attempt failed (a non-2xx answer or no answer), oldest first."""
+        return [delivery for delivery in self.deliveries if delivery.failed]
 
     @property
     def pending(self) -> list[CallbackDelivery]:
@@ -221,14 +254,16 @@ class CallbackDispatcher:
             self._client = httpx.AsyncClient(transport=self._transport, timeout=self.policy.timeout)
         status_code: int | None = None
         error: str | None = None
+        failure: BaseException | None = None
         try:
             response = await self._client.post(delivery.url, data=delivery.fields)
             status_code = response.status_code
         except Exception as exc:
             # Not only httpx.HTTPError: a malformed URL raises httpx.InvalidURL, which is not
             # one, and would otherwise leave the delivery pending with no attempt logged.
-            error = type(exc).__name__
-        attempt = CallbackAttempt(self._clock.now(), status_code, error)
+            # An in-process app's own exception lands here too, and is kept for the test.
+            error, failure = type(exc).__name__, exc
+        attempt = CallbackAttempt(self._clock.now(), status_code, error, failure)
         delivery.attempts.append(attempt)
         if attempt.ok:
             delivery.delivered = True

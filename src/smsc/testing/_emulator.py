@@ -7,10 +7,11 @@ imports this module or holds a reference to the emulator.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -39,6 +40,9 @@ from ._service import Service
 from ._smtp import SMTPIngest
 from ._state import ServiceState
 from ._values import money
+
+ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
+"""An ASGI application (FastAPI, Starlette, ...): ``await app(scope, receive, send)``."""
 
 __all__ = ["SMSCEmulator"]
 
@@ -324,11 +328,42 @@ class SMSCEmulator:
         time = self.format_date(change.at)
         return callback_form(message, change, self.callbacks.policy, secret, time=time)
 
-    async def deliver_callbacks(self) -> list[CallbackDelivery]:
-        """Send every callback due now, wait for the outcome; returns the whole log."""
+    async def deliver_callbacks(self, *, check: bool = False) -> list[CallbackDelivery]:
+        """Send every callback due now, wait for the outcome; returns the whole log.
+
+        Args:
+            check: then raise ``AssertionError`` (see :meth:`check_callbacks`) when a
+                callback has failed, so that the test fails with the reason.
+        """
         self.tick()
         await self.callbacks.drain()
+        if check:
+            self.check_callbacks()
         return self.callbacks.deliveries
+
+    def route_callbacks_to(self, app: ASGIApp) -> None:
+        """Deliver callbacks to the ASGI ``app`` in process, whatever host their URL names.
+
+        The app under test receives them as from the network: the account's
+        ``callback_url`` still gives the path. ``None`` of the app is not accepted; use
+        ``emulator.callbacks.use_transport(None)`` to go back to real HTTP.
+        """
+        self.callbacks.use_transport(httpx.ASGITransport(app=app))
+
+    def check_callbacks(self) -> None:
+        """Raise ``AssertionError`` naming every callback whose latest attempt failed.
+
+        A handler answering non-2xx, a connection refused, or an in-process app raising (its
+        exception becomes the ``AssertionError``'s cause) all count; nothing is raised when
+        every callback tried so far was acknowledged.
+        """
+        failures = self.callbacks.failures
+        if not failures:
+            return
+        lines = "\n".join(f"- {delivery.describe_failure()}" for delivery in failures)
+        error = AssertionError(f"{len(failures)} callback(s) failed:\n{lines}")
+        cause = next((d.attempts[-1].exception for d in failures if d.attempts[-1].exception), None)
+        raise error from cause
 
     # ------------------------------------------------------------------ request handling
 

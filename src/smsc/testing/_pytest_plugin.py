@@ -6,13 +6,16 @@ Fixtures (async; they need pytest-asyncio, which the SDK's own test suite uses):
   ``demo`` / ``demo`` (API key ``demo-api-key``, balance 1000.00 RUR), closed after the test.
 - ``smsc_client``: an :class:`~smsc.AsyncSMSCClient` logged in as ``demo`` and talking to
   ``smsc_emulator`` in-process (no sockets), closed after the test.
+- ``smsc_client_factory``: builds such clients, one per call, for an app that creates its
+  own client (``create_app(client_factory=smsc_client_factory)``); whoever calls it closes
+  what it built.
 - ``smsc_emulator_server``: the :class:`~smsc.testing.Site` serving ``smsc_emulator`` on a
   free loopback port (``site.url``), stopped after the test.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -36,6 +39,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "EMULATOR_BASE_URL",
     "smsc_client",
+    "smsc_client_factory",
     "smsc_emulator",
     "smsc_emulator_server",
 ]
@@ -64,16 +68,27 @@ async def smsc_emulator() -> AsyncIterator[SMSCEmulator]:
         yield emulator
 
 
+@pytest.fixture
+def smsc_client_factory(smsc_emulator: SMSCEmulator) -> Callable[[], AsyncSMSCClient]:
+    """Builds an ``AsyncSMSCClient`` for ``demo``, in-process on ``smsc_emulator``, per call."""
+
+    def build() -> AsyncSMSCClient:
+        return AsyncSMSCClient(
+            login=DEMO_LOGIN,
+            password=DEMO_PASSWORD,
+            host=EMULATOR_BASE_URL,
+            transport=httpx.ASGITransport(app=smsc_emulator.app),
+        )
+
+    return build
+
+
 @_async_fixture
-async def smsc_client(smsc_emulator: SMSCEmulator) -> AsyncIterator[AsyncSMSCClient]:
+async def smsc_client(
+    smsc_client_factory: Callable[[], AsyncSMSCClient],
+) -> AsyncIterator[AsyncSMSCClient]:
     """An ``AsyncSMSCClient`` for the ``demo`` account, in-process on ``smsc_emulator``."""
-    client = AsyncSMSCClient(
-        login=DEMO_LOGIN,
-        password=DEMO_PASSWORD,
-        host=EMULATOR_BASE_URL,
-        transport=httpx.ASGITransport(app=smsc_emulator.app),
-    )
-    async with client:
+    async with smsc_client_factory() as client:
         yield client
 
 

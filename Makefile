@@ -31,7 +31,9 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# erase first: a previous run's data (of files since removed) would otherwise be combined in.
 pytest: venv
+	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest -q
 	$(BIN)/python -m coverage report
 

@@ -18,7 +18,7 @@ WORKER = str(Path(__file__).with_name("slot_worker.py"))
 pytestmark = pytest.mark.integration
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
     """Wait until ``check()`` is true; fail after ``timeout`` seconds (a bound, not a speed)."""
 
     loop = asyncio.get_running_loop()
@@ -51,11 +51,11 @@ async def test_several_limiters_share_one_cap_and_queue_the_rest(
 
     tasks = [asyncio.create_task(request(lim)) for lim in limiters for _ in range(5)]
 
-    async def others_queued() -> bool:
-        return await redis.zcard(queue_key(login)) == 20 - 3
+    async def three_inside_others_queued() -> bool:
+        return inside == 3 and await redis.zcard(queue_key(login)) == 20 - 3
 
-    await eventually(others_queued)
-    assert inside == 3
+    await eventually(three_inside_others_queued)
+    assert await _held(redis, login, 3)
     gate.set()
     await asyncio.gather(*tasks)
     assert peak == 3
@@ -118,8 +118,8 @@ async def test_a_held_slot_is_renewed_beyond_its_lease(
     redis_url: str, redis: Redis, login: str
 ) -> None:
     async with (
-        RedisLimiter(redis_url, login=login, max_concurrency=1, lease_ttl=0.3) as holder,
-        RedisLimiter(redis_url, login=login, max_concurrency=1, lease_ttl=0.3) as other,
+        RedisLimiter(redis_url, login=login, max_concurrency=1, lease_ttl=0.6) as holder,
+        RedisLimiter(redis_url, login=login, max_concurrency=1, lease_ttl=0.6) as other,
     ):
         entered = asyncio.Event()
 
@@ -128,7 +128,18 @@ async def test_a_held_slot_is_renewed_beyond_its_lease(
                 entered.set()
 
         async with holder.slot():
-            await asyncio.sleep(0.9)  # three leases long: only renewal can have kept the slot
+            slots = f"smsc:{{{login}}}:slots"
+
+            async def lease_end() -> float:
+                script = "return redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or '0'"
+                return float(await redis.eval(script, 1, slots))
+
+            first_end = await lease_end()
+
+            async def renewed_past_first_lease() -> bool:
+                return await lease_end() > first_end + 600  # renewed after it would have ended
+
+            await eventually(renewed_past_first_lease)
             contender = asyncio.create_task(contend())
 
             async def queued() -> bool:

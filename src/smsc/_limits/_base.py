@@ -9,10 +9,10 @@ sends within a minute, and per-command limits of the account commands. A limiter
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from .._errors import ConfigurationError, SMSCError
 
@@ -85,6 +85,32 @@ def fingerprint(*parts: str) -> str:
 def key_digest(key: str) -> str:
     """The short digest a limiter stores instead of a raw key (a message id, a fingerprint)."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+_T = TypeVar("_T")
+
+
+class SlotContext(Generic[_T]):
+    """``async with`` around a take / give-back pair; what ``take`` returns is given back.
+
+    A plain class rather than ``@asynccontextmanager``: a cancellation while waiting for a slot
+    must run the limiter's clean-up awaits in an ordinary coroutine, not inside an async
+    generator being thrown into.
+    """
+
+    __slots__ = ("_give_back", "_take", "_token")
+
+    def __init__(
+        self, take: Callable[[], Awaitable[_T]], give_back: Callable[[_T], Awaitable[None]]
+    ) -> None:
+        self._take = take
+        self._give_back = give_back
+
+    async def __aenter__(self) -> None:
+        self._token = await self._take()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self._give_back(self._token)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import hashlib
 import logging
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from redis.asyncio import Redis
@@ -23,6 +23,7 @@ from ._base import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RULES,
     Hit,
+    SlotContext,
     WindowRule,
     check_concurrency,
     exceeded,
@@ -142,35 +143,38 @@ class RedisLimiter:
 
     # ------------------------------------------------------------------ slots
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    def slot(self) -> AbstractAsyncContextManager[None]:
         """Hold one in-flight slot of the login; waits in FIFO order across all workers.
 
         Raises:
             LimiterUnavailableError: Redis could not be reached (unless ``fail_open``).
         """
+        return SlotContext(self._take, self._give_back)
+
+    async def _take(self) -> str | None:
+        # The ticket now holding a slot, or None when holding a fallback slot (fail open).
         ticket = uuid.uuid4().hex
-        failure: BaseException | None = None
         try:
             await self._acquire(ticket)
-        except BaseException as exc:
-            failure = exc
-        if failure is not None:
-            await self._forget(ticket)  # leave the queue, or give back a slot taken unawares
-            if not isinstance(failure, RedisError):
-                raise failure  # cancelled while queued
+        except RedisError as exc:
+            await self._forget(ticket)  # a reply lost on the way may hide a slot taken
             if not self._fail_open:
-                raise unavailable("limiter slot", failure) from None
-            logger.warning("Redis limiter unreachable (%s); per-process limits", _name(failure))
-            async with self._fallback.slot():
-                yield
-            return
+                raise unavailable("limiter slot", exc) from None
+            logger.warning("Redis limiter unreachable (%s); per-process limits", _name(exc))
+            await self._fallback.acquire()
+            return None
+        except BaseException:
+            await self._forget(ticket)  # cancelled while queued: leave the queue at once
+            raise
         self._held.add(ticket)
         if self._renewer is None:
             self._renewer = asyncio.create_task(self._renew_leases())
-        try:
-            yield
-        finally:
+        return ticket
+
+    async def _give_back(self, ticket: str | None) -> None:
+        if ticket is None:
+            await self._fallback.release()
+        else:
             await self._release(ticket)
 
     async def _acquire(self, ticket: str) -> None:
@@ -178,6 +182,7 @@ class RedisLimiter:
         low, high = self._poll
         while True:
             behind = int(await _ACQUIRE(self._redis, self._keys, args))
+            _raise_if_cancelling()  # after a take too: the caller gives the slot back
             if behind < 0:
                 return
             await self._pause(min(high, low * (1 + behind)))
@@ -275,6 +280,16 @@ class RedisLimiter:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+def _raise_if_cancelling() -> None:
+    # redis-py writes through asyncio.wait_for, which before Python 3.12 can swallow a
+    # cancellation arriving as the write completes (CPython gh-86296): the waiter would then
+    # poll for ever. The task still counts the request, so honour it here.
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    if cancelling is not None and cancelling():
+        raise asyncio.CancelledError
 
 
 def _name(exc: BaseException) -> str:

@@ -6,14 +6,15 @@ import asyncio
 import itertools
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 
 from .._errors import ConfigurationError
 from ._base import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RULES,
     Hit,
+    SlotContext,
     WindowRule,
     check_concurrency,
     exceeded,
@@ -62,15 +63,22 @@ class InProcessLimiter:
         """Slots held right now."""
         return self._held
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    def slot(self) -> AbstractAsyncContextManager[None]:
         """Hold one in-flight slot; callers beyond ``max_concurrency`` wait in FIFO order."""
-        async with self._slots:
-            self._held += 1
-            try:
-                yield
-            finally:
-                self._held -= 1
+        return SlotContext(self.acquire, self._give_back)
+
+    async def acquire(self) -> None:
+        """Take a slot (waiting for one); :meth:`release` gives it back."""
+        await self._slots.acquire()
+        self._held += 1
+
+    async def release(self) -> None:
+        """Give back a slot taken with :meth:`acquire`."""
+        self._held -= 1
+        self._slots.release()
+
+    async def _give_back(self, _: None) -> None:
+        await self.release()
 
     def rule(self, name: str) -> WindowRule:
         """The rule called ``name``; ConfigurationError for a name the limiter has no rule for."""

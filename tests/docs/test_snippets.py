@@ -1,0 +1,188 @@
+"""Docs that run: every Python block of the README and ``docs/`` is run or type-checked.
+
+How a block is checked is chosen on the page (see ``snippets.py``): run against the emulator,
+type-checked by one ``mypy --strict`` run over all of them, run as a doctest, or included
+from a file that the suite checks already. Skips need a reason and are counted.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import doctest
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+import pytest
+
+import smsc
+from smsc.testing import Site, SMSCEmulator
+
+from .snippets import (
+    CHECKED_FOLDERS,
+    ROOT,
+    Snippet,
+    included_files,
+    pages,
+    snippets,
+    typecheck_module,
+)
+
+ALL = snippets()
+MAX_SKIPS = 3
+"""Skips must stay rare: raise this only with a reason better than "it is hard to check"."""
+
+LOGIN, PASSWORD = "alex", "..."
+"""The account the docs' examples log in with; the emulator serves it for ``run`` blocks."""
+
+
+def of_kind(kind: str) -> list[Snippet]:
+    return [snippet for snippet in ALL if snippet.kind == kind]
+
+
+def test_every_python_block_of_the_docs_is_found_and_checked_one_way() -> None:
+    fences = sum(
+        len(re.findall(r"^[ \t]*```(?:python|py|pycon)\b", page.read_text(), flags=re.M))
+        for page in pages()
+    )
+    counts = {kind: len(of_kind(kind)) for kind in ("run", "typecheck", "doctest", "include")}
+    counts["skip"] = len(of_kind("skip"))
+
+    assert len(ALL) == fences
+    assert sum(counts.values()) == fences
+    assert counts["run"] >= 3
+    assert counts["typecheck"] >= 10
+    print(f"docs snippets: {counts}")
+
+
+def test_skipped_blocks_are_few_and_each_says_why() -> None:
+    skipped = of_kind("skip")
+    assert [s.where for s in skipped if not s.attrs.get("reason", "").strip()] == []
+    assert len(skipped) <= MAX_SKIPS, [s.where for s in skipped]
+
+
+@pytest.mark.parametrize("snippet", of_kind("include"), ids=lambda s: s.where)
+def test_included_code_comes_from_a_checked_file(snippet: Snippet) -> None:
+    for path, section in included_files(snippet):
+        assert path.is_file(), f"{snippet.where}: {path} does not exist"
+        assert path.relative_to(ROOT).parts[0] in CHECKED_FOLDERS, snippet.where
+        if section is not None:
+            text = path.read_text(encoding="utf-8")
+            assert f"--8<-- [start:{section}]" in text, f"{snippet.where}: no section {section}"
+            assert f"--8<-- [end:{section}]" in text, f"{snippet.where}: no end of {section}"
+
+
+@pytest.mark.parametrize("snippet", of_kind("doctest"), ids=lambda s: s.where)
+def test_interactive_examples_print_what_the_page_shows(snippet: Snippet) -> None:
+    globs = {name: getattr(smsc, name) for name in smsc.__all__}
+    test = doctest.DocTestParser().get_doctest(
+        snippet.code, globs, snippet.where, snippet.page, snippet.line - 1
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0, f"{snippet.where}: see the doctest output above"
+
+
+# ---------------------------------------------------------------------------- mypy
+
+
+CANARY = (
+    "import smsc\n"
+    "async def canary(client: smsc.AsyncSMSCClient) -> None:\n"
+    "    await client.send(79991234567, 'a phone given as an int')\n"
+)
+"""A wrong snippet that the same mypy run must reject, so a run that checks nothing fails."""
+
+
+def run_mypy(modules: dict[str, str], folder: Path) -> str:
+    """``mypy --strict`` (the project's settings) over ``modules``; its output."""
+    for name, text in modules.items():
+        (folder / f"{name}.py").write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    command += [
+        "--no-error-summary",
+        "--show-error-codes",
+        *(str(folder / f"{name}.py") for name in modules),
+    ]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    return result.stdout + result.stderr
+
+
+def test_typechecked_blocks_pass_mypy_strict(tmp_path: Path) -> None:
+    blocks = of_kind("typecheck")
+    modules: dict[str, str] = {"snippet_canary": CANARY}
+    offsets: dict[str, tuple[Snippet, int]] = {}
+    for number, snippet in enumerate(blocks):
+        name = f"snippet_{number:03d}"
+        modules[name], offsets[name] = (
+            typecheck_module(snippet)[0],
+            (snippet, typecheck_module(snippet)[1]),
+        )
+
+    output = run_mypy(modules, tmp_path)
+
+    problems = []
+    for line in output.splitlines():
+        match = re.match(r"^.*?(snippet_\w+)\.py:(\d+): (error|note): (.*)$", line)
+        if match is None or match.group(1) == "snippet_canary":
+            continue
+        snippet, header = offsets[match.group(1)]
+        where = f"{snippet.page}:{snippet.line + int(match.group(2)) - header - 1}"
+        problems.append(f"{where}: {match.group(3)}: {match.group(4)}")
+    assert "snippet_canary.py:3: error" in output, output
+    assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- run
+
+
+@pytest.fixture
+async def service(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[SMSCEmulator, Site]]:
+    """An emulator on a loopback port, named by ``SMSC_*`` variables as in production."""
+    async with SMSCEmulator() as emulator:
+        emulator.add_account(LOGIN, PASSWORD, balance=1000)
+        site = await emulator.start_site()
+        for name in ("SMSC_API_KEY",):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("SMSC_LOGIN", LOGIN)
+        monkeypatch.setenv("SMSC_PASSWORD", PASSWORD)
+        monkeypatch.setenv("SMSC_HOST", site.url)
+        monkeypatch.setenv("SMSC_ALLOW_HTTP", "1")
+        yield emulator, site
+
+
+def execute(code: CodeType, namespace: dict[str, Any]) -> None:
+    """Run a block in this thread: top-level ``await`` runs with ``client`` open."""
+    if code.co_flags & 0x80:  # CO_COROUTINE: the block awaits at top level
+
+        async def with_client() -> None:
+            async with smsc.AsyncSMSCClient() as client:
+                namespace["client"] = client
+                await eval(code, namespace)
+
+        asyncio.run(with_client())
+    else:
+        exec(code, namespace)
+
+
+@pytest.mark.parametrize("snippet", of_kind("run"), ids=lambda s: s.where)
+async def test_runnable_blocks_run_against_the_emulator(
+    snippet: Snippet, service: tuple[SMSCEmulator, Site]
+) -> None:
+    _, site = service
+    code = compile(snippet.code, snippet.where, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    namespace: dict[str, Any] = {"__name__": "__snippet__"}
+
+    # In a thread of its own, so that the block may call asyncio.run while the emulator
+    # answers on this test's event loop.
+    await asyncio.to_thread(execute, code, namespace)
+
+    # It talked to the emulator the variables name, unless it builds an emulator of its own.
+    assert site.requests > 0 or "SMSCEmulator(" in snippet.code, snippet.where

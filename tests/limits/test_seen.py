@@ -9,6 +9,12 @@ from redis.asyncio import Redis
 
 from smsc._errors import ConfigurationError
 from smsc._limits import RedisSeenSet, SeenSet
+from smsc.callbacks import (
+    CallbackDeduplicator,
+    DuplicateCallbackError,
+    accept_callback,
+    compute_signature,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -59,3 +65,17 @@ async def test_callback_dedup_keys_are_taken_as_tuples(redis_url: str, login: st
         assert await seen.first_seen(("1234", "79991234567", 1))  # "1234" is not 1234
         await seen.forget((1234, "79991234567", 1))
         assert await seen.first_time((1234, "79991234567", 1))
+
+
+async def test_accept_callback_takes_a_redis_seen_set_across_workers(
+    redis_url: str, login: str
+) -> None:
+    secret = "s3cr3t-callback-key"
+    fields = {"id": login, "phone": "79991234567", "status": "1", "err": "0"}
+    fields["md5"] = compute_signature(fields, secret)
+    async with RedisSeenSet(redis_url) as one, RedisSeenSet(redis_url) as two:
+        assert isinstance(one, CallbackDeduplicator)
+        callback = await accept_callback(fields, seen=one, secrets=secret)
+        assert callback.id == login
+        with pytest.raises(DuplicateCallbackError):
+            await accept_callback(fields, seen=two, secrets=secret)  # the retry, elsewhere

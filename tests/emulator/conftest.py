@@ -51,3 +51,15 @@ async def call(http: httpx.AsyncClient, command: str, **params: Any) -> str:
 async def call_json(http: httpx.AsyncClient, command: str, **params: Any) -> Any:
     """Like :func:`call` with ``fmt=3``; the decoded JSON."""
     return json.loads(await call(http, command, fmt=3, **params))
+
+
+@pytest.fixture
+async def socket_http(emulator: SMSCEmulator) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client talking to the emulator over a real loopback socket."""
+    async with emulator.serve(ports=[0]) as (site,), httpx.AsyncClient(base_url=site.url) as client:
+        yield client
+
+
+async def send(http: httpx.AsyncClient, phones: str, text: str, **params: Any) -> Any:
+    """Send ``text`` to ``phones`` (``fmt=3``); the decoded answer."""
+    return await call_json(http, "send", phones=phones, mes=text, **params)

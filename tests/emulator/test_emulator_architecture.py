@@ -22,6 +22,7 @@ STATE_SIDE = (
     "_answers",
     "_clock",
     "_commands",
+    "_directory",
     "_guards",
     "_model",
     "_request",

@@ -1,10 +1,12 @@
 """A local emulator of the SMSC commands the SDK uses, for tests, demos and benchmarks.
 
 It answers ``send.php`` (sends and ``cost=1`` cost queries, also as ``/rest/send/``),
-``status.php`` (``all=0/1/2``, HLR, ``del=1``) and ``balance.php``, runs the e-mail gateway
-(:class:`SMTPIngest`) and posts delivery callbacks. Every other command of the service
-(``jobs.php``, ``phones.php``, ``senders.php``, ``info.php``, ...) answers error 1 in the
-requested format (see :class:`UnknownCommandAnswer`).
+``status.php`` (``all=0/1/2``, HLR, ``del=1``), ``balance.php``, ``get.php`` (history,
+received messages, statistics, tariffs) and ``info.php`` (operator lookup), keeps each
+account's :class:`Directory` (Sender IDs, contacts, blacklist, templates, received messages),
+runs the e-mail gateway (:class:`SMTPIngest`) and posts callbacks. Every other command of the
+service (``jobs.php``, ...) answers error 1 in the requested format (see
+:class:`UnknownCommandAnswer`).
 
 Create an :class:`SMSCEmulator`, add an account, and talk to it in-process through
 ``httpx.ASGITransport(app=emulator.app)``, over loopback sockets (:meth:`SMSCEmulator.serve`)
@@ -27,6 +29,15 @@ from ._defaults import (
     DEMO_LOGIN,
     DEMO_PASSWORD,
     EMULATOR_BASE_URL,
+)
+from ._directory import (
+    Contact,
+    ContactGroup,
+    Directory,
+    IncomingMessage,
+    Payment,
+    SenderID,
+    Template,
 )
 from ._emulator import SMSCEmulator
 from ._faults import GARBAGE_BODY, Fault
@@ -59,20 +70,27 @@ __all__ = [
     "CallbackDelivery",
     "CallbackDispatcher",
     "CallbackPolicy",
+    "Contact",
+    "ContactGroup",
     "DeliveryOutcome",
+    "Directory",
     "EmulatorClock",
     "Fault",
     "HLRRecord",
+    "IncomingMessage",
     "IngestedMail",
     "Lifecycle",
     "LockoutRules",
     "Message",
+    "Payment",
     "RateLimits",
     "SMSCEmulator",
     "SMTPIngest",
+    "SenderID",
     "Site",
     "StatusChange",
     "Tariff",
+    "Template",
     "UnknownCommandAnswer",
     "callback_signature",
     "parse_mail",

@@ -18,9 +18,12 @@ __all__ = [
     "DeleteAnswer",
     "ErrorAnswer",
     "FieldValue",
+    "OkAnswer",
+    "Row",
     "SendAnswer",
     "StatusAnswer",
     "StatusRow",
+    "TableAnswer",
 ]
 
 FieldValue = int | str
@@ -110,4 +113,47 @@ class DeleteAnswer:
     deleted: int = field(default=1)
 
 
-Answer = ErrorAnswer | SendAnswer | CostAnswer | StatusAnswer | BalanceAnswer | DeleteAnswer
+@dataclass(frozen=True)
+class OkAnswer:
+    """An action succeeded (a change or a deletion): ``{"result": "OK"}``, ``OK``."""
+
+
+Row = dict[str, FieldValue]
+"""One record of a table answer; the keys keep the JSON key order."""
+
+
+@dataclass(frozen=True)
+class TableAnswer:
+    """Records: history, received messages, senders, contacts, templates, statistics, ...
+
+    Attributes:
+        rows: the records.
+        element: the XML element of one record (``fmt=2``).
+        single: one record, answered as an object (``fmt=3``) rather than a list.
+        wrapper: in ``fmt=3`` the list is the value of this key of an object
+            (``{"zones": [...]}``), in ``fmt=2`` this element holds the records.
+        last: keys written last in ``fmt=0/1`` (free text, which may hold commas).
+    """
+
+    rows: tuple[Row, ...]
+    element: str
+    single: bool = False
+    wrapper: str | None = None
+    last: tuple[str, ...] = ()
+
+    @classmethod
+    def one(cls, row: Row, element: str = "result") -> TableAnswer:
+        """A single record (for example ``{"id": 5}`` after an add)."""
+        return cls((row,), element, single=True)
+
+
+Answer = (
+    ErrorAnswer
+    | SendAnswer
+    | CostAnswer
+    | StatusAnswer
+    | BalanceAnswer
+    | DeleteAnswer
+    | OkAnswer
+    | TableAnswer
+)

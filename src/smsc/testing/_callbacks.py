@@ -19,6 +19,7 @@ import httpx
 from .._errors import ConfigurationError
 from .._privacy import mask_phone
 from ._clock import EmulatorClock
+from ._directory import IncomingMessage
 from ._model import CallbackPolicy, Message, StatusChange
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CallbackDispatcher",
     "callback_form",
     "callback_signature",
+    "incoming_form",
 ]
 
 
@@ -73,6 +75,26 @@ def callback_form(
     return fields
 
 
+def incoming_form(
+    received: IncomingMessage, policy: CallbackPolicy, secret: str, *, time: str
+) -> dict[str, str]:
+    """The form a callback for a received message carries ([INF]: the service's field set
+    for received messages is not documented): the fields of a ``get_answers`` record, and
+    the ``policy.signatures`` over :attr:`CallbackPolicy.incoming_signature`."""
+    fields = {
+        "id": str(received.id),
+        "received": time,
+        "phone": received.phone,
+        "to_phone": received.to_phone,
+        "sent": str(int(received.received_at)),
+        "message": received.text,
+    }
+    text = policy.incoming_signature.format_map({**fields, "secret": secret}).encode()
+    for algorithm in policy.signatures:
+        fields[algorithm] = hashlib.new(algorithm, text).hexdigest()
+    return fields
+
+
 @dataclass(frozen=True)
 class CallbackAttempt:
     """One POST of a callback: when (emulator time) and what came back.
@@ -100,7 +122,8 @@ class CallbackDelivery:
     fields: dict[str, str]
     message_id: int | str
     phone: str
-    status: int
+    status: int | None
+    """The status reported; ``None`` for a received message."""
     due_at: float
     attempts: list[CallbackAttempt] = field(default_factory=list)
     delivered: bool = False
@@ -203,7 +226,7 @@ class CallbackDispatcher:
         *,
         message_id: int | str,
         phone: str,
-        status: int,
+        status: int | None,
         at: float,
     ) -> CallbackDelivery:
         """Schedule a callback, due at ``at`` (emulator time)."""

@@ -14,9 +14,11 @@ from ._answers import (
     BalanceAnswer,
     CostAnswer,
     ErrorAnswer,
+    Row,
     SendAnswer,
     StatusAnswer,
     StatusRow,
+    TableAnswer,
 )
 
 __all__ = ["HLR_KEYS", "answer_format", "content_type", "render"]
@@ -48,7 +50,9 @@ def render(answer: Answer, fmt: int) -> str:
         return _status(answer, fmt)
     if isinstance(answer, BalanceAnswer):
         return _balance(answer, fmt)
-    return _delete(fmt)
+    if isinstance(answer, TableAnswer):
+        return _table(answer, fmt)
+    return _ok(fmt)  # DeleteAnswer, OkAnswer
 
 
 def _json(value: object) -> str:
@@ -187,7 +191,7 @@ def _status(answer: StatusAnswer, fmt: int) -> str:
     return "\n".join(_text_row(row, answer.multi) for row in answer.rows)
 
 
-def _delete(fmt: int) -> str:
+def _ok(fmt: int) -> str:
     if fmt == 3:
         return _json({"result": "OK"})
     if fmt == 2:
@@ -218,3 +222,39 @@ def _balance(answer: BalanceAnswer, fmt: int) -> str:
     if answer.currency is not None:
         return f"{balance} {answer.currency}"
     return balance
+
+
+# --------------------------------------------------------------------------- tables §11
+
+
+def _line_value(value: object) -> str:
+    # fmt 0/1 are line formats: a newline inside a value is written as the two characters \n.
+    return str(value).replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _line_keys(row: Row, last: tuple[str, ...]) -> list[str]:
+    return [key for key in row if key not in last] + [key for key in last if key in row]
+
+
+def _table(answer: TableAnswer, fmt: int) -> str:
+    rows = answer.rows
+    if fmt == 3:
+        if answer.single:
+            return _json(rows[0] if rows else {})
+        listed = [dict(row) for row in rows]
+        return _json({answer.wrapper: listed} if answer.wrapper else listed)
+    if fmt == 2:
+        if answer.single:
+            return f"<result>{_xml(rows[0] if rows else {})}</result>"
+        body = "".join(f"<{answer.element}>{_xml(row)}</{answer.element}>" for row in rows)
+        if answer.wrapper:
+            body = f"<{answer.wrapper}>{body}</{answer.wrapper}>"
+        return f"<result>{body}</result>"
+    lines = []
+    for row in rows:
+        keys = _line_keys(row, answer.last)
+        if fmt == 1:
+            lines.append(",".join(_line_value(row[key]) for key in keys))
+        else:
+            lines.append(", ".join(f"{key} = {_line_value(row[key])}" for key in keys))
+    return "\n".join(lines)

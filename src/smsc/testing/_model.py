@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .._enums import DeliveryError, MessageType, StatusCode
 from .._privacy import mask_phone, mask_text
+from ._directory import Directory
 from ._values import money
 
 __all__ = [
@@ -68,6 +70,10 @@ class Account:
         senders: registered Sender IDs; ``None`` accepts any well-formed one, a set makes
             any other sender answer error 6.
         test_mode: "virtual sending": messages are not charged and end with ``err=200``.
+        parent: the login of the account that created this one as a sub-client
+            (``users.php``), ``None`` for a main account.
+        directory: Sender IDs, contacts, groups, blacklist, templates and received messages
+            (:class:`Directory`); the ``senders`` given at creation are registered in it.
     """
 
     login: str
@@ -82,6 +88,19 @@ class Account:
     tariff: Tariff = field(default_factory=Tariff)
     senders: set[str] | None = None
     test_mode: bool = False
+    parent: str | None = None
+    directory: Directory = field(default_factory=Directory, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in sorted(self.senders or ()):
+            if name not in self.directory.senders:
+                self.directory.add_sender(name)
+
+    def may_use_sender(self, sender: str) -> bool:
+        """True when sends from ``sender`` are not refused as unregistered (error 6)."""
+        if self.senders is None or sender in ("", ".") or sender in self.senders:
+            return True
+        return self.directory.may_use_sender(sender)
 
     def check_password(self, psw: str) -> bool:
         """True when ``psw`` is one of the passwords or the lowercase MD5 hex of one."""
@@ -117,6 +136,8 @@ class HLRRecord:
     country: str = "Россия"
     operator: str = "МТС"
     region: str = "г.Москва и Московская область"
+    tz: int = 3
+    """The subscriber's time zone as hours from UTC (operator lookup, ``info.php``)."""
 
     def fields(self) -> dict[str, str]:
         """The eight HLR answer fields in wire order."""
@@ -187,6 +208,8 @@ class Message:
     translit: int = 0
     channel: str = "http"
     deleted: bool = False
+    int_id: int = 0
+    """The service's internal row number (history pages go backwards by it, ``prev_id``)."""
     pending: list[StatusChange] = field(default_factory=list, repr=False)
     """Changes planned for the future, applied as the clock passes their time."""
 
@@ -248,6 +271,10 @@ class RateLimits:
         balance_per_minute: balance requests allowed per minute.
         max_concurrent: this many simultaneous requests of one login get error 9 ([INF] the
             limit is counted per login).
+        operator_identical_per_minute: identical operator lookups allowed per minute (§5.4).
+        operator_per_minute: operator lookups of any kind allowed per minute (§5.4).
+        identical_price_per_minute: identical tariff requests allowed per minute (§5.4).
+        subclient_changes_per_minute: adds or changes of one sub-client allowed per minute.
     """
 
     duplicate_send_window: float | None = 60.0
@@ -256,11 +283,15 @@ class RateLimits:
     multi_status_per_minute: int | None = 1
     balance_per_minute: int | None = 10
     max_concurrent: int | None = 15
+    operator_identical_per_minute: int | None = 3
+    operator_per_minute: int | None = 100
+    identical_price_per_minute: int | None = 3
+    subclient_changes_per_minute: int | None = 3
 
     @classmethod
     def off(cls) -> RateLimits:
         """Limits with every rule switched off."""
-        return cls(None, None, None, None, None, None)
+        return cls(**{item.name: None for item in dataclasses.fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -321,6 +352,9 @@ class CallbackPolicy:
         backoff: seconds of emulator time before each retry; the last value repeats.
         max_attempts: attempts before a delivery is given up (``None``: never give up).
         timeout: seconds one HTTP attempt may take (wall time).
+        incoming_signature: the text signed in a callback for a received message, with the
+            form's fields and ``{secret}`` as placeholders ([INF]: the service's recipe for
+            received messages is not documented).
     """
 
     fields: tuple[str, ...] = DEFAULT_CALLBACK_FIELDS
@@ -328,3 +362,4 @@ class CallbackPolicy:
     backoff: tuple[float, ...] = (10.0, 30.0, 60.0, 300.0, 900.0)
     max_attempts: int | None = 20
     timeout: float = 5.0
+    incoming_signature: str = "{id}:{phone}:{message}:{secret}"

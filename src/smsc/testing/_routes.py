@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ._answers import Answer
-from ._commands import balance, send, status
+from ._commands import balance, get, info, send, status
 from ._model import Account
 from ._request import Request
 from ._state import ServiceState
@@ -51,8 +51,13 @@ class Route:
 SEND = Route("send", send.handle, counts_send_errors=True)
 STATUS = Route("status", status.handle)
 BALANCE = Route("balance", balance.handle)
+GET = Route("get", get.handle)
+"""``get.php``: history, received messages, statistics and tariffs, chosen by a flag."""
+INFO = Route("info", info.handle)
 
-COMMANDS: Mapping[str, Route] = {route.command: route for route in (SEND, STATUS, BALANCE)}
+COMMANDS: Mapping[str, Route] = {
+    route.command: route for route in (SEND, STATUS, BALANCE, GET, INFO)
+}
 """Command name -> route."""
 
 ROUTES: Mapping[str, Route] = {
@@ -61,6 +66,8 @@ ROUTES: Mapping[str, Route] = {
     "/rest/send": SEND,
     "/sys/status.php": STATUS,
     "/sys/balance.php": BALANCE,
+    "/sys/get.php": GET,
+    "/sys/info.php": INFO,
 }
 """Path -> route: every path the emulator serves."""
 

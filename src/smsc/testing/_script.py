@@ -17,6 +17,14 @@ def virtual_outcome() -> DeliveryOutcome:
     return DeliveryOutcome(StatusCode.DELIVERED, DeliveryError.VIRTUAL_SENDING)
 
 
+def _mark(numbers: set[str], phone: str, marked: bool) -> None:
+    key = normalize_phone(phone)
+    if marked:
+        numbers.add(key)
+    else:
+        numbers.discard(key)
+
+
 class Script:
     """Per-number behaviour a test sets up; the commands consult it for every recipient.
 
@@ -28,6 +36,7 @@ class Script:
         self._outcomes_once: dict[str, list[DeliveryOutcome]] = defaultdict(list)
         self._send_faults: dict[str, list[int]] = defaultdict(list)
         self._hlr: dict[str, HLRRecord] = {}
+        self._no_operator: set[str] = set()
         self._undeliverable: set[str] = set()
         self._denied_texts: list[str] = []
         self._denied_senders: set[str] = set()
@@ -61,13 +70,17 @@ class Script:
         """What HLR requests (and ``all=2`` status) report for ``phone``."""
         self._hlr[normalize_phone(phone)] = info
 
+    def set_operator_unknown(self, phone: str, unknown: bool) -> None:
+        """Operator lookups of ``phone`` answer error 3, or no longer do."""
+        _mark(self._no_operator, phone, unknown)
+
+    def operator(self, phone: str) -> HLRRecord | None:
+        """What an operator lookup of ``phone`` reports (``None``: operator not found)."""
+        return None if phone in self._no_operator else self.hlr_record(phone)
+
     def set_undeliverable(self, phone: str, undeliverable: bool) -> None:
         """Sends to ``phone`` alone answer error 8, or no longer do."""
-        key = normalize_phone(phone)
-        if undeliverable:
-            self._undeliverable.add(key)
-        else:
-            self._undeliverable.discard(key)
+        _mark(self._undeliverable, phone, undeliverable)
 
     def deny_text(self, fragment: str) -> None:
         """Sends whose text contains ``fragment`` (any case) answer error 6."""
@@ -96,7 +109,7 @@ class Script:
         """True when ``text`` or ``sender`` makes the send answer error 6."""
         if sender in self._denied_senders:
             return True
-        if account.senders is not None and sender not in ("", ".", *account.senders):
+        if not account.may_use_sender(sender):
             return True
         folded = text.casefold()
         return any(fragment in folded for fragment in self._denied_texts)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from .._enums import MessageType, StatusCode
 from .._errors import ConfigurationError
 from ._clock import EmulatorClock
+from ._directory import IncomingMessage
 from ._guards import Guards
 from ._model import (
     Account,
@@ -29,10 +30,12 @@ from ._model import (
 from ._script import Script
 from ._values import message_id_value, normalize_phone
 
-__all__ = ["ServiceState", "StatusListener"]
+__all__ = ["IncomingListener", "ServiceState", "StatusListener"]
 
 StatusListener = Callable[[Message, StatusChange], None]
 """Called with a message and the status change just applied to it."""
+IncomingListener = Callable[[Account, IncomingMessage], None]
+"""Called with an account and a message a subscriber just sent to it."""
 
 
 class ServiceState:
@@ -68,12 +71,18 @@ class ServiceState:
         self._due: list[tuple[float, int, Message]] = []
         self._sequence = itertools.count()
         self._next_id = 1
+        self._next_incoming_id = 1
         self._status_listeners: list[StatusListener] = []
+        self._incoming_listeners: list[IncomingListener] = []
         self._tick_listeners: list[Callable[[], None]] = []
 
     def on_status_change(self, listener: StatusListener) -> None:
         """Call ``listener(message, change)`` for every status change as it is applied."""
         self._status_listeners.append(listener)
+
+    def on_incoming(self, listener: IncomingListener) -> None:
+        """Call ``listener(account, message)`` for every message received from a subscriber."""
+        self._incoming_listeners.append(listener)
 
     def on_tick(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` at the end of every :meth:`tick`."""
@@ -153,6 +162,7 @@ class ServiceState:
             hlr=self.script.hlr_record(phone) if message_type is MessageType.HLR else None,
             translit=translit,
             channel=channel,
+            int_id=len(self.messages) + 1,
         )
         transfer_at = start + self.lifecycle.transfer_after
         if outcome.via_operator:
@@ -200,6 +210,29 @@ class ServiceState:
             return False
         message.deleted = True
         return True
+
+    def receive(
+        self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
+    ) -> IncomingMessage:
+        """See :meth:`SMSCEmulator.receive_message`."""
+        account = self.account(login)
+        received = IncomingMessage(
+            id=self._next_incoming_id,
+            phone=normalize_phone(phone),
+            text=text,
+            to_phone=normalize_phone(to_phone),
+            received_at=self.clock.now() if at is None else at,
+        )
+        self._next_incoming_id += 1
+        account.directory.incoming.append(received)
+        for listener in self._incoming_listeners:
+            listener(account, received)
+        return received
+
+    @property
+    def zone(self) -> timezone:
+        """The zone of dates in answers and requests (Moscow by default)."""
+        return self._zone
 
     def format_date(self, timestamp: float) -> str:
         """``DD.MM.YYYY hh:mm:ss`` in the answers' zone (Moscow by default)."""

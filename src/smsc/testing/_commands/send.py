@@ -109,7 +109,7 @@ def _plan(
         if script.is_denied(text, sender, account):
             raise Refused(6)
         body, comment, parts = _parts(text, params)
-        for item in recipients:
+        for item in account.directory.expand_recipients(recipients):  # G<group id>
             try:
                 (recipient,) = parse_phones(
                     item, format=MessageFormat.MAIL if fmt_mail else MessageFormat.SMS
@@ -122,6 +122,10 @@ def _plan(
             if recipient.startswith("G") or script.is_undeliverable(phone):
                 undeliverable += 1
                 report.append(_bad_phone(phone, StatusCode.UNAVAILABLE_NUMBER, 248))
+                continue
+            if account.directory.is_blocked(phone):  # phones.php add_black
+                undeliverable += 1
+                report.append(_bad_phone(phone, StatusCode.PROHIBITED, 250))
                 continue
             fault = script.take_send_fault(phone)
             if fault is not None:

@@ -9,7 +9,7 @@ from smsc.testing import SMSCEmulator, UnknownCommandAnswer
 
 from .conftest import LOGIN, PASSWORD, form
 
-UNSERVED = ("/sys/jobs.php", "/sys/nothing.php", "/sys/senders.php")
+UNSERVED = ("/sys/jobs.php", "/sys/nothing.php", "/sys/ping.php")
 
 
 @pytest.mark.parametrize(

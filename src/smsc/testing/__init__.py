@@ -2,7 +2,8 @@
 
 It answers ``send.php`` (sends and ``cost=1`` cost queries, also as ``/rest/send/``),
 ``status.php`` (``all=0/1/2``, HLR, ``del=1``), ``balance.php``, ``get.php`` (history,
-received messages, statistics, tariffs) and ``info.php`` (operator lookup), keeps each
+received messages, statistics, tariffs), ``info.php`` (operator lookup), ``senders.php``,
+``phones.php``, ``templates.php``, ``op_templates.php`` and ``users.php``, keeps each
 account's :class:`Directory` (Sender IDs, contacts, blacklist, templates, received messages),
 runs the e-mail gateway (:class:`SMTPIngest`) and posts callbacks. Every other command of the
 service (``jobs.php``, ...) answers error 1 in the requested format (see
@@ -37,6 +38,7 @@ from ._directory import (
     IncomingMessage,
     Payment,
     SenderID,
+    SubClient,
     Template,
 )
 from ._emulator import SMSCEmulator
@@ -89,6 +91,7 @@ __all__ = [
     "SenderID",
     "Site",
     "StatusChange",
+    "SubClient",
     "Tariff",
     "Template",
     "UnknownCommandAnswer",

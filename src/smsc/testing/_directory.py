@@ -24,6 +24,7 @@ __all__ = [
     "IncomingMessage",
     "Payment",
     "SenderID",
+    "SubClient",
     "Template",
 ]
 
@@ -102,6 +103,19 @@ class IncomingMessage:
         )
 
 
+@dataclass(repr=False)
+class SubClient:
+    """A sub-client made through ``users.php`` (its account is ``SMSCEmulator.account(login)``)."""
+
+    id: int
+    login: str
+    fio: str = ""
+    phone: str = ""
+
+    def __repr__(self) -> str:
+        return f"SubClient(id={self.id}, login={self.login!r})"
+
+
 @dataclass(frozen=True)
 class Payment:
     """Money put on the account (a top-up by its parent through ``users.php?pay=1``)."""
@@ -128,6 +142,8 @@ class Directory:
         self.operator_templates: dict[int, Template] = {}
         self.incoming: list[IncomingMessage] = []
         self.payments: list[Payment] = []
+        self.subclients: dict[str, SubClient] = {}
+        """Sub-clients of this account by login (``users.php``)."""
 
     def __repr__(self) -> str:
         return (
@@ -235,3 +251,11 @@ class Directory:
     def template_store(self, operator: bool) -> dict[int, Template]:
         """The templates (``operator=False``) or the operator templates, by id."""
         return self.operator_templates if operator else self.templates
+
+    # ------------------------------------------------------------------ sub-clients
+
+    def add_subclient(self, login: str, *, fio: str = "", phone: str = "") -> SubClient:
+        """Record sub-client ``login`` (its account is made by the caller)."""
+        record = SubClient(self._next_id(), login, fio, phone)
+        self.subclients[login] = record
+        return record

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ._answers import Answer
-from ._commands import balance, get, info, send, status
+from ._commands import balance, get, info, phones, send, senders, status, templates, users
 from ._model import Account
 from ._request import Request
 from ._state import ServiceState
@@ -54,9 +54,26 @@ BALANCE = Route("balance", balance.handle)
 GET = Route("get", get.handle)
 """``get.php``: history, received messages, statistics and tariffs, chosen by a flag."""
 INFO = Route("info", info.handle)
+SENDERS = Route("senders", senders.handle)
+PHONES = Route("phones", phones.handle)
+TEMPLATES = Route("templates", templates.handle)
+OPERATOR_TEMPLATES = Route("op_templates", templates.handle_operator)
+USERS = Route("users", users.handle)
 
 COMMANDS: Mapping[str, Route] = {
-    route.command: route for route in (SEND, STATUS, BALANCE, GET, INFO)
+    route.command: route
+    for route in (
+        SEND,
+        STATUS,
+        BALANCE,
+        GET,
+        INFO,
+        SENDERS,
+        PHONES,
+        TEMPLATES,
+        OPERATOR_TEMPLATES,
+        USERS,
+    )
 }
 """Command name -> route."""
 
@@ -68,6 +85,11 @@ ROUTES: Mapping[str, Route] = {
     "/sys/balance.php": BALANCE,
     "/sys/get.php": GET,
     "/sys/info.php": INFO,
+    "/sys/senders.php": SENDERS,
+    "/sys/phones.php": PHONES,
+    "/sys/templates.php": TEMPLATES,
+    "/sys/op_templates.php": OPERATOR_TEMPLATES,
+    "/sys/users.php": USERS,
 }
 """Path -> route: every path the emulator serves."""
 

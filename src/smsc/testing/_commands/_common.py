@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
+from .._answers import Answer, ErrorAnswer
+from .._model import Account
 from .._request import Request
+from .._state import ServiceState
 from .._values import normalize_phone
 
 __all__ = [
+    "Action",
     "Refused",
     "add_months",
     "day_param",
+    "dispatch",
     "id_param",
     "int_param",
     "money_text",
@@ -30,6 +36,24 @@ class Refused(Exception):
     def __init__(self, code: int) -> None:
         super().__init__(code)
         self.code = code
+
+
+Action = Callable[[ServiceState, Account, Request], Answer]
+"""One action of a multi-action command (``senders.php?add=1``, ...)."""
+
+
+def dispatch(
+    actions: Mapping[str, Action], state: ServiceState, account: Account, request: Request
+) -> Answer:
+    """Run the action whose flag the request sets (the first of ``actions`` that is set);
+    error 1 when none is, and the error of a :class:`Refused` action."""
+    try:
+        for flag, action in actions.items():
+            if request.flag(flag):
+                return action(state, account, request)
+        raise Refused(1)
+    except Refused as refused:
+        return ErrorAnswer.of(refused.code)
 
 
 def int_param(value: str | None, default: int, low: int, high: int) -> int:

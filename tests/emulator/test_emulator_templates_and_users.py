@@ -1,0 +1,192 @@
+"""Conformance of ``templates.php``, ``op_templates.php`` and ``users.php``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from smsc.testing import SMSCEmulator
+
+from .conftest import LOGIN, PHONE, call, call_json, send
+
+OK = {"result": "OK"}
+
+# ------------------------------------------------------------------ templates
+
+
+@pytest.mark.parametrize("command", ["templates", "op_templates"])
+async def test_template_list_has_the_documented_shape_in_every_format(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, command: str
+) -> None:
+    """§11.7: ``get=1`` lists ``id``, ``name`` and ``message``."""
+    template = emulator.directory(LOGIN).add_template(
+        "Code", "Your code, %CODE%", operator=command == "op_templates"
+    )
+    answers = [await call(http, command, get=1, fmt=fmt) for fmt in range(4)]
+    tid = template.id
+    assert answers == [
+        f"id = {tid}, name = Code, message = Your code, %CODE%",
+        f"{tid},Code,Your code, %CODE%",
+        f"<result><template><id>{tid}</id><name>Code</name><message>Your code, %CODE%"
+        "</message></template></result>",
+        f'[{{"id": {tid}, "name": "Code", "message": "Your code, %CODE%"}}]',
+    ]
+
+
+@pytest.mark.parametrize("command", ["templates", "op_templates"])
+async def test_templates_are_added_changed_and_deleted(
+    http: httpx.AsyncClient, command: str
+) -> None:
+    added = await call_json(http, command, add=1, name="Hi", msg="Hello", format="sms")
+    assert set(added) == {"id"}
+    assert await call_json(http, command, chg=1, id=added["id"], msg="Hello!") == OK
+    assert await call_json(http, command, chg=1, id=added["id"], name="Greeting") == OK
+    assert await call_json(http, command, get=1) == [
+        {"id": added["id"], "name": "Greeting", "message": "Hello!"}
+    ]
+    assert await call_json(http, command, **{"del": 1, "id": added["id"]}) == OK
+    assert await call_json(http, command, get=1) == []
+
+
+async def test_templates_and_operator_templates_are_kept_apart(
+    http: httpx.AsyncClient,
+) -> None:
+    await call_json(http, "templates", add=1, name="Mine", msg="x")
+    assert await call_json(http, "op_templates", get=1) == []
+    assert len(await call_json(http, "templates", get=1)) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"add": 1, "name": "x"},
+        {"add": 1, "msg": "x"},
+        {"add": 1, "name": "x", "msg": "y" * 1001},
+        {"chg": 1, "id": 999, "msg": "x"},
+        {"chg": 1, "id": "KNOWN"},  # nothing to change
+        {"del": 1, "id": "x"},
+    ],
+)
+async def test_template_actions_refuse_bad_parameters_with_error_1(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, params: dict[str, object]
+) -> None:
+    known = emulator.directory(LOGIN).add_template("t", "text").id
+    query = {key: (known if value == "KNOWN" else value) for key, value in params.items()}
+    assert (await call_json(http, "templates", **query))["error_code"] == 1
+
+
+async def test_templates_over_a_loopback_socket(socket_http: httpx.AsyncClient) -> None:
+    await call_json(socket_http, "op_templates", add=1, name="Op", msg="Code %CODE%")
+    assert [t["name"] for t in await call_json(socket_http, "op_templates", get=1)] == ["Op"]
+
+
+# ------------------------------------------------------------------ sub-clients
+
+
+async def test_sub_client_is_added_and_can_log_in(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """§11.3: ``add=1&user=&password=`` creates an account of its own."""
+    added = await call_json(http, "users", add=1, user="branch", password="pw2", fio="Ann")
+    assert set(added) == {"id"}
+    sub = emulator.account("branch")
+    assert (sub.parent, sub.balance, emulator.directory(LOGIN).subclients["branch"].fio) == (
+        LOGIN,
+        Decimal("0.00"),
+        "Ann",
+    )
+    response = await http.post(
+        "/sys/balance.php", data={"login": "branch", "psw": "pw2", "fmt": "3"}
+    )
+    assert response.json() == {"balance": "0.00"}
+
+
+async def test_sub_client_top_up_moves_money_from_the_parent(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    await call_json(http, "users", add=1, user="branch", password="pw2")
+    assert await call_json(http, "users", pay=1, user="branch", sum="25.50") == OK
+    assert emulator.account("branch").balance == Decimal("25.50")
+    assert emulator.account(LOGIN).balance == Decimal("74.50")
+    refused = await call_json(http, "users", pay=1, user="branch", sum="1000")
+    assert refused == {"error": "no money", "error_code": 3}
+
+
+async def test_sub_client_statistics_have_the_documented_shape(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """§11.3: per sub-client: login, messages, money spent and received, currency."""
+    await call_json(http, "users", add=1, user="branch", password="pw2")
+    await call_json(http, "users", pay=1, user="branch", sum="10")
+    await http.post(
+        "/sys/send.php",
+        data={"login": "branch", "psw": "pw2", "phones": PHONE, "mes": "Hi"},
+    )
+    row = {"login": "branch", "cnt": 1, "credit": "1.80", "debit": "10.00", "currency": "RUR"}
+    assert await call_json(http, "users", get_stat=1) == [row]
+    assert await call_json(http, "users", get_stat=1, user="branch", balance2=1) == [
+        {**row, "balance": "8.20"}
+    ]
+    answers = [await call(http, "users", get_stat=1, fmt=fmt) for fmt in range(3)]
+    assert answers == [
+        "login = branch, cnt = 1, credit = 1.80, debit = 10.00, currency = RUR",
+        "branch,1,1.80,10.00,RUR",
+        "<result><user><login>branch</login><cnt>1</cnt><credit>1.80</credit>"
+        "<debit>10.00</debit><currency>RUR</currency></user></result>",
+    ]
+    assert (await call_json(http, "get", get_stat=1))["cnt"] == 0  # the parent sent nothing
+
+
+async def test_sub_client_is_changed(http: httpx.AsyncClient, emulator: SMSCEmulator) -> None:
+    added = await call_json(http, "users", add=1, user="branch", password="pw2")
+    changed = await call_json(
+        http, "users", chg=1, user_id=added["id"], new_login="office", password="pw3"
+    )
+    assert changed == OK
+    assert emulator.account("office").check_password("pw3")
+    assert "branch" not in emulator.accounts
+    assert await call_json(http, "users", get_stat=1, user="office") != []
+
+
+async def test_fourth_change_of_one_sub_client_in_a_minute_is_error_9(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """§5.4: at most 3 requests a minute to add or change the same sub-client."""
+    await call_json(http, "users", add=1, user="branch", password="pw2")
+    answers = [await call_json(http, "users", chg=1, user="branch", fio=f"F{n}") for n in range(3)]
+    assert [a.get("error_code") for a in answers] == [None, None, 9]
+    other = await call_json(http, "users", add=1, user="other", password="pw")
+    assert "id" in other
+    emulator.advance(60)
+    assert await call_json(http, "users", chg=1, user="branch", fio="F") == OK
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"add": 1, "user": "x"},
+        {"add": 1, "user": LOGIN, "password": "p"},  # login taken
+        {"chg": 1, "user": "nobody", "fio": "x"},
+        {"pay": 1, "user": "branch", "sum": "-5"},
+        {"pay": 1, "user": "branch", "sum": "abc"},
+        {"get_stat": 1, "user": "nobody"},
+        {"get_stat": 1, "start": "31.31.2024"},
+    ],
+)
+async def test_sub_client_actions_refuse_bad_parameters_with_error_1(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, params: dict[str, object]
+) -> None:
+    await call_json(http, "users", add=1, user="branch", password="pw2")
+    emulator.reset_limits()
+    assert (await call_json(http, "users", **params))["error_code"] == 1
+
+
+async def test_sub_clients_over_a_loopback_socket(socket_http: httpx.AsyncClient) -> None:
+    await call_json(socket_http, "users", add=1, user="wire", password="pw")
+    rows = await call_json(socket_http, "users", get_stat=1)
+    assert [row["login"] for row in rows] == ["wire"]
+    assert (await send(socket_http, PHONE, "x"))["cnt"] == 1

@@ -236,6 +236,20 @@ class CallbackDispatcher:
         self.wake()
         return delivery
 
+    def enqueue_incoming(
+        self, url: str, received: IncomingMessage, secret: str, *, time: str
+    ) -> CallbackDelivery:
+        """Schedule the callback of a received message (:func:`incoming_form`), due now."""
+        fields = incoming_form(received, self.policy, secret, time=time)
+        return self.enqueue(
+            url,
+            fields,
+            message_id=received.id,
+            phone=received.phone,
+            status=None,
+            at=received.received_at,
+        )
+
     def wake(self) -> None:
         """Tell the background task that something may be due."""
         self._wakeup.set()

@@ -19,9 +19,10 @@ from .._enums import DeliveryError, StatusCode
 from .._errors import ConfigurationError
 from ._answers import Answer
 from ._app import EmulatorApp
-from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form, incoming_form
+from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form
 from ._clock import EmulatorClock
-from ._directory import Directory, IncomingMessage
+from ._directory import IncomingMessage
+from ._emulator_accounts import AccountDataMethods
 from ._http_params import RequestData
 from ._model import (
     Account,
@@ -48,7 +49,7 @@ ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
 __all__ = ["SMSCEmulator"]
 
 
-class SMSCEmulator:
+class SMSCEmulator(AccountDataMethods):
     """A local, in-memory SMSC service: accounts, tariffs, messages and the service's rules.
 
     Serve it in-process with ``httpx.ASGITransport(app=emulator.app)``, over real sockets
@@ -270,33 +271,6 @@ class SMSCEmulator:
         """The HLR data of ``phone`` (configured, or a default Russian MTS subscriber)."""
         return self._state.script.hlr_record(phone)
 
-    def set_operator_unknown(self, phone: str, unknown: bool = True) -> None:
-        """Operator lookups of ``phone`` (``info.php``) answer error 3, or no longer do; what
-        they report otherwise is :meth:`set_hlr`'s record (country, operator, region, MCC,
-        MNC, ``tz``)."""
-        self._state.script.set_operator_unknown(phone, unknown)
-
-    def directory(self, login: str) -> Directory:
-        """The Sender IDs, contacts, groups, blacklist, templates and received messages of
-        account ``login``, to set up or inspect (``emulator.directory("demo").add_sender(..)``).
-
-        Raises:
-            ConfigurationError: no such account.
-        """
-        return self._state.account(login).directory
-
-    def receive_message(
-        self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
-    ) -> IncomingMessage:
-        """A subscriber at ``phone`` sends ``text`` to account ``login`` (to its number
-        ``to_phone``) at ``at`` (default: now): it is answered by ``get.php?get_answers=1``
-        and POSTed to the account's callback URL, if it has one.
-
-        Raises:
-            ConfigurationError: no such account.
-        """
-        return self._state.receive(login, phone, text, to_phone=to_phone, at=at)
-
     # ------------------------------------------------------------------ messages
 
     def find_message(self, login: str, message_id: int | str, phone: str) -> Message | None:
@@ -351,18 +325,11 @@ class SMSCEmulator:
         )
 
     def _notify_incoming(self, account: Account, received: IncomingMessage) -> None:
-        if not account.callback_url:
-            return
-        time = self.format_date(received.received_at)
-        fields = incoming_form(received, self.callbacks.policy, account.callback_secret, time=time)
-        self.callbacks.enqueue(
-            account.callback_url,
-            fields,
-            message_id=received.id,
-            phone=received.phone,
-            status=None,
-            at=received.received_at,
-        )
+        if account.callback_url:
+            time = self.format_date(received.received_at)
+            self.callbacks.enqueue_incoming(
+                account.callback_url, received, account.callback_secret, time=time
+            )
 
     def callback_fields(
         self, message: Message, change: StatusChange, secret: str

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ._enums import DeliveryError, MessageType, StatusCode
+from ._models import HLRInfo
 
-__all__ = ["SIGNED_BY_DEFAULT", "DeliveryStatusCallback", "HLRCallback", "SignedFields"]
-
-SIGNED_BY_DEFAULT: Final[frozenset[str]] = frozenset({"id", "phone", "status"})
-"""The fields the default signature covers; every other field can be rewritten in transit."""
+__all__ = ["DeliveryStatusCallback", "HLRCallback", "SignedFields"]
 
 
 class SignedFields(BaseModel):
@@ -109,23 +106,52 @@ class HLRCallback(DeliveryStatusCallback):
     """The result of an HLR lookup: a status callback plus the subscriber's network data.
 
     It is a :class:`DeliveryStatusCallback`, so test for ``HLRCallback`` first when a handler
-    treats the two differently. Fields are ``None`` when absent or empty (``rcn`` and ``rnet``
-    are empty while the subscriber is at home).
+    treats the two differently. The network data is ``hlr``, the same :class:`smsc.HLRInfo`
+    a status answer carries (``MessageStatus.hlr``); its fields are ``None`` when absent or
+    empty (``roaming_country`` and ``roaming_network`` are empty while the subscriber is at
+    home). The flat attributes below read the same values.
     """
 
-    imsi: str | None = Field(default=None, repr=False)
-    """IMSI of the subscriber's SIM card."""
-    msc: str | None = None
-    """Number of the mobile switching centre serving the subscriber."""
-    mcc: str | None = None
-    """Mobile country code (text: the leading zeros of codes matter)."""
-    mnc: str | None = None
-    """Mobile network code (text: ``"02"`` and ``"2"`` differ)."""
-    home_country: str | None = None
-    """Country of registration (``cn``)."""
-    home_network: str | None = None
-    """Home operator name (``net``)."""
-    roaming_country: str | None = None
-    """Roaming country (``rcn``)."""
-    roaming_network: str | None = None
-    """Roaming operator (``rnet``)."""
+    hlr: HLRInfo
+    """The subscriber's network data (``imsi``, ``msc``, ``mcc``, ``mnc``, ``cn``, ``net``,
+    ``rcn``, ``rnet``)."""
+
+    @property
+    def imsi(self) -> str | None:
+        """IMSI of the subscriber's SIM card (``hlr.imsi``)."""
+        return self.hlr.imsi
+
+    @property
+    def msc(self) -> str | None:
+        """Number of the mobile switching centre serving the subscriber (``hlr.msc``)."""
+        return self.hlr.msc
+
+    @property
+    def mcc(self) -> str | None:
+        """Mobile country code, as text: leading zeros matter (``hlr.mcc``)."""
+        return self.hlr.mcc
+
+    @property
+    def mnc(self) -> str | None:
+        """Mobile network code, as text: ``"02"`` and ``"2"`` differ (``hlr.mnc``)."""
+        return self.hlr.mnc
+
+    @property
+    def home_country(self) -> str | None:
+        """Country of registration (``hlr.country``)."""
+        return self.hlr.country
+
+    @property
+    def home_network(self) -> str | None:
+        """Home operator name (``hlr.network``)."""
+        return self.hlr.network
+
+    @property
+    def roaming_country(self) -> str | None:
+        """Roaming country (``hlr.roaming_country``)."""
+        return self.hlr.roaming_country
+
+    @property
+    def roaming_network(self) -> str | None:
+        """Roaming operator (``hlr.roaming_network``)."""
+        return self.hlr.roaming_network

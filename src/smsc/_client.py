@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time as _time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 import httpx
 
@@ -28,12 +29,39 @@ from ._errors import (
 from ._models import Balance, CostResult, MessageStatus, SendResult
 from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
-from ._smtp import AsyncSMTPSender, ListArg, SMTPSendResult
+from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
 log = logging.getLogger("smsc")
+
+_P = ParamSpec("_P")
+
+
+def _via_smtp(
+    send: Callable[Concatenate[AsyncSMTPSender, _P], Awaitable[SMTPSendResult]],
+) -> Callable[Concatenate[AsyncSMSCClient, _P], Coroutine[Any, Any, SMTPSendResult]]:
+    """``AsyncSMTPSender.send`` as a client method: the same arguments, typed once."""
+
+    async def send_via_smtp(
+        client: AsyncSMSCClient, /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> SMTPSendResult:
+        """Send through the e-mail gateway instead of HTTP (see :class:`AsyncSMTPSender`).
+
+        Takes the arguments of :meth:`AsyncSMTPSender.send` and uses this client's
+        credentials and ``smtp_*`` settings. The gateway answers nothing but acceptance: the
+        result carries the id used (assigned when you give none), to be followed with
+        :meth:`status`.
+
+        Raises:
+            RequestValidationError: bad arguments (nothing was sent).
+            SMTPGatewayError: the gateway refused, timed out or could not be reached.
+        """
+        return await send(client._smtp_sender(), *args, **kwargs)
+
+    # inspect.signature (and so the API reference) shows the sender's parameters.
+    return functools.update_wrapper(send_via_smtp, send, assigned=(), updated=())
 
 
 class AsyncSMSCClient(BaseClient):
@@ -272,48 +300,14 @@ class AsyncSMSCClient(BaseClient):
         """The account balance, with its currency and credit limit where the service gives them."""
         return await self._request(wire.BALANCE, None, timeout)
 
-    async def send_via_smtp(
-        self,
-        phones: str | Sequence[str] | None = None,
-        message: str = "",
-        *,
-        list: ListArg | None = None,
-        id: int | str | None = None,
-        time: TimeArg = None,
-        tz: int | None = None,
-        translit: Translit | int = 0,
-        format: MessageFormat | str = MessageFormat.SMS,
-        sender: str | None = None,
-        test: bool = False,
-        timeout: float | None = None,
-    ) -> SMTPSendResult:
-        """Send through the e-mail gateway instead of HTTP (see :class:`AsyncSMTPSender`).
+    send_via_smtp = _via_smtp(AsyncSMTPSender.send)
 
-        Uses this client's credentials and ``smtp_*`` settings. The gateway answers nothing
-        but acceptance: the result carries the id used (assigned when you give none), to be
-        followed with :meth:`status`.
-
-        Raises:
-            RequestValidationError: bad arguments (nothing was sent).
-            SMTPGatewayError: the gateway refused, timed out or could not be reached.
-        """
+    def _smtp_sender(self) -> AsyncSMTPSender:
         if self._closed:
             raise SMSCError("the client is closed")
         if self._smtp is None:
             self._smtp = AsyncSMTPSender(self._config)
-        return await self._smtp.send(
-            phones,
-            message,
-            list=list,
-            id=id,
-            time=time,
-            tz=tz,
-            translit=translit,
-            format=format,
-            sender=sender,
-            test=test,
-            timeout=timeout,
-        )
+        return self._smtp
 
     async def wait_for_status(
         self,

@@ -8,7 +8,7 @@ then writes it as a form (HTTP) or as the gateway's e-mail body (SMTP).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from ._arguments import ExtraValue, extra_fields
@@ -18,10 +18,20 @@ from ._models import SendRequest
 from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
 from ._schedule import validate_time, validate_tz, validate_valid
 
-__all__ = ["TimeArg", "build_send_request", "message_format", "new_message_id"]
+__all__ = [
+    "ListArg",
+    "TimeArg",
+    "build_list_lines",
+    "build_send_request",
+    "message_format",
+    "new_message_id",
+]
 
 TimeArg = str | datetime | timedelta | None
 """When to send: a documented string form, a datetime, a delay, or ``None`` (now)."""
+
+ListArg = Mapping[str, str] | Sequence[tuple[str, str]]
+"""Different texts to different numbers: ``{phones: text}`` or ``[(phones, text), ...]``."""
 
 
 def new_message_id() -> str:
@@ -57,7 +67,7 @@ def _translit(value: Translit | int | None) -> Translit | None:
 
 
 def build_send_request(
-    phones: str | Sequence[str],
+    phones: str | Sequence[str] | None,
     message: str,
     *,
     translit: Translit | int | None = None,
@@ -75,6 +85,8 @@ def build_send_request(
     """Check every argument of a send (or cost query) and build the request.
 
     ``assign_id`` gives a request without ``message_id`` a fresh one (:func:`new_message_id`).
+    ``phones=None`` builds the head of a ``list`` send (see :func:`build_list_lines`): no
+    phones, and ``message`` must be empty (each line has its own text).
 
     Raises:
         RequestValidationError: an argument breaks a rule; ``field`` names it.
@@ -106,9 +118,18 @@ def build_send_request(
         )
         if value is not None
     }
+    if phones is None:
+        if message:
+            raise RequestValidationError(
+                "message must be empty with list (each line has its own text)", field="message"
+            )
+        recipients: tuple[str, ...] = ()
+    else:
+        recipients = parse_phones(phones, format=fmt)
+        message = validate_message(message, format=fmt)
     return SendRequest(
-        phones=parse_phones(phones, format=fmt),
-        message=validate_message(message, format=fmt),
+        phones=recipients,
+        message=message,
         format=fmt,
         id=message_id,
         translit=checked_translit,
@@ -120,3 +141,36 @@ def build_send_request(
         tinyurl=tinyurl,
         extra=extra_fields(extra, given=given),
     )
+
+
+def _list_entries(lines: ListArg) -> Iterator[tuple[str, str]]:
+    entries = lines.items() if isinstance(lines, Mapping) else lines
+    if isinstance(entries, str):
+        raise RequestValidationError("list must map phones to texts", field="list")
+    for entry in entries:
+        if not (isinstance(entry, tuple) and len(entry) == 2):
+            raise RequestValidationError("list items must be (phones, text) pairs", field="list")
+        yield entry
+
+
+def build_list_lines(lines: ListArg, format: MessageFormat | str) -> tuple[SendRequest, ...]:
+    """Each ``(phones, text)`` line of a ``list`` send, checked as a send of its own.
+
+    Raises:
+        RequestValidationError: an empty list, or a bad line (``field="list"``, the message
+            says which line).
+    """
+    fmt = message_format(format)
+    checked = []
+    for number, (phones, text) in enumerate(_list_entries(lines), start=1):
+        try:
+            checked.append(
+                SendRequest(
+                    parse_phones(phones, format=fmt), validate_message(text, format=fmt), fmt
+                )
+            )
+        except RequestValidationError as exc:
+            raise RequestValidationError(f"list line {number}: {exc}", field="list") from None
+    if not checked:
+        raise RequestValidationError("list is empty", field="list")
+    return tuple(checked)

@@ -1,22 +1,17 @@
 """AsyncSMTPSender: send messages as e-mails to SMSC's SMTP gateway (protocol reference §10).
 
-The gateway reads one line of colon-separated fields from the body of a plain-text e-mail::
-
-    login:psw:id:time,tz:translit,format,sender,test:phones:mes
-    login:psw:id:time,tz:translit,format,sender,test::<list>
-
-It takes no SMTP authentication and answers nothing but the SMTP reply codes: no message id,
-no cost, no error code. So the sender assigns the id itself and returns it, for ``status``.
+The gateway reads one line of fields from the body of a plain-text e-mail (its layout is the
+wire layer's, ``smsc._wire.smtp_body``). It takes no SMTP authentication and answers nothing
+but the SMTP reply codes: no message id, no cost, no error code. So the sender assigns the id
+itself and returns it, for ``status``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import email.utils
 import logging
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 
 import aiosmtplib
 from pydantic import BaseModel, ConfigDict
@@ -29,39 +24,18 @@ from ._errors import (
     SMTPGatewayError,
     SMTPOutcomeUnknownError,
     SMTPRejectedError,
-    SMTPStartTLSError,
     SMTPTemporaryRejectionError,
     SMTPTimeoutError,
 )
 from ._privacy import mask_phones
-from ._recipients import validate_message, validate_message_id
-from ._schedule import validate_tz
-from ._secrets import repeats
-from ._smtp_body import (
-    SMTP_MAX_EMAIL_BYTES,
-    ListArg,
-    TimeArg,
-    _check_address,
-    _credentials,
-    _encode,
-    _encode_8bit,
-    _Encoded,
-    _GatewayMail,
-    _list_lines,
-    _message_format,
-    _new_message_id,
-    _recipients,
-    _refuse_text_markers,
-    _sender_field,
-    _time_field,
-    _translit,
-)
+from ._send_request import ListArg, TimeArg, build_list_lines, build_send_request
+from ._smtp_mail import SMTP_MAX_EMAIL_BYTES, Encoded, GatewayMail, check_address, compose_mail
+from ._smtp_session import STEPS, Session, is_clean, reply_excerpt
+from ._wire.smtp_body import gateway_body
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "AsyncSMTPSender", "ListArg", "SMTPSendResult", "TimeArg"]
 
 log = logging.getLogger("smsc.smtp")
-
-_REPLY_EXCERPT = 200
 
 
 class SMTPSendResult(BaseModel):
@@ -71,7 +45,7 @@ class SMTPSendResult(BaseModel):
     costs, shows only in ``status`` for ``id`` (and the account's history).
 
     Attributes:
-        id: the message id written into the e-mail (yours, or ``"s-<uuid4 hex>"`` assigned by
+        id: the message id written into the e-mail (yours, or ``"s-<32 hex digits>"`` assigned by
             the SDK); use it with ``status``.
         phones: every recipient of the e-mail, in order (from ``phones`` or from ``list``).
         host: the SMTP server the e-mail was handed to.
@@ -136,8 +110,8 @@ class AsyncSMTPSender:
         self._tls_context = tls_context
         self._host = config.smtp_gateway_host
         self._port = config.smtp_port
-        self._from = _check_address(config.smtp_sender, name="smtp_sender")
-        self._to = _check_address(config.smtp_gateway_recipient, name="smtp_recipient")
+        self._from = check_address(config.smtp_sender, name="smtp_sender")
+        self._to = check_address(config.smtp_gateway_recipient, name="smtp_recipient")
 
     def __repr__(self) -> str:
         return f"<AsyncSMTPSender {self._to} via {self._host}:{self._port}>"
@@ -188,7 +162,7 @@ class AsyncSMTPSender:
                 a mapping or pairs of ``(phones, text)``. Line breaks inside a text are
                 written as the two characters ``\\n``, as the gateway expects.
             id: your message id (1..2147483647 or up to 40 of ``[A-Za-z0-9._-]``). The gateway
-                returns none, so when omitted the SDK assigns ``"s-<uuid4 hex>"``
+                returns none, so when omitted the SDK assigns ``"s-<32 hex digits>"``
                 (whatever ``assign_ids`` says).
             time: when to send, as for the HTTP ``send`` (``"DD.MM.YY hh:mm"`` and naive
                 datetimes are written as ``DDMMYYhhmm``, which has no colon).
@@ -274,67 +248,38 @@ class AsyncSMTPSender:
         format: MessageFormat | str,
         sender: str | None,
         test: bool,
-    ) -> _GatewayMail:
-        fmt, code = _message_format(format)
-        login, secret = _credentials(self._config)
-        if lines is not None:
-            if phones is not None:
-                raise RequestValidationError("give phones or list, not both", field="list")
-            if message:
-                raise RequestValidationError(
-                    "message must be empty with list (each line has its own text)",
-                    field="message",
-                )
-            recipients, rendered, texts = _list_lines(lines, fmt)
-            phones_field, text = "", "\n".join(rendered)
-        elif phones is None:
+    ) -> GatewayMail:
+        if lines is not None and phones is not None:
+            raise RequestValidationError("give phones or list, not both", field="list")
+        if lines is None and phones is None:
             raise RequestValidationError("give phones (with message) or list", field="phones")
-        else:
-            recipients = _recipients(phones, fmt)
-            phones_field, text = ",".join(recipients), validate_message(message, format=fmt)
-            texts = [text]
-        used_id = _new_message_id() if message_id is None else validate_message_id(message_id)
-        tz_field = "" if tz is None else str(validate_tz(tz))
-        flags = f"{int(_translit(translit))},{code},{_sender_field(sender, fmt)},{int(bool(test))}"
-        head = f"{login}:{secret}:{used_id}:{_time_field(time)},{tz_field}:{flags}"
-        body = f"{head}:{phones_field}:{text}"
-
-        field_name = "list" if lines is not None else "message"
-        _refuse_text_markers(
+        request = build_send_request(
+            phones,
+            message,
+            translit=translit,
+            time=time,
+            tz=tz,
+            message_id=message_id,
+            format=format,
+            sender=sender,
+            assign_id=True,  # the gateway answers no id: the SDK always gives one
+        )
+        checked_lines = () if lines is None else build_list_lines(lines, request.format)
+        body = gateway_body(self._config, request, lines=checked_lines, test=bool(test))
+        assert request.id is not None  # assign_id
+        return compose_mail(
             body,
-            (
-                (field_name, phones_field, *texts),
-                ("sender", "" if sender is None else sender),
-                ("api_key" if not login else "password", secret),
-                ("login", login),
-            ),
+            sender=self._from,
+            recipient=self._to,
+            message_id=request.id,
+            phones=request.phones or tuple(p for line in checked_lines for p in line.phones),
         )
-        header_id = email.utils.make_msgid(domain=self._from.rpartition("@")[2])
-        headers = (
-            ("From", self._from),
-            ("To", self._to),
-            ("Date", email.utils.formatdate(usegmt=True)),
-            ("Message-ID", header_id),
-        )
-        mail = _GatewayMail(
-            used_id,
-            recipients,
-            _encode_8bit(headers, body),
-            _encode(headers, body, None),
-            header_id,
-            tuple(v for v in (secret, login, body, *texts, *recipients) if v),
-            field_name,
-        )
-        # The smaller form must fit; the one a server without 8BITMIME needs is checked again
-        # when the session knows it is needed.
-        mail.check_size(mail.encoding_for(eight_bit_mime=True))
-        return mail
 
     # ------------------------------------------------------------------ delivering
 
-    async def _deliver(self, mail: _GatewayMail, timeout: float) -> tuple[bool, _Encoded]:
+    async def _deliver(self, mail: GatewayMail, timeout: float) -> tuple[bool, Encoded]:
         """Hand the e-mail over; whether the session used STARTTLS, and the form sent."""
-        session = _Session(
+        session = Session(
             self._host,
             self._port,
             timeout=timeout,
@@ -349,7 +294,7 @@ class AsyncSMTPSender:
         except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as exc:
             if session.step != "accepted":
                 failure = self._failure(exc, session.step, mail, timeout)
-                cause = exc if _is_clean(exc, mail.private) else None
+                cause = exc if is_clean(exc, mail.private) else None
         if failure is not None:
             # Raised outside the except block, so a withheld cause is not kept as context.
             raise failure from cause
@@ -357,15 +302,15 @@ class AsyncSMTPSender:
         return session.tls, session.sent
 
     def _failure(
-        self, exc: BaseException, step: str, mail: _GatewayMail, timeout: float
+        self, exc: BaseException, step: str, mail: GatewayMail, timeout: float
     ) -> SMTPGatewayError:
         where = f"SMTP gateway {self._host}:{self._port}"
         if isinstance(exc, aiosmtplib.SMTPResponseException):
             code = exc.code
             cls = SMTPTemporaryRejectionError if 400 <= code < 500 else SMTPRejectedError
             return cls(
-                f"{where} refused {_STEPS[step]} with code {code}"
-                f"{_reply(exc.message, mail.private)}",
+                f"{where} refused {STEPS[step]} with code {code}"
+                f"{reply_excerpt(exc.message, mail.private)}",
                 host=self._host,
                 port=self._port,
                 message_id=mail.message_id,
@@ -382,140 +327,13 @@ class AsyncSMTPSender:
                 phones=mail.phones,
             )
         if timed_out:
-            text = f"{where}: no answer within {timeout:g} s during {_STEPS[step]}"
+            text = f"{where}: no answer within {timeout:g} s during {STEPS[step]}"
             return SMTPTimeoutError(
                 text, host=self._host, port=self._port, message_id=mail.message_id
             )
         return SMTPConnectionError(
-            f"{where}: failed during {_STEPS[step]}{_reply(str(exc), mail.private)}",
+            f"{where}: failed during {STEPS[step]}{reply_excerpt(str(exc), mail.private)}",
             host=self._host,
             port=self._port,
             message_id=mail.message_id,
         )
-
-
-_STEPS: Mapping[str, str] = {
-    "connect": "the connection",
-    "hello": "the greeting (EHLO/HELO)",
-    "starttls": "STARTTLS",
-    "sender": "the sender address (MAIL FROM)",
-    "recipient": "the recipient address (RCPT TO)",
-    "data": "the message data",
-}
-
-
-class _Session:
-    """One SMTP conversation. ``step`` says how far it got, which decides what a failure means."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        timeout: float,
-        starttls: bool | None,
-        tls_context: ssl.SSLContext | None,
-        message_id: int | str,
-    ) -> None:
-        self._host = host
-        self._port = port
-        self._message_id = message_id
-        self._timeout = timeout
-        self._starttls_mode = starttls
-        self._tls_context = tls_context
-        self.step = "connect"
-        self.tls = False
-        self.sent: _Encoded | None = None
-
-    async def run(self, sender: str, recipient: str, mail: _GatewayMail) -> None:
-        """Connect, greet, maybe STARTTLS, then MAIL, RCPT and DATA; always close.
-
-        The body goes as raw 8-bit text when the server offers 8BITMIME (announced with
-        ``BODY=8BITMIME``), else in its 7-bit form.
-        """
-        client = aiosmtplib.SMTP(
-            hostname=self._host,
-            port=self._port,
-            timeout=self._timeout,
-            start_tls=False,
-            tls_context=self._tls_context,
-        )
-        try:
-            await client.connect()
-            await self._greet(client)
-            if await self._starttls(client):
-                await self._greet(client)  # RFC 3207: what the server offers is asked anew
-            eight_bit_mime = client.supports_extension("8bitmime")
-            encoded = mail.encoding_for(eight_bit_mime)
-            mail.check_size(encoded)  # the 7-bit form may be larger than the one checked
-            self.step = "sender"
-            eight_bit = encoded.transfer_encoding == "8bit"
-            await client.mail(sender, options=["BODY=8BITMIME"] if eight_bit else None)
-            self.step = "recipient"
-            await client.rcpt(recipient)
-            if not client.is_connected:  # dropped after RCPT: the e-mail provably never left
-                raise aiosmtplib.SMTPServerDisconnected("connection lost before DATA")
-            self.step = "data"
-            await client.data(encoded.data)
-            self.sent = encoded
-            self.step = "accepted"
-            # The gateway has the e-mail: a failed goodbye changes nothing.
-            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-                await client.quit()
-        finally:
-            client.close()
-
-    async def _greet(self, client: aiosmtplib.SMTP) -> None:
-        self.step = "hello"
-        try:
-            await client.ehlo()
-        except aiosmtplib.SMTPHeloError:
-            await client.helo()
-
-    async def _starttls(self, client: aiosmtplib.SMTP) -> bool:
-        """STARTTLS when wanted and offered; True when the session is now encrypted."""
-        if self._starttls_mode is False:
-            return False
-        if not client.supports_extension("starttls"):
-            if self._starttls_mode:
-                raise SMTPStartTLSError(
-                    f"SMTP gateway {self._host}:{self._port} does not offer STARTTLS, which "
-                    "smtp_starttls=True requires; nothing was sent",
-                    host=self._host,
-                    port=self._port,
-                    message_id=self._message_id,
-                )
-            return False
-        self.step = "starttls"
-        await client.starttls()
-        self.tls = True
-        return True
-
-
-def _texts(exc: BaseException) -> Iterator[str]:
-    """The texts of an exception and of every exception it chains to."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield str(current)
-        yield repr(current)
-        yield from (str(arg) for arg in current.args)
-        current = current.__cause__ or current.__context__
-
-
-def _is_clean(exc: BaseException, private: Sequence[str]) -> bool:
-    """True when no text in the exception chain repeats a private value of the request."""
-    return not any(repeats(text, private) for text in _texts(exc))
-
-
-def _reply(text: str, private: Sequence[str]) -> str:
-    """``": <server text>"`` for an error message, withheld when it repeats the request."""
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    if repeats(text, private):
-        return " (server text withheld: it repeats request data)"
-    if len(text) > _REPLY_EXCERPT:
-        text = text[:_REPLY_EXCERPT] + "..."
-    return f": {text}"

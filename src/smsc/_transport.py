@@ -21,19 +21,33 @@ errors 4 and 9 reach the client once and are never hammered.
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import random as _random
-import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._errors import ConfigurationError
 from ._pool import pooled_transport
+from ._sites import (
+    BACKSTOP_GRACE,
+    RAW_BODY,
+    BodyWatch,
+    EventKind,
+    FailoverEvent,
+    Health,
+    Outcome,
+    Site,
+    SiteStats,
+    Wait,
+    aim,
+    describe,
+    judge,
+    replayable,
+    within,
+)
 
 if TYPE_CHECKING:
     from ._config import SMSCConfig
@@ -47,108 +61,8 @@ __all__ = [
 
 logger = logging.getLogger("smsc.transport")
 
-EventKind = Literal["attempt", "failure", "switch", "recovered"]
-
-_TIMEOUT_KEYS = ("connect", "read", "write", "pool")
 # Failures after which the request provably never reached the service.
 _NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-@dataclass(frozen=True)
-class FailoverEvent:
-    """One thing the failover transport did, as passed to the ``on_event`` hook.
-
-    Attributes:
-        site: the site concerned, ``scheme://host[:port]`` only (never a path or query).
-        operation: the command's name as the request gives it in ``smsc_operation``
-            (``"send"``, ``"status"``...), or ``"request"`` when it names none.
-        kind: ``"attempt"`` (a request is sent to ``site``), ``"failure"`` (that attempt
-            failed), ``"switch"`` (the call moves to ``site`` after a failure elsewhere) or
-            ``"recovered"`` (a site that had failed answered well again).
-        reason: why: the failure, ``"probe"`` for an attempt that tests a site's health, or
-            an empty string.
-    """
-
-    site: str
-    operation: str
-    kind: EventKind
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class SiteStats:
-    """Counters of one site: attempts sent to it and attempts that failed."""
-
-    requests: int
-    failures: int
-
-
-class _Health(enum.Enum):
-    UNKNOWN = "unknown"  # never tried: the first request probes it, the others wait
-    UP = "up"  # answered well last time
-    DOWN = "down"  # failed; skipped until its cool-down ends, then probed
-
-
-class _Wait(enum.Enum):
-    """Why no site was chosen for an attempt."""
-
-    DEADLINE = "deadline"  # the call's deadline passed while waiting for a probe's verdict
-    NO_SITE = "no site"  # every site is cooling down and already being re-tested
-
-
-class _Site:
-    """One base URL and what the transport knows about its health."""
-
-    def __init__(self, base_url: str) -> None:
-        try:
-            url = httpx.URL(base_url.strip())
-        except httpx.InvalidURL:
-            raise ConfigurationError("not a usable site URL") from None
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ConfigurationError(f"not a usable site URL: {url.scheme}://{url.host}")
-        if url.userinfo:
-            raise ConfigurationError("credentials must not be put in a site URL")
-        self.scheme = url.scheme
-        self.host = url.host
-        self.port = url.port
-        self.prefix = url.path.rstrip("/")
-        port = f":{url.port}" if url.port is not None else ""
-        self.label = f"{url.scheme}://{url.host}{port}"
-        self.health = _Health.UNKNOWN
-        self.down_until = 0.0
-        self.probe: asyncio.Event | None = None  # set while one request tests the site
-        self.requests = 0
-        self.failures = 0
-
-
-@dataclass
-class _Outcome:
-    """What one attempt produced."""
-
-    site: _Site
-    response: httpx.Response | None = None
-    error: httpx.TransportError | None = None
-    failure: str | None = None  # None: a good answer
-    never_left: bool = False
-
-
-class _BodyWatch(httpx.AsyncByteStream):
-    """The request body, noting when the connection takes it to write.
-
-    httpcore writes the request line and headers, then iterates the body. Until the body is
-    taken nothing the service could act on has left: a form POST is not processed without
-    its body. This costs one iteration per attempt, unlike a trace hook awaited on every
-    connection event.
-    """
-
-    def __init__(self, body: httpx.AsyncByteStream) -> None:
-        self._body = body
-        self.taken = False
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        self.taken = True
-        async for chunk in self._body:
-            yield chunk
 
 
 class FailoverTransport(httpx.AsyncBaseTransport):
@@ -207,9 +121,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
     ) -> None:
         if isinstance(sites, str):
             sites = [sites]
-        parsed: list[_Site] = []
+        parsed: list[Site] = []
         for base_url in sites:
-            site = _Site(base_url)
+            site = Site(base_url)
             if all(site.label != known.label for known in parsed):
                 parsed.append(site)
         if not parsed:
@@ -283,9 +197,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         attempts = 1 + self._max_retries
         if not idempotent:
             attempts = min(attempts, len(self._sites))
-        tried: set[_Site] = set()
+        tried: set[Site] = set()
         rounds = 0
-        last: _Outcome | None = None
+        last: Outcome | None = None
         no_site = False
         for number in range(attempts):
             if number and len(tried) >= len(self._sites):
@@ -299,9 +213,9 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             if deadline is not None and self._deadline_clock() >= deadline:
                 break
             choice = await self._acquire(tried, deadline)
-            if choice is _Wait.DEADLINE:
+            if choice is Wait.DEADLINE:
                 break
-            if choice is _Wait.NO_SITE:
+            if choice is Wait.NO_SITE:
                 # Every site failed recently and is being re-tested by another request:
                 # fail fast (nothing was sent) instead of queueing behind its timeout.
                 no_site = True
@@ -330,7 +244,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         )
 
     @staticmethod
-    def _deliver(outcome: _Outcome) -> httpx.Response:
+    def _deliver(outcome: Outcome) -> httpx.Response:
         if outcome.error is not None:
             raise outcome.error
         assert outcome.response is not None
@@ -338,9 +252,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
 
     # ------------------------------------------------------------------ site selection
 
-    async def _acquire(
-        self, tried: set[_Site], deadline: float | None
-    ) -> tuple[_Site, bool] | _Wait:
+    async def _acquire(self, tried: set[Site], deadline: float | None) -> tuple[Site, bool] | Wait:
         """Pick a site (and whether this request probes it), waiting for a pending probe."""
         while True:
             choice = self._choose(tried)
@@ -351,27 +263,27 @@ class FailoverTransport(httpx.AsyncBaseTransport):
                 continue
             remaining = deadline - self._deadline_clock()
             if remaining <= 0:
-                return _Wait.DEADLINE
+                return Wait.DEADLINE
             try:
                 await asyncio.wait_for(choice.wait(), remaining)
             except asyncio.TimeoutError:
-                return _Wait.DEADLINE
+                return Wait.DEADLINE
 
-    def _choose(self, tried: set[_Site]) -> tuple[_Site, bool] | asyncio.Event | _Wait:
+    def _choose(self, tried: set[Site]) -> tuple[Site, bool] | asyncio.Event | Wait:
         now = self._clock()
         pending: asyncio.Event | None = None
         for site in self._sites:
             if site in tried:
                 continue
-            if site.health is _Health.UP:
+            if site.health is Health.UP:
                 return site, False
             if site.probe is not None:
                 # A first contact is in flight: wait for its verdict instead of sending a
                 # crowd after it. A failed site being re-tested is simply skipped.
-                if site.health is _Health.UNKNOWN and pending is None:
+                if site.health is Health.UNKNOWN and pending is None:
                     pending = site.probe
                 continue
-            if pending is None and (site.health is _Health.UNKNOWN or now >= site.down_until):
+            if pending is None and (site.health is Health.UNKNOWN or now >= site.down_until):
                 return self._claim_probe(site), True
         if pending is not None:
             return pending
@@ -379,16 +291,16 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         # request at a time, so that a lone site recovers as soon as it is back.
         idle = [site for site in self._sites if site not in tried and site.probe is None]
         if not idle:
-            return _Wait.NO_SITE
+            return Wait.NO_SITE
         return self._claim_probe(min(idle, key=lambda site: site.down_until)), True
 
     @staticmethod
-    def _claim_probe(site: _Site) -> _Site:
+    def _claim_probe(site: Site) -> Site:
         site.probe = asyncio.Event()
         return site
 
     @staticmethod
-    def _release_probe(site: _Site) -> None:
+    def _release_probe(site: Site) -> None:
         if site.probe is not None:
             event, site.probe = site.probe, None
             event.set()
@@ -399,30 +311,31 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         self,
         request: httpx.Request,
         extensions: dict[str, Any],
-        site: _Site,
+        site: Site,
         probe: bool,
         operation: str,
         deadline: float | None,
         *,
         first: bool,
-    ) -> _Outcome:
+    ) -> Outcome:
         site.requests += 1
         self._emit(site, operation, "attempt", "probe" if probe else "")
         body = request.stream
-        watch = _BodyWatch(_replayable(body))
-        sub, clamped = self._rebuild(request, extensions, site, deadline, watch)
-        outcome = _Outcome(site)
+        watch = BodyWatch(replayable(body))
+        remaining = None if deadline is None else deadline - self._deadline_clock()
+        sub, clamped = aim(request, extensions, site, self._sites[0].prefix, remaining, watch)
+        outcome = Outcome(site)
         try:
             if deadline is None:
                 outcome.response = await self._exchange(sub, request)
             else:
-                # Each phase's own timeout is clamped to the deadline (see _rebuild) and names
+                # Each phase's own timeout is clamped to the deadline (see aim) and names
                 # the phase that ran out; this backstop, a moment later, bounds phases that
                 # add up to more. Only httpx's own transport is known to take the body after
                 # connecting: with any other, assume the request may have left.
-                remaining = max(deadline - self._deadline_clock(), 0.0) + _BACKSTOP_GRACE
+                remaining = max(deadline - self._deadline_clock(), 0.0) + BACKSTOP_GRACE
                 try:
-                    outcome.response = await _within(remaining, self._exchange(sub, request))
+                    outcome.response = await within(remaining, self._exchange(sub, request))
                 except asyncio.TimeoutError:
                     left = watch.taken or not isinstance(self._inner, httpx.AsyncHTTPTransport)
                     kind = httpx.ReadTimeout if left else httpx.ConnectTimeout
@@ -430,7 +343,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:
             outcome.error = exc
             outcome.never_left = isinstance(exc, _NEVER_LEFT)
-            outcome.failure = _describe(exc)
+            outcome.failure = describe(exc)
             # A local pool wait says nothing about the site; nor does the timeout of a repeat
             # that got only the rest of the deadline. (A first attempt had the caller's whole
             # budget: a site that cannot answer within it is failing for this caller.)
@@ -446,7 +359,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
                 self._release_probe(site)  # cancelled, or an unexpected exception
 
         outcome.response.extensions["smsc_site"] = site.label
-        outcome.failure = _judge(outcome.response, request.extensions.get("smsc_body_check"))
+        outcome.failure = judge(outcome.response, request.extensions.get("smsc_body_check"))
         if outcome.failure is None:
             self._record_success(site, operation, probe)
         else:
@@ -475,7 +388,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             # The same response, unread, with the body held in memory: the caller's client
             # reads (and decodes) it as usual, and times and closes it as usual.
             response.stream = httpx.ByteStream(raw)
-            response.extensions[_RAW_BODY] = raw
+            response.extensions[RAW_BODY] = raw
             return response
         fresh = httpx.Response(
             response.status_code,
@@ -484,90 +397,37 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             extensions=dict(response.extensions),
             request=original,
         )
-        fresh.extensions[_RAW_BODY] = raw
+        fresh.extensions[RAW_BODY] = raw
         return fresh
-
-    def _rebuild(
-        self,
-        request: httpx.Request,
-        extensions: dict[str, Any],
-        site: _Site,
-        deadline: float | None,
-        watch: _BodyWatch,
-    ) -> tuple[httpx.Request, bool]:
-        """``request`` aimed at ``site``, its timeouts clamped to the deadline.
-
-        For the site the request already names (the primary, usually) the request itself is
-        sent with new extensions: building a copy costs as much as the rest of the call.
-        """
-        timeout = dict(extensions.get("timeout") or {})
-        clamped = False
-        if deadline is not None:
-            remaining = max(deadline - self._deadline_clock(), 0.001)
-            for key in _TIMEOUT_KEYS:
-                value = timeout.get(key)
-                if value is None or value > remaining:
-                    timeout[key] = remaining
-                    clamped = True
-        attempt_extensions = {**extensions, "timeout": timeout}
-        url = request.url
-        primary = self._sites[0].prefix
-        if (url.scheme, url.host, url.port) == (site.scheme, site.host, site.port) and (
-            site.prefix == primary
-        ):
-            request.extensions = attempt_extensions
-            request.stream = watch  # put back by _attempt
-            return request, clamped
-        url = url.copy_with(scheme=site.scheme, host=site.host, port=site.port)
-        if site.prefix != primary:
-            path = url.path
-            if primary and (path == primary or path.startswith(primary + "/")):
-                path = path[len(primary) :]
-            url = url.copy_with(path=site.prefix + path)
-        headers = request.headers.copy()
-        headers["Host"] = url.netloc.decode("ascii")
-        if "Transfer-Encoding" in headers:
-            del headers["Transfer-Encoding"]
-            headers["Content-Length"] = str(len(request.content))
-        # The body stream is handed on as it is (read once, replayable): nothing is re-encoded.
-        sub = httpx.Request(
-            request.method,
-            url,
-            headers=headers,
-            stream=request.stream,
-            extensions=attempt_extensions,
-        )
-        sub.stream = watch
-        return sub, clamped
 
     # ------------------------------------------------------------------ health bookkeeping
 
-    def _record_success(self, site: _Site, operation: str, probe: bool) -> None:
+    def _record_success(self, site: Site, operation: str, probe: bool) -> None:
         if not probe:
             return  # a request started before the site failed says nothing new
         was = site.health
-        site.health = _Health.UP
+        site.health = Health.UP
         self._release_probe(site)
-        if was is _Health.DOWN:
+        if was is Health.DOWN:
             logger.warning("site %s recovered; requests go to it again", site.label)
             self._emit(site, operation, "recovered")
 
     def _record_failure(
-        self, site: _Site, operation: str, reason: str, probe: bool, *, blame: bool
+        self, site: Site, operation: str, reason: str, probe: bool, *, blame: bool
     ) -> None:
         site.failures += 1
         self._emit(site, operation, "failure", reason)
-        if blame and (probe or site.health is _Health.UP):
-            if site.health is not _Health.DOWN:
+        if blame and (probe or site.health is Health.UP):
+            if site.health is not Health.DOWN:
                 logger.warning(
                     "site %s failed (%s); skipping it for %g s", site.label, reason, self._cooldown
                 )
-            site.health = _Health.DOWN
+            site.health = Health.DOWN
             site.down_until = self._clock() + self._cooldown
         if probe:
             self._release_probe(site)
 
-    def _switch(self, operation: str, previous: _Outcome, site: _Site) -> None:
+    def _switch(self, operation: str, previous: Outcome, site: Site) -> None:
         reason = previous.failure or "failure"
         logger.warning(
             "%s: switching from %s to %s after %s",
@@ -578,72 +438,13 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         )
         self._emit(site, operation, "switch", f"{previous.site.label}: {reason}")
 
-    def _emit(self, site: _Site, operation: str, kind: EventKind, reason: str = "") -> None:
+    def _emit(self, site: Site, operation: str, kind: EventKind, reason: str = "") -> None:
         if self._on_event is None:
             return
         try:
             self._on_event(FailoverEvent(site.label, operation, kind, reason))
         except Exception:
             logger.exception("the on_event hook of FailoverTransport raised; ignored")
-
-
-_BACKSTOP_GRACE = 0.05  # seconds: lets a phase's own (clamped) timeout fire first
-_RAW_BODY = "smsc_raw_body"  # private extension: the body _exchange read, for _judge
-
-
-if sys.version_info >= (3, 11):
-
-    async def _within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
-        """``work``, cancelled after ``seconds`` (no extra task, unlike ``wait_for``)."""
-        async with asyncio.timeout(seconds):
-            return await work
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
-        """``work``, cancelled after ``seconds``."""
-        return await asyncio.wait_for(work, seconds)
-
-
-def _replayable(stream: object) -> httpx.AsyncByteStream:
-    # handle_async_request made the body a ByteStream (or read it into one).
-    if not isinstance(stream, httpx.AsyncByteStream):
-        raise httpx.StreamError("the request body is not an async stream")
-    return stream
-
-
-def _describe(exc: httpx.TransportError) -> str:
-    """A short, secret-free reason: the httpx class and, for connect errors, the OS text."""
-    name = type(exc).__name__
-    if isinstance(exc, httpx.ConnectError):
-        text = str(exc).strip()
-        if text and "://" not in text:
-            return f"{name}: {text[:120]}"
-    return name
-
-
-def _judge(response: httpx.Response, body_check: object) -> str | None:
-    """Why ``response`` (fresh from :meth:`FailoverTransport._exchange`) is not usable."""
-    raw = response.extensions.pop(_RAW_BODY, b"")  # private: never handed to the caller
-    if response.status_code >= 500:
-        return f"HTTP {response.status_code}"
-    body = raw
-    if response.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
-        try:
-            # Decode (gzip, ...) a throw-away copy: the response itself stays unread.
-            body = httpx.Response(200, headers=response.headers, content=raw).content
-        except httpx.DecodingError:
-            return "undecodable body"
-    if not body.strip():
-        return "empty body"
-    if callable(body_check):
-        try:
-            good = bool(body_check(body))
-        except Exception:
-            good = False
-        if not good:
-            return "malformed body"
-    return None
 
 
 def build_transport(

@@ -31,22 +31,15 @@ import functools
 import hashlib
 import hmac
 import logging
-import re
 import string
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
-from decimal import Decimal, InvalidOperation
-from typing import Any, Final, TypeVar
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError
 
-from ._callback_models import (
-    SIGNED_BY_DEFAULT,
-    DeliveryStatusCallback,
-    HLRCallback,
-    SignedFields,
-)
+from ._callback_models import DeliveryStatusCallback, HLRCallback, SignedFields
 from ._callback_replay import (
     CallbackDeduplicator,
     DuplicateCallbackError,
@@ -56,7 +49,6 @@ from ._callback_replay import (
     check_max_age,
     utc_now,
 )
-from ._enums import DeliveryError, MessageType, StatusCode
 from ._errors import (
     CallbackError,
     CallbackSignatureError,
@@ -64,6 +56,16 @@ from ._errors import (
     MalformedCallbackError,
 )
 from ._privacy import mask_phone
+from ._wire.callback_fields import (
+    DEFAULT_ALGORITHMS,
+    DEFAULT_SIGNATURE_FORMAT,
+    HLR_FIELDS,
+    SIGNED_BY_DEFAULT,
+    STATUS_FIELDS,
+    read_fields,
+    shown,
+)
+from ._wire.values import MOSCOW
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
@@ -89,51 +91,13 @@ __all__ = [
 
 logger = logging.getLogger("smsc.callbacks")
 
-DEFAULT_SIGNATURE_FORMAT: Final = "{id}:{phone}:{status}:{secret}"
-"""The signed string as third-party reports describe it; ``{name}`` is the raw field value."""
+DEFAULT_TIMEZONE: Final[tzinfo] = MOSCOW
+"""Zone of the ``time`` text field when no ``ts`` is given: Moscow time, UTC+3 (an assumption)."""
 
-DEFAULT_ALGORITHMS: Final[tuple[str, ...]] = ("md5", "sha1")
-"""The hash algorithms checked by default; each one's digest arrives in a field of its name."""
-
-HLR_FIELDS: Final[frozenset[str]] = frozenset(
-    {"imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet"}
-)
-"""Fields only an HLR lookup result carries (protocol reference §6.4)."""
-
-_TIME_FORMAT: Final = "%d.%m.%Y %H:%M:%S"
-# Integers of at most 18 digits: every code, count and Unix time fits, and no field can make
-# int() slow or raise ValueError (Python refuses ints of more than 4,300 digits).
-_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
-_CANONICAL_ID = re.compile(r"0|[1-9][0-9]{0,17}")  # a longer id stays text
-_MAX_AMOUNT_CHARS = 64
-_MAX_AMOUNT_EXPONENT = 30
 _MAX_NAME_IN_ERROR = 40
 
 
-def _moscow() -> tzinfo:
-    try:
-        return ZoneInfo("Europe/Moscow")
-    except ZoneInfoNotFoundError:
-        # No time zone database (Windows without tzdata): Moscow has kept UTC+3, without
-        # daylight saving time, since 2014.
-        return timezone(timedelta(hours=3), "MSK")
-
-
-DEFAULT_TIMEZONE: Final[tzinfo] = _moscow()
-"""Zone of the ``time`` text field when no ``ts`` is given: Moscow time (an assumption)."""
-
-_E = TypeVar("_E", StatusCode, DeliveryError, MessageType)
-
-
-# --------------------------------------------------------------------------- models
-
-
 # --------------------------------------------------------------------------- signature
-
-
-def _shown(name: str) -> str:
-    """A field name fit for an error message: field names can come from the sender."""
-    return repr(name[:_MAX_NAME_IN_ERROR])
 
 
 def _secret_values(secrets: SecretStr | str | Sequence[SecretStr | str] | None) -> tuple[str, ...]:
@@ -197,7 +161,7 @@ def _signed_text(fields: Mapping[str, str], signature_format: str, secret: str) 
         raw = fields.get(name)
         if not isinstance(raw, str):
             raise MalformedCallbackError(
-                f"callback field {_shown(name)} is missing (the signature covers it)", field=name
+                f"callback field {shown(name)} is missing (the signature covers it)", field=name
             )
         values[name] = raw
     return signature_format.format_map(values)
@@ -272,80 +236,6 @@ def verify_signature(
 # --------------------------------------------------------------------------- parsing
 
 
-def _text(fields: Mapping[str, str], name: str) -> str | None:
-    value = fields.get(name)
-    return value if value else None
-
-
-def _required(fields: Mapping[str, str], name: str) -> str:
-    value = fields.get(name)
-    if value is None or not value.strip():
-        raise MalformedCallbackError(f"callback field {_shown(name)} is missing", field=name)
-    return value
-
-
-def _int(fields: Mapping[str, str], name: str, *, required: bool = False) -> int | None:
-    raw = _required(fields, name) if required else _text(fields, name)
-    if raw is None:
-        return None
-    if not _INTEGER.fullmatch(raw.strip()):
-        raise MalformedCallbackError(f"callback field {_shown(name)} is not an integer", field=name)
-    return int(raw)
-
-
-def _code(enum: type[_E], code: int | None) -> _E | int | None:
-    if code is None:
-        return None
-    try:
-        return enum(code)
-    except ValueError:
-        return code
-
-
-def _message_id(fields: Mapping[str, str]) -> int | str:
-    raw = _required(fields, "id")
-    # Only a canonical decimal becomes an int: "0123" stays text, or it would lose its zero.
-    return int(raw) if _CANONICAL_ID.fullmatch(raw) else raw
-
-
-def _decimal(fields: Mapping[str, str], name: str) -> Decimal | None:
-    raw = _text(fields, name)
-    if raw is None:
-        return None
-    text = raw.strip()
-    try:
-        value = Decimal(text) if len(text) <= _MAX_AMOUNT_CHARS else None
-    except InvalidOperation:
-        value = None
-    if (
-        value is None
-        or not value.is_finite()
-        or (value and abs(value.adjusted()) > _MAX_AMOUNT_EXPONENT)
-    ):
-        raise MalformedCallbackError(f"callback field {_shown(name)} is not a number", field=name)
-    return value
-
-
-def _event_time(fields: Mapping[str, str], zone: tzinfo) -> datetime | None:
-    stamp = _int(fields, "ts")
-    if stamp is not None:
-        try:
-            return datetime.fromtimestamp(stamp, zone)
-        except (OverflowError, OSError, ValueError):
-            raise MalformedCallbackError(
-                "callback field 'ts' is out of range", field="ts"
-            ) from None
-    text = _text(fields, "time")
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text.strip(), _TIME_FORMAT).replace(tzinfo=zone)
-    except ValueError:
-        raise MalformedCallbackError(
-            "callback field 'time' is not a DD.MM.YYYY hh:mm:ss time", field="time"
-        ) from None
-
-
 def _zone(tz: tzinfo | str) -> tzinfo:
     if isinstance(tz, tzinfo):
         return tz
@@ -361,13 +251,7 @@ def _check_text_values(fields: Mapping[str, str]) -> None:
         if not isinstance(name, str):
             raise MalformedCallbackError("callback field names must be text")
         if not isinstance(value, str):
-            raise MalformedCallbackError(f"callback field {_shown(name)} is not text", field=name)
-
-
-_STATUS_FIELDS: Final = frozenset(
-    {"id", "phone", "status", "err", "ts", "time", "cnt", "type", "cost", "sender", "message"}
-    | {"country", "operator", "region"}
-)
+            raise MalformedCallbackError(f"callback field {shown(name)} is not text", field=name)
 
 
 def _build(
@@ -376,29 +260,12 @@ def _build(
     signature_fields: Collection[str],
     signed: frozenset[str],
 ) -> DeliveryStatusCallback:
-    message_type = _code(MessageType, _int(fields, "type"))
-    values: dict[str, Any] = {
-        "id": _message_id(fields),
-        "phone": _required(fields, "phone"),
-        "status": _code(StatusCode, _int(fields, "status", required=True)),
-        "error": _code(DeliveryError, _int(fields, "err")),
-        "time": _event_time(fields, zone),
-        "sms_count": _int(fields, "cnt"),
-        "type": message_type,
-        "cost": _decimal(fields, "cost"),
-        **{name: _text(fields, name) for name in ("sender", "message")},
-        **{name: _text(fields, name) for name in ("country", "operator", "region")},
-    }
-    known = _STATUS_FIELDS | frozenset(signature_fields)
+    values, is_hlr = read_fields(fields, zone)
+    known = STATUS_FIELDS | frozenset(signature_fields)
     model: type[DeliveryStatusCallback] = DeliveryStatusCallback
-    if message_type == MessageType.HLR or not HLR_FIELDS.isdisjoint(fields):
+    if is_hlr:
         model = HLRCallback
         known |= HLR_FIELDS
-        values.update({name: _text(fields, name) for name in ("imsi", "msc", "mcc", "mnc")})
-        values["home_country"] = _text(fields, "cn")
-        values["home_network"] = _text(fields, "net")
-        values["roaming_country"] = _text(fields, "rcn")
-        values["roaming_network"] = _text(fields, "rnet")
     values["extra"] = {name: value for name, value in fields.items() if name not in known}
     received = frozenset(fields) - frozenset(signature_fields)
     values["signed_fields"] = received & signed

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 from pydantic import ValidationError
@@ -23,6 +22,7 @@ from smsc import (
     StatusCode,
     callbacks,
 )
+from smsc._wire import MOSCOW as MOSCOW_ZONE
 from smsc.callbacks import DeliveryStatusCallback, HLRCallback, parse_callback
 
 PHONE = "79991234567"
@@ -103,15 +103,11 @@ def test_time_text_is_read_in_the_configured_zone() -> None:
     assert callback.time == datetime(2019, 12, 28, 13, 20, 22, tzinfo=timezone.utc)
 
 
-def test_moscow_falls_back_to_utc_plus_3_without_a_time_zone_database(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def missing(key: str) -> tzinfo:
-        raise ZoneInfoNotFoundError(key)
-
-    monkeypatch.setattr(callbacks, "ZoneInfo", missing)
-
-    assert callbacks._moscow().utcoffset(None) == timedelta(hours=3)
+def test_the_default_zone_is_the_one_moscow_constant_and_needs_no_time_zone_database() -> None:
+    # Moscow has kept UTC+3 without daylight saving time since 2014: a fixed offset, the same
+    # one the status answers' dates are read in.
+    assert callbacks.DEFAULT_TIMEZONE is MOSCOW_ZONE
+    assert callbacks.DEFAULT_TIMEZONE.utcoffset(None) == timedelta(hours=3)
 
 
 def test_ts_wins_over_time_text() -> None:
@@ -193,6 +189,14 @@ def test_hlr_field_is_parsed(name: str, attribute: str, value: str) -> None:
     callback = parse(type="4", **{name: value})
 
     assert getattr(callback, attribute) == value
+
+
+def test_an_hlr_callback_carries_the_hlr_model_of_status_answers() -> None:
+    callback = parse(type="4", imsi="250023012345678", cn="Russia", net="MegaFon", rcn="")
+
+    assert isinstance(callback, HLRCallback)
+    assert callback.hlr == smsc.HLRInfo(imsi="250023012345678", country="Russia", network="MegaFon")
+    assert (callback.home_country, callback.home_network) == ("Russia", "MegaFon")
 
 
 def test_hlr_callback_keeps_status_fields_and_no_hlr_field_in_extra() -> None:

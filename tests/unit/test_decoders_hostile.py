@@ -9,6 +9,7 @@ survive ``repr`` and ``str``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smsc import SMSCError
-from smsc._wire.commands import decode_balance, decode_cost, decode_send, decode_status
+from smsc._models import SendRequest
+from smsc._wire import COMMANDS, StatusQuery
+from smsc._wire.commands import decode_balance, decode_cost, decode_send
 from smsc.callbacks import compute_signature, parse_callback
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,12 +114,23 @@ nesting = st.integers(min_value=1, max_value=5000).flatmap(
     )
 )
 
-DECODERS: dict[str, Callable[[bytes], object]] = {
-    "send": decode_send,
-    "cost": decode_cost,
-    "status": lambda body: decode_status(body, requested=REQUESTED),
-    "balance": decode_balance,
+# The arguments each command's answer is decoded against: every spec of the registry is here,
+# so a new command joins the hostile suite (test_every_command_is_in_the_hostile_suite).
+SAMPLE_ARGUMENTS: dict[str, object] = {
+    "send": SendRequest(phones=("79991234567",), message="x", id=1),
+    "cost": SendRequest(phones=("79991234567",), message="x"),
+    "status": StatusQuery(tuple(REQUESTED)),
+    "balance": None,
 }
+
+DECODERS: dict[str, Callable[[bytes], object]] = {
+    name: functools.partial(spec.read, args=SAMPLE_ARGUMENTS[name])
+    for name, spec in COMMANDS.items()
+}
+
+
+def test_every_command_is_in_the_hostile_suite() -> None:
+    assert set(SAMPLE_ARGUMENTS) == set(COMMANDS)
 
 
 def check_total(decode: Callable[[bytes], object], body: bytes) -> None:

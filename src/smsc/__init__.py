@@ -40,7 +40,15 @@ from ._errors import (
     UndeliverableError,
 )
 from ._logs import configure_from_env as _configure_logging_from_env
-from ._models import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
+from ._models import (
+    Balance,
+    CostResult,
+    DeleteResult,
+    HLRInfo,
+    MessageStatus,
+    PhoneResult,
+    SendResult,
+)
 from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
 from ._schedule import resolve_time
 from ._segments import (
@@ -88,6 +96,7 @@ __all__ = [
     "ConfigurationError",
     "CostResult",
     "DeleteError",
+    "DeleteResult",
     "DeliveryError",
     "Encoding",
     "FailoverEvent",

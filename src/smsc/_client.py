@@ -26,7 +26,7 @@ from ._errors import (
     StatusWaitTimeoutError,
     TooManyRequestsError,
 )
-from ._models import Balance, CostResult, MessageStatus, SendResult
+from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
 from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, SMTPSendResult
@@ -299,6 +299,20 @@ class AsyncSMSCClient(BaseClient):
     async def balance(self, *, timeout: TimeoutArg = NOT_GIVEN) -> Balance:
         """The account balance, with its currency and credit limit where the service gives them."""
         return await self._request(wire.BALANCE, None, timeout)
+
+    async def delete(
+        self, id: int | str, phone: str, *, timeout: TimeoutArg = NOT_GIVEN
+    ) -> DeleteResult:
+        """Delete message ``id`` sent to ``phone`` from the account (``status.php``, ``del=1``).
+
+        Raises:
+            RequestValidationError: bad arguments (nothing was sent).
+            DeleteError: the service could not delete it (error 5: no such message, or one
+                already deleted; after a failover repeat, possibly deleted by the first try).
+            APIError: the service refused otherwise (a subclass per error code).
+        """
+        (key,) = message_keys([(id, phone)])
+        return await self._request(wire.DELETE, key, timeout)
 
     send_via_smtp = _via_smtp(AsyncSMTPSender.send)
 

@@ -15,6 +15,7 @@ from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, Trans
 __all__ = [
     "Balance",
     "CostResult",
+    "DeleteResult",
     "HLRInfo",
     "MessageStatus",
     "PhoneResult",
@@ -132,6 +133,13 @@ class MessageStatus(_Result):
     def is_delivered(self) -> bool:
         """True when the message reached the subscriber."""
         return isinstance(self.status, StatusCode) and self.status.is_success
+
+
+class DeleteResult(_Result):
+    """A message the service deleted (``client.delete``); the phone is left out of ``repr``."""
+
+    id: _Int | str
+    phone: str = Field(repr=False)
 
 
 class Balance(_Result):

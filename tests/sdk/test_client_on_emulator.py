@@ -238,3 +238,15 @@ async def test_borrowed_http_client_has_no_site_stats(emulator: SMSCEmulator) ->
         )
         assert (await client.balance()).amount == Decimal("100.00")
         assert client.site_stats == {}
+
+
+async def test_delete_removes_a_sent_message_and_a_second_delete_is_refused(
+    client: AsyncSMSCClient,
+) -> None:
+    sent = await client.send(PHONE, "hello")
+    deleted = await client.delete(sent.id, PHONE)
+    assert (deleted.id, deleted.phone) == (sent.id, PHONE)
+    assert (await client.status(sent.id, PHONE)).status is StatusCode.NOT_FOUND
+    with pytest.raises(smsc.DeleteError) as refused:
+        await client.delete(sent.id, PHONE)
+    assert (refused.value.code, refused.value.command) == (5, "delete")

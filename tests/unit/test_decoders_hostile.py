@@ -121,6 +121,7 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "cost": SendRequest(phones=("79991234567",), message="x"),
     "status": StatusQuery(tuple(REQUESTED)),
     "balance": None,
+    "delete": REQUESTED[0],
 }
 
 DECODERS: dict[str, Callable[[bytes], object]] = {

@@ -9,7 +9,7 @@ import pytest
 import smsc
 from smsc import MessageFormat, StatusCode, StatusDetail
 from smsc._models import SendRequest
-from smsc._wire import BALANCE, COST, STATUS, StatusQuery
+from smsc._wire import BALANCE, COST, DELETE, STATUS, StatusQuery
 from smsc._wire.commands import decode_balance, decode_cost, decode_send, decode_status
 from smsc._wire.values import is_whole_json
 
@@ -183,3 +183,19 @@ def test_status_form_single_and_multi() -> None:
 
 def test_balance_form_asks_for_currency() -> None:
     assert BALANCE.encode(None) == {"cur": "1"}
+
+
+def test_delete_form_names_the_message_and_asks_to_delete_it() -> None:
+    assert DELETE.encode(("s-1", "79991234567")) == {
+        "del": "1",
+        "id": "s-1",
+        "phone": "79991234567",
+    }
+
+
+def test_delete_answer_ok_is_the_deleted_message_and_anything_else_is_invalid() -> None:
+    assert DELETE.read(b'{"result": "OK"}', (7, "7999")) == smsc.DeleteResult(id=7, phone="7999")
+    with pytest.raises(smsc.InvalidResponseError):
+        DELETE.read(b'{"result": "maybe"}', (7, "7999"))
+    with pytest.raises(smsc.DeleteError):
+        DELETE.read(b'{"error": "delete error", "error_code": 5}', (7, "7999"))

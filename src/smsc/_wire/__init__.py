@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from ._spec import CommandSpec
-from .commands import BALANCE, COMMANDS, COST, SEND, STATUS, MessageKey, StatusQuery
+from .commands import BALANCE, COMMANDS, COST, DELETE, SEND, STATUS, MessageKey, StatusQuery
 from .errors import ErrorTable
 from .forms import COMMON_FIELDS, RESERVED_FIELDS
 from .values import MOSCOW
@@ -29,6 +29,7 @@ __all__ = [
     "COMMANDS",
     "COMMON_FIELDS",
     "COST",
+    "DELETE",
     "ERROR_TABLES",
     "MOSCOW",
     "RESERVED_FIELDS",

@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .._enums import StatusDetail
-from .._models import Balance, CostResult, MessageStatus, SendRequest, SendResult
+from .._errors import InvalidResponseError
+from .._models import Balance, CostResult, DeleteResult, MessageStatus, SendRequest, SendResult
 from ._spec import CommandSpec
-from .answers import balance_result, cost_result, send_result, status_results
+from .answers import balance_result, cost_result, expect_object, send_result, status_results
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
+from .values import excerpt
 
 __all__ = [
     "BALANCE",
     "COMMANDS",
     "COST",
+    "DELETE",
     "SEND",
     "STATUS",
     "MessageKey",
@@ -134,8 +137,38 @@ BALANCE: Final = CommandSpec[None, Balance](
 """The account's balance (``balance.php``)."""
 
 
+# ----------------------------------------------------------------------------- delete
+
+
+def _delete_form(key: MessageKey) -> dict[str, str]:
+    message_id, phone = key
+    return {"del": "1", "id": str(message_id), "phone": phone}
+
+
+def _delete_answer(data: Any, body: bytes, key: MessageKey) -> DeleteResult:
+    if expect_object(data, "delete", body).get("result") != "OK":
+        raise InvalidResponseError("delete: expected result OK", body_excerpt=excerpt(body))
+    return DeleteResult(id=key[0], phone=key[1])
+
+
+DELETE: Final = CommandSpec[MessageKey, DeleteResult](
+    name="delete",
+    path="/sys/status.php",
+    may_repeat=True,
+    errors=STATUS_ERRORS,
+    encode=_delete_form,
+    decode=_delete_answer,
+)
+"""Delete a sent message (``status.php`` with ``del=1``; error 5 when it cannot be deleted).
+
+May be repeated: deleting twice removes nothing more. A repeat after a first attempt whose
+answer was lost reads error 5 (the message is already gone), so :class:`DeleteError` after a
+failover can mean the message was deleted by the first attempt.
+"""
+
+
 COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
-    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE)
+    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE)
 }
 """Every command the SDK speaks, by name."""
 

@@ -141,14 +141,26 @@ async def test_sub_client_statistics_have_the_documented_shape(
 
 
 async def test_sub_client_is_changed(http: httpx.AsyncClient, emulator: SMSCEmulator) -> None:
+    """A new login keeps the sub-client's messages: its history and statistics follow it."""
     added = await call_json(http, "users", add=1, user="branch", password="pw2")
+    await call_json(http, "users", pay=1, user="branch", sum="10")
+    sent = await http.post(
+        "/sys/send.php",
+        data={"login": "branch", "psw": "pw2", "phones": PHONE, "mes": "Hi", "fmt": "3"},
+    )
     changed = await call_json(
         http, "users", chg=1, user_id=added["id"], new_login="office", password="pw3"
     )
     assert changed == OK
     assert emulator.account("office").check_password("pw3")
     assert "branch" not in emulator.accounts
-    assert await call_json(http, "users", get_stat=1, user="office") != []
+    assert (await call_json(http, "users", get_stat=1, user="office"))[0]["cnt"] == 1
+    assert emulator.find_message("office", sent.json()["id"], PHONE) is not None
+    history = await http.post(
+        "/sys/get.php",
+        data={"login": "office", "psw": "pw3", "get_messages": "1", "fmt": "3", "charset": "utf-8"},
+    )
+    assert [row["message"] for row in history.json()] == ["Hi"]
 
 
 async def test_fourth_change_of_one_sub_client_in_a_minute_is_error_9(

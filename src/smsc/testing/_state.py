@@ -112,6 +112,22 @@ class ServiceState:
         except KeyError:
             raise ConfigurationError(f"no account {login!r}") from None
 
+    def rename_account(self, login: str, new_login: str) -> None:
+        """Give account ``login`` the login ``new_login``, with its messages (``users.php``).
+
+        Raises:
+            ConfigurationError: no account ``login``, or ``new_login`` exists already.
+        """
+        if new_login in self.accounts:
+            raise ConfigurationError(f"account {new_login!r} exists already")
+        account = self.account(login)
+        self.accounts[new_login] = self.accounts.pop(login)
+        account.login = new_login
+        for key in [key for key in self._index if key[0] == login]:
+            message = self._index.pop(key)
+            message.login = new_login
+            self._index[(new_login, key[1], key[2])] = message
+
     def is_allow_listed(self, ip: str) -> bool:
         """True when ``ip`` is in some account's allow-list (never locked out, §5.6)."""
         return any(ip in account.allowed_ips for account in self.accounts.values())

@@ -75,8 +75,7 @@ def _change(state: ServiceState, account: Account, request: Request) -> Answer:
     if new_login and new_login != record.login:
         if new_login in state.accounts or len(new_login) > _LOGIN_LENGTH:
             raise Refused(1)
-        state.accounts[new_login] = state.accounts.pop(record.login)
-        sub.login = new_login
+        state.rename_account(record.login, new_login)
         account.directory.subclients[new_login] = account.directory.subclients.pop(record.login)
         record.login = new_login
     if request.get("password"):

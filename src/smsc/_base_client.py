@@ -37,7 +37,7 @@ import time as _time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import httpx
 from httpx._client import UseClientDefault
@@ -54,11 +54,15 @@ from ._errors import (
     ServerError,
     SMSCError,
 )
+from ._options import ClientOverrides
 from ._secrets import Credentials
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "NOT_GIVEN",
@@ -238,20 +242,20 @@ class BaseClient:
             self._failover._inner, self._config.base_url, count, self._config.http_timeout
         )
 
-    def with_options(self: _Self, **options: Any) -> _Self:
+    def with_options(self: _Self, **options: Unpack[ClientOverrides]) -> _Self:
         """A client with some settings changed that shares this one's pool and request cap.
 
         Settings applied per request (``timeout``, ``connect_timeout``, ``retry_deadline``,
-        credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
-        (``max_concurrency``) and, when the SDK built the pool, the sites and failover
-        settings (``host``, ``mirrors``, ``failover``, ``max_retries``, ``mirror_cooldown``)
-        belong to the shared pool: changing them raises :class:`ConfigurationError` (create
-        another client instead). Closing the copy does not close the shared pool.
+        ``max_retries``, credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
+        (``max_concurrency``) and, when the SDK built the pool, the sites and their health
+        (``host``, ``mirrors``, ``failover``, ``mirror_cooldown``) belong to the shared pool:
+        changing them raises :class:`ConfigurationError` (create another client instead).
+        Closing the copy does not close the shared pool.
         """
         config = SMSCConfig(**{**dict(self._config), **options})
         fixed = ["max_concurrency"]
         if self._failover is not None:
-            fixed += ["host", "mirrors", "failover", "max_retries", "mirror_cooldown"]
+            fixed += ["host", "mirrors", "failover", "mirror_cooldown"]
         changed = [name for name in fixed if getattr(config, name) != getattr(self._config, name)]
         if changed:
             raise ConfigurationError(
@@ -321,6 +325,7 @@ class BaseClient:
                 "smsc_operation": spec.name,
                 "smsc_may_repeat": spec.may_repeat,
                 "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
+                "smsc_max_retries": self._config.max_retries,
                 "smsc_body_check": spec.check,
             },
         )

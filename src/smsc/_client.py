@@ -9,7 +9,7 @@ import time as _time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 import httpx
 
@@ -27,10 +27,14 @@ from ._errors import (
     TooManyRequestsError,
 )
 from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
+from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
@@ -113,9 +117,9 @@ class AsyncSMSCClient(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
         http_backend: HTTPBackend = "httpx",
-        **options: Any,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        overrides = {
+        overrides: dict[str, Any] = {
             key: value
             for key, value in {
                 "login": login,

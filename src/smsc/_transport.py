@@ -97,6 +97,8 @@ class FailoverTransport(httpx.AsyncBaseTransport):
       attempt starts after it; each attempt's timeouts are clamped to what is left.
     * ``smsc_body_check``: ``Callable[[bytes], bool]``, true for a well-formed answer.
       Without it only an empty body counts as bad.
+    * ``smsc_max_retries``: this request's ``max_retries`` (a whole number, 0 or more)
+      instead of the transport's.
 
     The answering site is named in ``response.extensions["smsc_site"]``.
 
@@ -194,7 +196,7 @@ class FailoverTransport(httpx.AsyncBaseTransport):
         # swaps in its own extensions and puts these back when it ends (see _attempt).
         extensions = request.extensions
 
-        attempts = 1 + self._max_retries
+        attempts = 1 + _max_retries(request.extensions.get("smsc_max_retries"), self._max_retries)
         if not idempotent:
             attempts = min(attempts, len(self._sites))
         tried: set[Site] = set()
@@ -466,3 +468,12 @@ def build_transport(
         cooldown=config.mirror_cooldown,
         on_event=on_event,
     )
+
+
+def _max_retries(value: object, default: int) -> int:
+    """A request's own ``smsc_max_retries``, or ``default`` when it gives none."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError("smsc_max_retries must be a whole number, 0 or more")
+    return value

@@ -98,6 +98,16 @@ CANARY = (
 )
 """A wrong snippet that the same mypy run must reject, so a run that checks nothing fails."""
 
+MISSPELT_OPTIONS = (
+    "import smsc\n"
+    "def misspelt(client: smsc.AsyncSMSCClient) -> None:\n"
+    "    client.with_options(timout=5)\n"
+    "    smsc.AsyncSMSCClient(login='a', password='b', max_retrys=5)\n"
+    "    client.with_options(timeout='5')\n"
+    "    client.with_options(timeout=5, max_retries=1, login='b', password='c')\n"
+)
+"""Options mypy must refuse (lines 3-5) and accept (line 6): they are typed, not ``**Any``."""
+
 
 def run_mypy(modules: dict[str, str], folder: Path) -> str:
     """``mypy --strict`` (the project's settings) over ``modules``; its output."""
@@ -115,29 +125,49 @@ def run_mypy(modules: dict[str, str], folder: Path) -> str:
     return result.stdout + result.stderr
 
 
-def test_typechecked_blocks_pass_mypy_strict(tmp_path: Path) -> None:
-    blocks = of_kind("typecheck")
-    modules: dict[str, str] = {"snippet_canary": CANARY}
-    offsets: dict[str, tuple[Snippet, int]] = {}
-    for number, snippet in enumerate(blocks):
+@pytest.fixture(scope="module")
+def mypy_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[str, dict[str, tuple[Snippet, int]]]:
+    """One mypy run over every type-checked block and the canaries: its output, and where
+    each generated module's code comes from (the block, and the lines put before it)."""
+    modules: dict[str, str] = {"snippet_canary": CANARY, "snippet_options": MISSPELT_OPTIONS}
+    origins: dict[str, tuple[Snippet, int]] = {}
+    for number, snippet in enumerate(of_kind("typecheck")):
         name = f"snippet_{number:03d}"
-        modules[name], offsets[name] = (
-            typecheck_module(snippet)[0],
-            (snippet, typecheck_module(snippet)[1]),
-        )
+        modules[name], header = typecheck_module(snippet)
+        origins[name] = (snippet, header)
+    return run_mypy(modules, tmp_path_factory.mktemp("snippets")), origins
 
-    output = run_mypy(modules, tmp_path)
+
+def errors_of(output: str, module: str) -> list[int]:
+    """The lines of ``module`` that mypy reported an error on."""
+    return [int(line) for line in re.findall(rf"{module}\.py:(\d+): error", output)]
+
+
+def test_typechecked_blocks_pass_mypy_strict(
+    mypy_run: tuple[str, dict[str, tuple[Snippet, int]]],
+) -> None:
+    output, origins = mypy_run
 
     problems = []
     for line in output.splitlines():
-        match = re.match(r"^.*?(snippet_\w+)\.py:(\d+): (error|note): (.*)$", line)
-        if match is None or match.group(1) == "snippet_canary":
+        match = re.match(r"^.*?(snippet_\d+)\.py:(\d+): (error|note): (.*)$", line)
+        if match is None:
             continue
-        snippet, header = offsets[match.group(1)]
+        snippet, header = origins[match.group(1)]
         where = f"{snippet.page}:{snippet.line + int(match.group(2)) - header - 1}"
         problems.append(f"{where}: {match.group(3)}: {match.group(4)}")
-    assert "snippet_canary.py:3: error" in output, output
+    assert errors_of(output, "snippet_canary") == [3], output
     assert problems == [], "\n".join(problems)
+
+
+def test_mypy_refuses_misspelt_or_mistyped_client_options(
+    mypy_run: tuple[str, dict[str, tuple[Snippet, int]]],
+) -> None:
+    output, _ = mypy_run
+
+    assert sorted(set(errors_of(output, "snippet_options"))) == [3, 4, 5], output
 
 
 # ---------------------------------------------------------------------------- run

@@ -58,7 +58,6 @@ async def test_with_options_refuses_a_host_the_shared_pool_would_not_reach() -> 
             {"host": "smscentre.com"},
             {"mirrors": ("https://backup.example",)},
             {"failover": False},
-            {"max_retries": 0},
             {"mirror_cooldown": 1.0},
             {"max_concurrency": 2},
         ):

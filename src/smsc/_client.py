@@ -274,8 +274,12 @@ class AsyncSMSCClient(BaseClient):
         group (``G<id>``) has no status of its own: ask for each member's number.
 
         ``detail`` asks for the full record (:attr:`StatusDetail.FULL`) and the operator's
-        country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`). An unknown id answers
-        with status :attr:`StatusCode.NOT_FOUND`; it is not an error.
+        country and region (:attr:`StatusDetail.FULL_WITH_OPERATOR`).
+
+        An unknown id, **or a phone the message was not sent to** (written another way, a
+        group instead of its member), answers with status :attr:`StatusCode.NOT_FOUND`: the
+        service keeps one status per id and phone. It is not an error and says nothing about
+        delivery: check the id and the phone (see the Service notes page of the docs).
         """
         query = wire.StatusQuery(message_keys([(id, phone)]), status_detail(detail))
         results = await self._request(wire.STATUS, query, timeout)

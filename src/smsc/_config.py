@@ -162,10 +162,7 @@ class SMSCConfig(BaseModel):
             raise ConfigurationError("give either login and password, or api_key, not both")
         if self.api_key is None:
             if self.login is None or self.password is None:
-                raise ConfigurationError(
-                    "credentials missing: give login and password, or api_key "
-                    "(or set SMSC_LOGIN and SMSC_PASSWORD, or SMSC_API_KEY)"
-                )
+                raise ConfigurationError(_missing_credentials(self.login, self.password))
             if not self.password.get_secret_value():
                 raise ConfigurationError("password must not be empty")
         elif not self.api_key.get_secret_value():
@@ -237,6 +234,24 @@ class SMSCConfig(BaseModel):
                 values[field] = convert(raw)
         values.update(overrides)
         return cls(**values)
+
+
+def _missing_credentials(login: str | None, password: SecretStr | None) -> str:
+    """Which credential is missing, named as an argument and as a variable."""
+    if login is not None:
+        return (
+            "password missing: login is set (login= or SMSC_LOGIN) but no password; give "
+            "password= or set SMSC_PASSWORD (or use api_key= / SMSC_API_KEY instead of both)"
+        )
+    if password is not None:
+        return (
+            "login missing: password is set (password= or SMSC_PASSWORD) but no login; give "
+            "login= or set SMSC_LOGIN (or use api_key= / SMSC_API_KEY instead of both)"
+        )
+    return (
+        "credentials missing: give login and password, or api_key "
+        "(or set SMSC_LOGIN and SMSC_PASSWORD, or SMSC_API_KEY)"
+    )
 
 
 def _strip_sys(url: str) -> str:

@@ -90,7 +90,7 @@ class StatusCode(enum.IntEnum):
 
 
 _STATUS_DESCRIPTIONS: dict[StatusCode, str] = {
-    StatusCode.NOT_FOUND: "Message not found",
+    StatusCode.NOT_FOUND: "Not found: no message with this id for this phone",
     StatusCode.STOPPED: "Stopped (mailing paused before hand-off)",
     StatusCode.PENDING: "Waiting to be sent",
     StatusCode.TRANSFERRED: "Transferred to the operator",

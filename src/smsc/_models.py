@@ -95,10 +95,13 @@ class MessageStatus(_Result):
     """The status of one message for one phone.
 
     ``status`` and ``error`` are enums for the documented codes and plain ints for codes the
-    SDK does not know yet, so nothing the service says is lost. Fields of the full answer
-    (``detail=FULL``) are ``None`` for a basic answer. ``extra`` keeps fields the SDK does not
-    model. The phone number, the text and its comment are private data: they are left out of
-    ``repr`` (so that logging a status does not log them).
+    SDK does not know yet, so nothing the service says is lost. ``StatusCode.NOT_FOUND``
+    means the service has no message with this id *for this phone*: a wrong id, a phone the
+    message was not sent to, or a send that never arrived; it says nothing about delivery.
+
+    Fields of the full answer (``detail=FULL``) are ``None`` for a basic answer. ``extra``
+    keeps fields the SDK does not model. The phone number, the text and its comment are
+    private data: they are left out of ``repr`` (so that logging a status does not log them).
     """
 
     id: _Int | str | None = None

@@ -17,6 +17,7 @@ from ._errors import RequestValidationError
 from ._models import SendRequest
 from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
 from ._schedule import validate_time, validate_tz, validate_valid
+from ._translit import TRANSLIT_ERROR
 
 __all__ = [
     "ListArg",
@@ -63,7 +64,7 @@ def _translit(value: Translit | int | None) -> Translit | None:
     try:
         return Translit(value)
     except ValueError:
-        raise RequestValidationError("translit must be 0, 1 or 2", field="translit") from None
+        raise RequestValidationError(TRANSLIT_ERROR, field="translit") from None
 
 
 def build_send_request(

@@ -66,13 +66,20 @@ def _neighbour_is_capital(text: str, index: int) -> bool:
     return before.isalpha() and before.isupper()
 
 
+TRANSLIT_ERROR = (
+    "translit must be a smsc.Translit: Translit.NONE (0), Translit.LATIN (1) or "
+    "Translit.LOOKALIKE (2)"
+)
+"""The text of the error for a ``translit`` the service does not know (every channel)."""
+
+
 def _translit_mode(mode: Translit | int) -> Translit:
     if isinstance(mode, bool) or not isinstance(mode, int):
-        raise RequestValidationError("translit must be 0, 1 or 2", field="translit")
+        raise RequestValidationError(TRANSLIT_ERROR, field="translit")
     try:
         return Translit(mode)
     except ValueError:
-        raise RequestValidationError("translit must be 0, 1 or 2", field="translit") from None
+        raise RequestValidationError(TRANSLIT_ERROR, field="translit") from None
 
 
 def transliterate(text: str, mode: Translit | int) -> str:

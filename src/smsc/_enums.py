@@ -15,7 +15,7 @@ __all__ = [
 
 
 class MessageFormat(str, enum.Enum):
-    """Every kind of message ``send.php`` can produce (protocol reference §3.3)."""
+    """Every kind of message ``send.php`` can produce (see "Service notes" in the docs)."""
 
     SMS = "sms"
     FLASH = "flash"
@@ -57,7 +57,7 @@ class StatusDetail(enum.IntEnum):
 
 
 class StatusCode(enum.IntEnum):
-    """Message status codes (protocol reference §6.5)."""
+    """Message status codes (their meanings: "Service notes" in the docs)."""
 
     NOT_FOUND = -3
     STOPPED = -2
@@ -107,7 +107,7 @@ _STATUS_DESCRIPTIONS: dict[StatusCode, str] = {
 
 
 class DeliveryError(enum.IntEnum):
-    """Per-message error codes (the ``err`` field, protocol reference §6.6)."""
+    """Per-message error codes (the ``err`` field of a status or a callback)."""
 
     NONE = 0
     SUBSCRIBER_NOT_FOUND = 1
@@ -175,7 +175,7 @@ _ERROR_DESCRIPTIONS: dict[DeliveryError, str] = {
 
 
 class MessageType(enum.IntEnum):
-    """The ``type`` field of a full status answer (protocol reference §6.2)."""
+    """The ``type`` field of a full status answer."""
 
     SMS = 0
     FLASH = 1

@@ -75,7 +75,7 @@ class CostResult(_Result):
 
 
 class HLRInfo(_Result):
-    """The HLR lookup fields of a status answer (protocol reference §6.4)."""
+    """The HLR lookup fields of a status answer."""
 
     imsi: str | None = Field(default=None, repr=False)
     msc: str | None = None

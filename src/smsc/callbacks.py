@@ -2,8 +2,8 @@
 
 SMSC can POST every status change of a message (and every HLR lookup result) to a URL set in
 the account. The official documentation of that callback was not available; the field set and
-the signature recipe here follow third-party reports (protocol reference §9.1), so every part of
-the recipe is a parameter:
+the signature recipe here follow third-party reports (see "Service notes" in the docs), so
+every part of the recipe is a parameter:
 
 * the fields arrive as form or query fields: ``id``, ``phone``, ``status``, ``err``, ``ts`` and/or
   ``time``, ``cnt``, ``type``, ``cost``, ``sender``, ``message``, ``country``, ``operator``,

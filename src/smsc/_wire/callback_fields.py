@@ -39,7 +39,7 @@ SIGNED_BY_DEFAULT: Final[frozenset[str]] = frozenset({"id", "phone", "status"})
 """The fields the default signature covers; every other field can be rewritten in transit."""
 
 HLR_FIELDS: Final[frozenset[str]] = frozenset(HLR_ANSWER_FIELDS)
-"""Fields only an HLR lookup result carries (protocol reference §6.4)."""
+"""Fields only an HLR lookup result carries."""
 
 STATUS_FIELDS: Final = frozenset(
     {"id", "phone", "status", "err", "ts", "time", "cnt", "type", "cost", "sender", "message"}

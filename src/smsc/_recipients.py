@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 MAX_MESSAGE_LENGTH: int = 1000
-"""The longest ``mes`` the service accepts, in characters (code points; [INF] for emoji)."""
+"""The longest message text the service accepts, in characters (code points; [INF] for emoji)."""
 
 MAX_MESSAGE_ID: int = 2_147_483_647
 """The largest numeric message id (a signed 32-bit integer)."""

@@ -2,15 +2,14 @@
 
 Error trackers (Sentry and the like) record the local variables of every frame of a raised
 exception and of its causes. They scrub values by variable name (``password``, ``api_key``),
-never ``psw``, and render other objects with ``repr()``. So the request body, which carries
-the password or API key, lives only inside a :class:`FormBody`: its ``repr`` hides the bytes and
-it keeps them in a slot, out of ``__dict__``/``vars()``. The credentials are encoded once per
-client into a :class:`Credentials` object of the same kind, so no request builds a dict holding
-them.
+not by the service's field names, and render other objects with ``repr()``. So the request
+body, which carries the password or API key, lives only inside a :class:`FormBody`: its
+``repr`` hides the bytes and it keeps them in a slot, out of ``__dict__``/``vars()``. The
+credentials are encoded once per client into a :class:`Credentials` object of the same kind,
+so no request builds a dict holding them.
 
 A server or proxy may echo the request back: :func:`redact` removes the secrets (plain, URL-
-and JSON-encoded) from any text taken from an answer. This module imports nothing of the
-package but the error types, so the HTTP and the SMTP paths can both use it.
+and JSON-encoded) from any text taken from an answer. Both the HTTP and the SMTP paths use it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,194 @@
+"""The layout of ``src/smsc`` (docs/architecture.md): rules a change cannot break unnoticed.
+
+- no import circle between modules (``TYPE_CHECKING`` and function-level imports included:
+  a circle of types is still a circle of design);
+- no source file over 500 lines;
+- the protocol's credential and text field names appear in the wire layer only, among the
+  SDK's modules (the emulator, ``smsc.testing``, is the service and speaks them too);
+- every command spec has its own error table and a unique name; the failover transport
+  names no command.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import smsc
+from smsc._wire import COMMANDS, ERROR_TABLES, SEND, CommandSpec
+
+ROOT = Path(smsc.__file__).parent
+PACKAGE = "smsc"
+MAX_LINES = 500
+WIRE = "smsc._wire"
+SERVICE = "smsc.testing"
+WIRE_WORDS = re.compile(r"\b(psw|apikey|mes)\b")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {_module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+
+
+def _imports(name: str, path: Path) -> Iterator[str]:
+    """Every module of the package ``name`` imports, wherever the import statement is."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            submodules = [f"{target}.{alias.name}" for alias in node.names]
+            # "from . import _wire" depends on the submodule, not on the package's __init__.
+            if not all(module in MODULES for module in submodules):
+                submodules.append(target)
+            targets = submodules
+        else:
+            continue
+        yield from (target for target in targets if target in MODULES and target != name)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the package's modules it imports."""
+    return {name: set(_imports(name, path)) for name, path in MODULES.items()}
+
+
+def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle of ``graph`` as ``[a, b, ..., a]``, or None."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        trail: list[str] = []
+        on_trail: set[str] = set()
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(graph[start])))]
+        trail.append(start)
+        on_trail.add(start)
+        while stack:
+            node, targets = stack[-1]
+            for target in targets:
+                if target in on_trail:
+                    return [*trail[trail.index(target) :], target]
+                if target not in done:
+                    stack.append((target, iter(sorted(graph[target]))))
+                    trail.append(target)
+                    on_trail.add(target)
+                    break
+            else:
+                stack.pop()
+                trail.pop()
+                on_trail.discard(node)
+                done.add(node)
+    return None
+
+
+# ---------------------------------------------------------------- imports and sizes
+
+
+def test_no_module_of_the_package_imports_in_a_circle() -> None:
+    assert find_circle(import_graph()) is None
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_circle(graph) == ["a", "b", "c", "a"]
+    assert find_circle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_source_file_is_over_500_lines() -> None:
+    sizes = {
+        name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
+    }
+    assert {name: size for name, size in sizes.items() if size > MAX_LINES} == {}
+
+
+# ---------------------------------------------------------------- the wire layer's words
+
+
+def _is_wire_or_service(name: str) -> bool:
+    return any(name == top or name.startswith(top + ".") for top in (WIRE, SERVICE))
+
+
+def wire_words_outside_the_wire_layer(sources: dict[str, str]) -> list[str]:
+    """``module:line: word`` for each ``psw``/``apikey``/``mes`` in a string (docstrings
+    included) of a module outside the wire layer and the emulator."""
+    found: list[str] = []
+    for name, source in sources.items():
+        if _is_wire_or_service(name):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found += (
+                    f"{name}:{node.lineno}: {match}" for match in WIRE_WORDS.findall(node.value)
+                )
+    return found
+
+
+def test_credential_and_text_field_names_appear_only_in_the_wire_layer() -> None:
+    sources = {name: path.read_text(encoding="utf-8") for name, path in MODULES.items()}
+    assert wire_words_outside_the_wire_layer(sources) == []
+
+
+def test_the_wire_word_check_sees_a_field_name_in_a_core_module() -> None:
+    sources = {"smsc._client": 'FORM = {"psw": x}\n', "smsc._wire.forms": 'F = "mes"\n'}
+    assert wire_words_outside_the_wire_layer(sources) == ["smsc._client:1: psw"]
+
+
+# ---------------------------------------------------------------- command specs
+
+
+def test_every_command_has_its_own_error_table_and_its_name() -> None:
+    assert COMMANDS, "no command specs"
+    for name, spec in COMMANDS.items():
+        assert isinstance(spec, CommandSpec)
+        assert spec.name == name
+        assert spec.errors, f"{name} has no error table"
+        assert ERROR_TABLES[name] is spec.errors
+        assert spec.path.startswith("/sys/")
+
+
+def test_a_spec_without_an_error_table_is_refused() -> None:
+    with pytest.raises(TypeError, match="no error table"):
+        CommandSpec(
+            name="senders",
+            path="/sys/senders.php",
+            may_repeat=True,
+            errors={},
+            encode=SEND.encode,
+            decode=SEND.decode,
+        )
+
+
+def test_the_failover_transport_names_no_command() -> None:
+    # It decides from the request's smsc_may_repeat mark, never from what the command is.
+    names = set(COMMANDS)
+    for module in ("smsc._transport", "smsc._sites"):
+        tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        strings = {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        }
+        assert strings & names == set(), module

@@ -305,7 +305,7 @@ def parse_callback(
             unchecked; one that carries a signature is still checked when secrets are given.
         signature_format: the signed text (see :data:`DEFAULT_SIGNATURE_FORMAT`).
         tz: the zone of the ``time`` text field (a ``tzinfo`` or an IANA name); only used
-            when the callback has no ``ts``. Default: Europe/Moscow, an assumption.
+            when the callback has no ``ts``. Default: Moscow time, UTC+3, an assumption.
         max_age: when given, refuse a callback whose time (``ts``, else ``time``) is missing
             or further than this from ``clock()``, in either direction. ``ts`` is not signed:
             this stops replays that keep the original time, not a rewritten one.

@@ -2,6 +2,17 @@
 
 from typing import TYPE_CHECKING, Any
 
+from ._bulk import (
+    BatchResult,
+    BulkMessage,
+    Campaign,
+    CampaignProgress,
+    JournalError,
+    MessageOutcome,
+    OutcomeState,
+    PackingLimits,
+    read_csv,
+)
 from ._client import NOT_GIVEN, AsyncSMSCClient, NotGiven
 from ._config import SMSCConfig
 from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, StatusDetail, Translit
@@ -91,8 +102,12 @@ __all__ = [
     "AsyncSMTPSender",
     "AuthenticationError",
     "Balance",
+    "BatchResult",
+    "BulkMessage",
     "CallbackError",
     "CallbackSignatureError",
+    "Campaign",
+    "CampaignProgress",
     "ConfigurationError",
     "CostResult",
     "DeleteError",
@@ -107,13 +122,17 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JournalError",
     "LimiterUnavailableError",
     "MalformedCallbackError",
     "MessageDeniedError",
     "MessageFormat",
+    "MessageOutcome",
     "MessageStatus",
     "MessageType",
     "NotGiven",
+    "OutcomeState",
+    "PackingLimits",
     "ParametersError",
     "PhoneResult",
     "RequestValidationError",
@@ -144,6 +163,7 @@ __all__ = [
     "is_gsm7",
     "parse_phones",
     "preview_segments",
+    "read_csv",
     "resolve_time",
     "segments",
     "strip_comment",

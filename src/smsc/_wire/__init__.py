@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from ._spec import CommandSpec
+from .bulk import SEND_LIST
 from .commands import BALANCE, COMMANDS, COST, DELETE, SEND, STATUS, MessageKey, StatusQuery
 from .errors import ErrorTable
 from .forms import COMMON_FIELDS, RESERVED_FIELDS
@@ -34,6 +35,7 @@ __all__ = [
     "MOSCOW",
     "RESERVED_FIELDS",
     "SEND",
+    "SEND_LIST",
     "STATUS",
     "CommandSpec",
     "MessageKey",

@@ -17,6 +17,7 @@ from .._errors import InvalidResponseError
 from .._models import Balance, CostResult, DeleteResult, MessageStatus, SendRequest, SendResult
 from ._spec import CommandSpec
 from .answers import balance_result, cost_result, expect_object, send_result, status_results
+from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
 from .values import excerpt
@@ -168,7 +169,7 @@ failover can mean the message was deleted by the first attempt.
 
 
 COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
-    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE)
+    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE, SEND_LIST)
 }
 """Every command the SDK speaks, by name."""
 

@@ -1,0 +1,43 @@
+"""Campaigns: many different messages in few ``list`` requests, journaled, resumable.
+
+- :mod:`._model`: :class:`BulkMessage`, :class:`MessageOutcome`, :class:`CampaignProgress`,
+  :class:`PackingLimits`, :class:`JournalError`.
+- :mod:`._packing`: checking messages and packing them into requests.
+- :mod:`._journal`: the SQLite journal, the campaign's only state.
+- :mod:`._campaign`: the engine (plan, settle, send) behind ``client.campaign()``.
+- :mod:`._source`: a streaming CSV reader.
+- :mod:`._jobs`: server-side mailings (``jobs.php``).
+"""
+
+from __future__ import annotations
+
+from ._campaign import Campaign, MessageSource, new_campaign, run_batch
+from ._model import (
+    DEFAULT_MAX_LINES,
+    DEFAULT_MAX_REQUEST_BYTES,
+    BatchResult,
+    BulkMessage,
+    CampaignProgress,
+    JournalError,
+    MessageOutcome,
+    OutcomeState,
+    PackingLimits,
+)
+from ._source import read_csv
+
+__all__ = [
+    "DEFAULT_MAX_LINES",
+    "DEFAULT_MAX_REQUEST_BYTES",
+    "BatchResult",
+    "BulkMessage",
+    "Campaign",
+    "CampaignProgress",
+    "JournalError",
+    "MessageOutcome",
+    "MessageSource",
+    "OutcomeState",
+    "PackingLimits",
+    "new_campaign",
+    "read_csv",
+    "run_batch",
+]

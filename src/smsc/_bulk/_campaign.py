@@ -6,46 +6,28 @@ A run goes through three steps, each driven by the journal alone:
    as planned, and a fingerprint of the whole source is kept. On a resume the source is read
    again and must give the same fingerprint; nothing is sent before that.
 2. **Settle**: rows left in flight or unknown by an earlier run are asked with ``status`` by
-   request id and phone (after ``settle_after`` seconds from when their request left). A
-   message the service has is accepted; one it does not know (``NOT_FOUND``) never arrived
-   and is planned again.
+   request id and phone (``settle_after`` seconds after their request left at the
+   earliest). A message the service has is accepted; one it does not know (``NOT_FOUND``)
+   never arrived and is planned again.
 3. **Send**: planned rows are packed into ``list`` requests; each request's rows are
    committed in flight with the request's own id before it leaves, and its answer decides
-   each row: accepted, refused, or unknown.
+   each row: accepted, refused, or unknown (see :mod:`._sending`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
+import tempfile
 import time as _time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from .._arguments import check_seconds
-from .._config import SMSCConfig
-from .._enums import MessageFormat, StatusCode
-from .._errors import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    InsufficientFundsError,
-    InvalidTimeError,
-    IPBlockedError,
-    MessageDeniedError,
-    ParametersError,
-    RequestValidationError,
-    SendOutcomeUnknownError,
-    SMSCError,
-    TooManyRequestsError,
-)
-from .._models import MessageStatus, SendResult
-from .._wire import bulk as wire_bulk
-from ._journal import Journal, JournalRow, RowUpdate
+from .._enums import StatusCode
+from .._errors import RequestValidationError, TooManyRequestsError
+from ._journal import Journal, JournalRow, PlannedRow, RowUpdate
 from ._model import (
     DEFAULT_MAX_LINES,
     DEFAULT_MAX_REQUEST_BYTES,
@@ -57,60 +39,23 @@ from ._model import (
     PackingLimits,
 )
 from ._packing import Batch, Fingerprint, Packer, plan_message
+from ._sending import (
+    BUSY_ATTEMPTS,
+    CampaignClient,
+    RequestRunner,
+    Settings,
+    Stop,
+    Tally,
+    outcome,
+)
 
-
-class CampaignClient(Protocol):
-    """What a campaign needs of :class:`~smsc.AsyncSMSCClient`."""
-
-    @property
-    def config(self) -> SMSCConfig: ...
-
-    async def status(self, id: int | str, phone: str) -> MessageStatus: ...
-
-    async def _send_list(self, request: wire_bulk.ListSend) -> SendResult: ...
-
-    def _account_identity(self) -> str: ...
-
-
-__all__ = ["BatchResult", "Campaign", "MessageSource", "new_campaign"]
-
-log = logging.getLogger("smsc.bulk")
+__all__ = ["Campaign", "MessageSource", "new_campaign", "run_batch"]
 
 MessageSource = Iterable[Any] | AsyncIterable[Any]
 """Where a campaign's messages come from: :class:`BulkMessage` items, sync or async."""
 
 _PLAN_CHUNK: Final = 1_000
 _READ_CHUNK: Final = 2_000
-_BUSY_ATTEMPTS: Final = 5
-# Whole-request refusals that concern one line of the request: split it to find that line.
-_SPLIT: Final = (MessageDeniedError, ParametersError)
-# Whole-request refusals that concern every line alike: each row is refused.
-_REFUSE_ALL: Final = (InvalidTimeError,)
-
-
-def _request_id() -> str:
-    # 34 characters of [a-z0-9-]: within the service's 40-character id rule, never reused.
-    return "b-" + secrets.token_hex(16)
-
-
-@dataclass
-class Settings:
-    name: str
-    limits: PackingLimits
-    per_number_costs: bool
-    settle_after: float
-    busy_pause: float
-    on_progress: Callable[[CampaignProgress], None] | None
-    sleep: Callable[[float], Awaitable[None]]
-    clock: Callable[[], float]
-
-
-class _Stop(Exception):
-    """A whole-request error that ends the campaign once in-flight requests are answered."""
-
-    def __init__(self, error: SMSCError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 class Campaign:
@@ -132,32 +77,13 @@ class Campaign:
         self._source = source
         self._journal_path = journal
         self._settings = settings
-        self._counts = dict.fromkeys(OutcomeState, 0)
-        self._requests = 0
-        self._cost = Decimal("0")
-        self._sent = 0
-        self._started = settings.clock()
-        self._resume_at = 0.0
+        self._tally = Tally(settings)
         self._used = False
-
-    # ------------------------------------------------------------------ public
 
     @property
     def progress(self) -> CampaignProgress:
-        """The campaign's state now."""
-        counts = self._counts
-        return CampaignProgress(
-            total=sum(counts.values()),
-            planned=counts[OutcomeState.PLANNED],
-            in_flight=counts[OutcomeState.IN_FLIGHT],
-            accepted=counts[OutcomeState.ACCEPTED],
-            refused=counts[OutcomeState.REFUSED],
-            unknown=counts[OutcomeState.UNKNOWN],
-            requests=self._requests,
-            cost=self._cost,
-            elapsed=max(0.0, self._settings.clock() - self._started),
-            sent_this_run=self._sent,
-        )
+        """The campaign's state now (counts over the whole journal, figures of this run)."""
+        return self._tally.progress()
 
     async def run(self) -> CampaignProgress:
         """Run to the end; returns the final progress (outcomes are in the journal)."""
@@ -175,39 +101,43 @@ class Campaign:
 
     async def _run(self) -> AsyncIterator[MessageOutcome]:
         journal = Journal(self._journal_path or _temporary_path())
-        temporary = self._journal_path is None
         try:
             resumed = await journal.open(self._settings.name, self._client._account_identity())
             await self._plan(journal, resumed)
-            self._counts = await journal.counts()
-            self._started = self._settings.clock()
-            self._report()
-            async for outcome in self._settle(journal):
-                yield outcome
-            async for outcome in self._send_all(journal):
-                yield outcome
+            self._tally.counts = await journal.counts()
+            self._tally.started = self._settings.clock()
+            self._tally.report()
+            async for item in self._settle(journal):
+                yield item
+            async for item in self._send_all(journal):
+                yield item
         finally:
             await journal.close()
-            if temporary:
+            if self._journal_path is None:
                 _remove(journal.path)
 
     async def _plan(self, journal: Journal, resumed: bool) -> None:
         fingerprint = Fingerprint(self._settings.name)
         if not resumed:
-            await journal.restart_planning()
-        chunk: list[Any] = []
+            await journal.restart_planning()  # a planning cut short sent nothing
+        chunk: list[PlannedRow] = []
         index = 0
         async for message in _iterate(self._source):
             rows = plan_message(index, message)
             fingerprint.update(rows)
-            chunk.extend(rows)
             index += 1
-            if len(chunk) >= _PLAN_CHUNK and not resumed:
+            if resumed:
+                continue
+            chunk.extend(rows)
+            if len(chunk) >= _PLAN_CHUNK:
                 await journal.add(chunk)
                 chunk = []
         if resumed:
             if await journal.fingerprint() != fingerprint.hexdigest():
-                raise_mismatch(journal.path)
+                raise JournalError(
+                    f"the journal {journal.path} was written for other messages (the source "
+                    "changed, or it is another campaign's journal): nothing was sent"
+                )
             return
         if chunk:
             await journal.add(chunk)
@@ -216,6 +146,7 @@ class Campaign:
     # ------------------------------------------------------------------ settle
 
     async def _settle(self, journal: Journal) -> AsyncIterator[MessageOutcome]:
+        tally = self._tally
         after = 0
         while rows := await journal.in_doubt(after, _READ_CHUNK):
             after = rows[-1].row
@@ -223,34 +154,33 @@ class Campaign:
             wait = latest + self._settings.settle_after - _time.time()
             if wait > 0:
                 await self._settings.sleep(wait)
-            results = await asyncio.gather(*(self._status(row) for row in rows))
-            updates = []
-            planned = []
-            outcomes = []
-            for row, found in zip(rows, results, strict=True):
+            found = await asyncio.gather(*(self._known(row) for row in rows))
+            accepted: list[JournalRow] = []
+            planned: list[int] = []
+            for row, known in zip(rows, found, strict=True):
                 state = OutcomeState(row.state or OutcomeState.UNKNOWN.value)
-                if found:
-                    updates.append(RowUpdate(row.row, OutcomeState.ACCEPTED))
-                    outcomes.append(_outcome(row, OutcomeState.ACCEPTED))
-                    self._move(state, OutcomeState.ACCEPTED)
+                if known:
+                    accepted.append(row)
+                    tally.move(state, OutcomeState.ACCEPTED)
                 else:
                     planned.append(row.row)
-                    self._move(state, OutcomeState.PLANNED)
-            await journal.settle(updates)
+                    tally.move(state, OutcomeState.PLANNED)
+            await journal.settle([RowUpdate(row.row, OutcomeState.ACCEPTED) for row in accepted])
             await journal.set_state(planned, OutcomeState.PLANNED)
-            self._report()
-            for outcome in outcomes:
-                yield outcome
+            tally.report(len(accepted))
+            for row in accepted:
+                yield outcome(row, OutcomeState.ACCEPTED)
 
-    async def _status(self, row: JournalRow) -> bool:
-        """True when the service has the row's message, False when it never arrived."""
-        for _ in range(_BUSY_ATTEMPTS):
-            await self._wait_if_paused()
+    async def _known(self, row: JournalRow) -> bool:
+        """True when the service has the row's message; False: it never arrived."""
+        tally = self._tally
+        for _ in range(BUSY_ATTEMPTS):
+            await tally.wait_if_paused()
             try:
-                self._requests += 1
-                status = await self._client.status(row.request_id or "", row.phone)
+                tally.requests += 1
+                status = await self._client._status_of(row.request_id or "", row.phone)
             except TooManyRequestsError as exc:
-                self._pause(exc)
+                tally.pause(exc)
                 continue
             return status.status != StatusCode.NOT_FOUND
         raise TooManyRequestsError(9, "status checks kept being refused", command="status")
@@ -258,43 +188,31 @@ class Campaign:
     # ------------------------------------------------------------------ send
 
     async def _send_all(self, journal: Journal) -> AsyncIterator[MessageOutcome]:
+        runner = RequestRunner(self._client, journal, self._tally)
         window = max(1, self._client.config.max_concurrency)
-        packer = Packer(self._settings.limits)
-        ready: list[Batch] = []
-        after = 0
-        exhausted = False
+        batches = _Batches(journal, Packer(self._settings.limits))
         pending: set[asyncio.Task[list[MessageOutcome]]] = set()
-        stop: _Stop | None = None
+        stop: Stop | None = None
         try:
             while True:
                 while stop is None and len(pending) < window:
-                    if not ready and not exhausted:
-                        rows = await journal.planned(after, _READ_CHUNK)
-                        if rows:
-                            after = rows[-1].row
-                            for row in rows:
-                                ready.extend(packer.add(row))
-                        else:
-                            exhausted = True
-                            ready.extend(packer.flush())
-                        continue
-                    if not ready:
+                    batch = await batches.next()
+                    if batch is None:
                         break
-                    batch = ready.pop(0)
-                    await self._send_out(journal, batch.rows, self._new_id())
-                    self._move_all(batch.rows, OutcomeState.PLANNED, OutcomeState.IN_FLIGHT)
-                    pending.add(asyncio.create_task(self._exchange(journal, batch.rows)))
+                    await runner.send_out(batch.rows)  # committed before it leaves
+                    self._tally.move(OutcomeState.PLANNED, OutcomeState.IN_FLIGHT, len(batch.rows))
+                    pending.add(asyncio.create_task(runner.exchange(batch.rows)))
                 if not pending:
                     break
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     try:
                         outcomes = task.result()
-                    except _Stop as exc:
+                    except Stop as exc:
                         stop = stop or exc
                         continue
-                    for outcome in outcomes:
-                        yield outcome
+                    for item in outcomes:
+                        yield item
             if stop is not None:
                 raise stop.error
         finally:
@@ -303,141 +221,28 @@ class Campaign:
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
 
-    def _new_id(self) -> str:
-        return _request_id()
 
-    async def _send_out(self, journal: Journal, rows: list[JournalRow], request_id: str) -> None:
-        await journal.send_out((row.row for row in rows), request_id, _time.time())
-        rows[:] = [_with_request(row, request_id) for row in rows]
+class _Batches:
+    """Planned rows from the journal, a chunk at a time, packed into batches."""
 
-    async def _exchange(self, journal: Journal, rows: list[JournalRow]) -> list[MessageOutcome]:
-        """Send ``rows`` (already in flight with their request id) and record the answer."""
-        attempts = 0
-        while True:
-            first = rows[0]
-            request = wire_bulk.ListSend(
-                id=first.request_id or "",
-                lines=tuple((row.phone, row.text) for row in rows),
-                sender=first.sender,
-                time=first.time,
-                format=MessageFormat(first.format),
-                per_number=self._settings.per_number_costs,
-            )
-            try:
-                await self._wait_if_paused()
-                self._requests += 1
-                result = await self._client._send_list(request)
-            except TooManyRequestsError as exc:
-                # Our ids are never repeated, so this is the service's rate or concurrency
-                # rule: the request created nothing. Pause everyone, then send again.
-                attempts += 1
-                self._pause(exc)
-                if attempts >= _BUSY_ATTEMPTS:
-                    await self._replan(journal, rows)
-                    raise _Stop(exc) from None
-                await self._send_out(journal, rows, self._new_id())
-                continue
-            except SendOutcomeUnknownError:
-                await journal.set_state((row.row for row in rows), OutcomeState.UNKNOWN)
-                self._move_all(rows, OutcomeState.IN_FLIGHT, OutcomeState.UNKNOWN)
-                self._report(len(rows))
-                return [_outcome(row, OutcomeState.UNKNOWN) for row in rows]
-            except (InsufficientFundsError, AuthenticationError, IPBlockedError) as exc:
-                await self._replan(journal, rows)
-                raise _Stop(exc) from None
-            except APIConnectionError as exc:  # it never left: planned again
-                await self._replan(journal, rows)
-                raise _Stop(exc) from None
-            except _SPLIT as exc:
-                if len(rows) > 1:
-                    return await self._split(journal, rows)
-                return await self._refuse(journal, rows, exc)
-            except APIError as exc:  # 5, 7, 8: every line of the request alike
-                return await self._refuse(journal, rows, exc)
-            return await self._accept(journal, rows, result)
+    def __init__(self, journal: Journal, packer: Packer) -> None:
+        self._journal = journal
+        self._packer = packer
+        self._ready: list[Batch] = []
+        self._after = 0
+        self._exhausted = False
 
-    async def _split(self, journal: Journal, rows: list[JournalRow]) -> list[MessageOutcome]:
-        # The request created nothing; find the refused line in halves, each a new request.
-        middle = len(rows) // 2
-        outcomes: list[MessageOutcome] = []
-        for half in (rows[:middle], rows[middle:]):
-            half = list(half)
-            await self._send_out(journal, half, self._new_id())
-            outcomes.extend(await self._exchange(journal, half))
-        return outcomes
-
-    async def _replan(self, journal: Journal, rows: list[JournalRow]) -> None:
-        await journal.set_state((row.row for row in rows), OutcomeState.PLANNED)
-        self._move_all(rows, OutcomeState.IN_FLIGHT, OutcomeState.PLANNED)
-        self._report()
-
-    async def _refuse(
-        self, journal: Journal, rows: list[JournalRow], error: APIError
-    ) -> list[MessageOutcome]:
-        updates = [RowUpdate(row.row, OutcomeState.REFUSED, error_code=error.code) for row in rows]
-        await journal.settle(updates)
-        self._move_all(rows, OutcomeState.IN_FLIGHT, OutcomeState.REFUSED)
-        self._report(len(rows))
-        return [_outcome(row, OutcomeState.REFUSED, error_code=error.code) for row in rows]
-
-    async def _accept(
-        self, journal: Journal, rows: list[JournalRow], result: SendResult
-    ) -> list[MessageOutcome]:
-        reported = {item.phone: item for item in result.phones}
-        updates: list[RowUpdate] = []
-        outcomes: list[MessageOutcome] = []
-        for row in rows:
-            item = reported.get(row.phone)
-            refused = item is not None and (item.error is not None or item.status is not None)
-            if refused and item is not None:
-                status = None if item.status is None else int(item.status)
-                error = None if item.error is None else int(item.error)
-                updates.append(
-                    RowUpdate(row.row, OutcomeState.REFUSED, status=status, delivery_error=error)
-                )
-                outcomes.append(
-                    _outcome(
-                        row,
-                        OutcomeState.REFUSED,
-                        status=item.status,
-                        delivery_error=item.error,
-                    )
-                )
-                self._move(OutcomeState.IN_FLIGHT, OutcomeState.REFUSED)
+    async def next(self) -> Batch | None:
+        while not self._ready and not self._exhausted:
+            rows = await self._journal.planned(self._after, _READ_CHUNK)
+            if rows:
+                self._after = rows[-1].row
+                for row in rows:
+                    self._ready.extend(self._packer.add(row))
             else:
-                cost = item.cost if item is not None else None
-                updates.append(RowUpdate(row.row, OutcomeState.ACCEPTED, cost=cost))
-                outcomes.append(_outcome(row, OutcomeState.ACCEPTED, cost=cost))
-                self._move(OutcomeState.IN_FLIGHT, OutcomeState.ACCEPTED)
-        await journal.settle(updates)
-        if result.cost is not None:
-            self._cost += result.cost
-        self._report(len(rows))
-        return outcomes
-
-    # ------------------------------------------------------------------ pause, counts
-
-    def _pause(self, exc: APIError) -> None:
-        pause = exc.retry_after or self._settings.busy_pause
-        pause = min(pause, self._settings.busy_pause)
-        self._resume_at = max(self._resume_at, self._settings.clock() + pause)
-        log.info("bulk: the service is busy (error %s); pausing %.0f s", exc.code, pause)
-
-    async def _wait_if_paused(self) -> None:
-        while (left := self._resume_at - self._settings.clock()) > 0:
-            await self._settings.sleep(left)
-
-    def _move(self, old: OutcomeState, new: OutcomeState, count: int = 1) -> None:
-        self._counts[old] -= count
-        self._counts[new] += count
-
-    def _move_all(self, rows: list[JournalRow], old: OutcomeState, new: OutcomeState) -> None:
-        self._move(old, new, len(rows))
-
-    def _report(self, answered: int = 0) -> None:
-        self._sent += answered
-        if self._settings.on_progress is not None:
-            self._settings.on_progress(self.progress)
+                self._exhausted = True
+                self._ready.extend(self._packer.flush())
+        return self._ready.pop(0) if self._ready else None
 
 
 def new_campaign(
@@ -473,43 +278,8 @@ def new_campaign(
 
 async def run_batch(campaign: Campaign) -> BatchResult:
     """Run ``campaign`` to the end and collect its outcomes."""
-    outcomes = [outcome async for outcome in campaign]
+    outcomes = [item async for item in campaign]
     return BatchResult(tuple(outcomes), campaign.progress)
-
-
-def raise_mismatch(path: Path) -> None:
-    """The source does not match the journal's campaign."""
-    raise JournalError(
-        f"the journal {path} was written for other messages (the source changed, or it is "
-        "another campaign's journal): nothing was sent"
-    )
-
-
-def _with_request(row: JournalRow, request_id: str) -> JournalRow:
-    return JournalRow(
-        row.row,
-        row.seq,
-        row.phone,
-        row.text,
-        row.sender,
-        row.time,
-        row.format,
-        row.parts,
-        request_id,
-        _time.time(),
-        row.state,
-    )
-
-
-def _outcome(row: JournalRow, state: OutcomeState, **fields: Any) -> MessageOutcome:
-    return MessageOutcome(
-        index=row.seq,
-        phone=row.phone,
-        state=state,
-        request_id=row.request_id,
-        parts=row.parts,
-        **fields,
-    )
 
 
 async def _iterate(source: MessageSource) -> AsyncIterator[Any]:
@@ -522,10 +292,7 @@ async def _iterate(source: MessageSource) -> AsyncIterator[Any]:
 
 
 def _temporary_path() -> Path:
-    import tempfile
-
-    folder = Path(tempfile.gettempdir())
-    return folder / f"smsc-campaign-{secrets.token_hex(8)}.sqlite"
+    return Path(tempfile.gettempdir()) / f"smsc-campaign-{secrets.token_hex(8)}.sqlite"
 
 
 def _remove(path: Path) -> None:

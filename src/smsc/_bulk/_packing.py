@@ -11,6 +11,7 @@ ambiguous).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -24,12 +25,18 @@ from .._wire.forms import encode_time
 from ._journal import JournalRow, PlannedRow
 from ._model import BulkMessage, PackingLimits
 
-__all__ = ["Batch", "Fingerprint", "Packer", "plan_message"]
+__all__ = ["Batch", "Fingerprint", "Packer", "phone_key", "plan_message"]
 
 GroupKey = tuple[str | None, str | None, str]
 """(sender, time, format): what every line of one request shares."""
 
 _MAX_OPEN_BATCHES: Final = 8
+_NOT_DIGITS: Final = re.compile(r"[^0-9]")
+
+
+def phone_key(phone: str) -> str:
+    """A phone's digits: one number however written (the service answers without ``+``)."""
+    return _NOT_DIGITS.sub("", phone)
 
 
 def _refuse(index: int, detail: str, field: str) -> RequestValidationError:
@@ -74,8 +81,11 @@ def plan_message(index: int, message: object) -> list[PlannedRow]:
     if problem is not None:
         raise _refuse(index, f"the text {problem}", "text")
     parts = segments(text).parts
-    distinct = dict.fromkeys(phones)  # one outcome per phone: a repeat is the same message
-    return [(index, phone, text, sender, time, fmt.value, parts) for phone in distinct]
+    distinct = {phone_key(phone): phone for phone in reversed(phones)}  # a repeat is one
+    return [
+        (index, phone, text, sender, time, fmt.value, parts)
+        for phone in reversed(distinct.values())
+    ]
 
 
 class Fingerprint:
@@ -125,10 +135,11 @@ class Packer:
         """Place ``row``; returns the batches that are complete now."""
         key: GroupKey = (row.sender, row.time, row.format)
         size = wire_bulk.list_line_size(row.phone, row.text)
+        phone = phone_key(row.phone)
         done: list[Batch] = []
         target = None
         for batch in self._open:
-            if batch.key == key and row.phone not in batch.phones:
+            if batch.key == key and phone not in batch.phones:
                 if batch.size + size <= self._limits.max_request_bytes:
                     target = batch
                     break
@@ -141,7 +152,7 @@ class Packer:
             if len(self._open) > _MAX_OPEN_BATCHES:
                 done.append(self._open.pop(0))  # many groups at once: bound what is held
         target.rows.append(row)
-        target.phones.add(row.phone)
+        target.phones.add(phone)
         target.size += size
         if len(target.rows) >= self._limits.max_lines:
             self._open.remove(target)

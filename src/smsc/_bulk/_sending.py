@@ -1,0 +1,286 @@
+"""One packed request from the journal to the service and back: its answer decides each row.
+
+Rows arrive committed ``in_flight`` with their request's id. The answer moves each row to
+its final state in the journal (accepted, refused, unknown) or back to planned when the
+request provably created nothing; whole-request errors that end the campaign raise
+:class:`Stop` after the rows are recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time as _time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final, Protocol
+
+from .._config import SMSCConfig
+from .._enums import MessageFormat
+from .._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    InsufficientFundsError,
+    IPBlockedError,
+    MessageDeniedError,
+    ParametersError,
+    SendOutcomeUnknownError,
+    SMSCError,
+    TooManyRequestsError,
+)
+from .._models import MessageStatus, SendResult
+from .._wire import bulk as wire_bulk
+from ._journal import Journal, JournalRow, RowUpdate
+from ._model import CampaignProgress, MessageOutcome, OutcomeState, PackingLimits
+from ._packing import phone_key
+
+__all__ = ["CampaignClient", "RequestRunner", "Settings", "Stop", "Tally", "outcome"]
+
+log = logging.getLogger("smsc.bulk")
+
+BUSY_ATTEMPTS: Final = 5
+"""Error 9 answers in a row for one request before the campaign stops."""
+# Whole-request refusals that concern one line of the request: split it to find that line.
+_SPLIT: Final = (MessageDeniedError, ParametersError)
+# Whole-request errors after which sending more makes no sense: the campaign stops.
+_STOP: Final = (InsufficientFundsError, AuthenticationError, IPBlockedError, APIConnectionError)
+
+
+class CampaignClient(Protocol):
+    """What a campaign needs of :class:`~smsc.AsyncSMSCClient`."""
+
+    @property
+    def config(self) -> SMSCConfig: ...
+
+    async def _status_of(self, request_id: str, phone: str) -> MessageStatus: ...
+
+    async def _send_list(self, request: wire_bulk.ListSend) -> SendResult: ...
+
+    def _account_identity(self) -> str: ...
+
+
+@dataclass
+class Settings:
+    """A campaign's options, checked."""
+
+    name: str
+    limits: PackingLimits
+    per_number_costs: bool
+    settle_after: float
+    busy_pause: float
+    on_progress: Callable[[CampaignProgress], None] | None
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
+
+
+class Stop(Exception):
+    """A whole-request error that ends the campaign once in-flight requests are answered."""
+
+    def __init__(self, error: SMSCError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def new_request_id() -> str:
+    """A request id never used before: 34 characters of ``[a-z0-9-]`` (the service allows 40)."""
+    return "b-" + secrets.token_hex(16)
+
+
+def outcome(row: JournalRow, state: OutcomeState, **fields: Any) -> MessageOutcome:
+    """The outcome of ``row`` in ``state``."""
+    return MessageOutcome(
+        index=row.seq,
+        phone=row.phone,
+        state=state,
+        request_id=row.request_id,
+        parts=row.parts,
+        **fields,
+    )
+
+
+class Tally:
+    """The run's counts (from the journal, kept current), requests, cost and busy pause."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.counts = dict.fromkeys(OutcomeState, 0)
+        self.requests = 0
+        self.cost = Decimal("0")
+        self.answered = 0
+        self.started = settings.clock()
+        self._resume_at = 0.0
+
+    def progress(self) -> CampaignProgress:
+        """A snapshot now."""
+        counts = self.counts
+        return CampaignProgress(
+            total=sum(counts.values()),
+            planned=counts[OutcomeState.PLANNED],
+            in_flight=counts[OutcomeState.IN_FLIGHT],
+            accepted=counts[OutcomeState.ACCEPTED],
+            refused=counts[OutcomeState.REFUSED],
+            unknown=counts[OutcomeState.UNKNOWN],
+            requests=self.requests,
+            cost=self.cost,
+            elapsed=max(0.0, self.settings.clock() - self.started),
+            sent_this_run=self.answered,
+        )
+
+    def move(self, old: OutcomeState, new: OutcomeState, count: int = 1) -> None:
+        """``count`` rows went from ``old`` to ``new``."""
+        self.counts[old] -= count
+        self.counts[new] += count
+
+    def report(self, answered: int = 0) -> None:
+        """``answered`` more rows got an outcome: tell the progress listener."""
+        self.answered += answered
+        if self.settings.on_progress is not None:
+            self.settings.on_progress(self.progress())
+
+    def pause(self, exc: APIError) -> None:
+        """The service is busy (error 9): every request waits (at most ``busy_pause``)."""
+        pause = min(exc.retry_after or self.settings.busy_pause, self.settings.busy_pause)
+        self._resume_at = max(self._resume_at, self.settings.clock() + pause)
+        log.info("bulk: the service is busy (error %s); pausing %.0f s", exc.code, pause)
+
+    async def wait_if_paused(self) -> None:
+        """Return when no pause is running."""
+        while (left := self._resume_at - self.settings.clock()) > 0:
+            await self.settings.sleep(left)
+
+
+class RequestRunner:
+    """Sends packed requests of a campaign and records their answers in the journal."""
+
+    def __init__(self, client: CampaignClient, journal: Journal, tally: Tally) -> None:
+        self._client = client
+        self._journal = journal
+        self._tally = tally
+
+    async def send_out(self, rows: list[JournalRow]) -> None:
+        """Commit ``rows`` in flight under a new request id (before the request leaves)."""
+        request_id = new_request_id()
+        sent_at = _time.time()
+        await self._journal.send_out((row.row for row in rows), request_id, sent_at)
+        rows[:] = [_with_request(row, request_id, sent_at) for row in rows]
+
+    async def exchange(self, rows: list[JournalRow]) -> list[MessageOutcome]:
+        """Send ``rows`` (in flight with their request id) and record the answer.
+
+        Raises:
+            Stop: an error that ends the campaign (the rows are planned again).
+        """
+        tally = self._tally
+        attempts = 0
+        while True:
+            first = rows[0]
+            request = wire_bulk.ListSend(
+                id=first.request_id or "",
+                lines=tuple((row.phone, row.text) for row in rows),
+                sender=first.sender,
+                time=first.time,
+                format=MessageFormat(first.format),
+                per_number=tally.settings.per_number_costs,
+            )
+            try:
+                await tally.wait_if_paused()
+                tally.requests += 1
+                result = await self._client._send_list(request)
+            except TooManyRequestsError as exc:
+                # Our ids are never repeated, so this is the service's rate or concurrency
+                # rule: the request created nothing. Pause everyone, then send again.
+                attempts += 1
+                tally.pause(exc)
+                if attempts >= BUSY_ATTEMPTS:
+                    await self._replan(rows)
+                    raise Stop(exc) from None
+                await self.send_out(rows)
+                continue
+            except SendOutcomeUnknownError:
+                await self._journal.set_state((row.row for row in rows), OutcomeState.UNKNOWN)
+                tally.move(OutcomeState.IN_FLIGHT, OutcomeState.UNKNOWN, len(rows))
+                tally.report(len(rows))
+                return [outcome(row, OutcomeState.UNKNOWN) for row in rows]
+            except _STOP as exc:  # APIConnectionError: it never left
+                await self._replan(rows)
+                raise Stop(exc) from None
+            except _SPLIT as exc:
+                if len(rows) > 1:
+                    return await self._split(rows)
+                return await self._refuse(rows, exc)
+            except APIError as exc:  # 5, 7, 8: every line of the request alike
+                return await self._refuse(rows, exc)
+            return await self._accept(rows, result)
+
+    async def _split(self, rows: list[JournalRow]) -> list[MessageOutcome]:
+        # The request created nothing; find the refused line in halves, each a new request.
+        middle = len(rows) // 2
+        outcomes: list[MessageOutcome] = []
+        for half in (rows[:middle], rows[middle:]):
+            await self.send_out(half)
+            outcomes.extend(await self.exchange(half))
+        return outcomes
+
+    async def _replan(self, rows: list[JournalRow]) -> None:
+        await self._journal.set_state((row.row for row in rows), OutcomeState.PLANNED)
+        self._tally.move(OutcomeState.IN_FLIGHT, OutcomeState.PLANNED, len(rows))
+        self._tally.report()
+
+    async def _refuse(self, rows: list[JournalRow], error: APIError) -> list[MessageOutcome]:
+        code = error.code
+        await self._journal.settle(
+            [RowUpdate(row.row, OutcomeState.REFUSED, error_code=code) for row in rows]
+        )
+        self._tally.move(OutcomeState.IN_FLIGHT, OutcomeState.REFUSED, len(rows))
+        self._tally.report(len(rows))
+        return [outcome(row, OutcomeState.REFUSED, error_code=code) for row in rows]
+
+    async def _accept(self, rows: list[JournalRow], result: SendResult) -> list[MessageOutcome]:
+        reported = {phone_key(item.phone): item for item in result.phones}
+        updates: list[RowUpdate] = []
+        outcomes: list[MessageOutcome] = []
+        for row in rows:
+            item = reported.get(phone_key(row.phone))
+            if item is not None and (item.error is not None or item.status is not None):
+                updates.append(
+                    RowUpdate(
+                        row.row,
+                        OutcomeState.REFUSED,
+                        status=None if item.status is None else int(item.status),
+                        delivery_error=None if item.error is None else int(item.error),
+                    )
+                )
+                outcomes.append(
+                    outcome(
+                        row, OutcomeState.REFUSED, status=item.status, delivery_error=item.error
+                    )
+                )
+                self._tally.move(OutcomeState.IN_FLIGHT, OutcomeState.REFUSED)
+            else:
+                cost = item.cost if item is not None else None
+                updates.append(RowUpdate(row.row, OutcomeState.ACCEPTED, cost=cost))
+                outcomes.append(outcome(row, OutcomeState.ACCEPTED, cost=cost))
+                self._tally.move(OutcomeState.IN_FLIGHT, OutcomeState.ACCEPTED)
+        await self._journal.settle(updates)
+        if result.cost is not None:
+            self._tally.cost += result.cost
+        self._tally.report(len(rows))
+        return outcomes
+
+
+def _with_request(row: JournalRow, request_id: str, sent_at: float) -> JournalRow:
+    return JournalRow(
+        row.row,
+        row.seq,
+        row.phone,
+        row.text,
+        row.sender,
+        row.time,
+        row.format,
+        row.parts,
+        request_id,
+        sent_at,
+        OutcomeState.IN_FLIGHT.value,
+    )

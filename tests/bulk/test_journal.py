@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -31,7 +32,8 @@ async def test_the_journal_records_every_message_and_its_request(
     assert requests == 2
     assert mode == "wal"
     assert meta["campaign"] == "march"
-    assert LOGIN not in meta.values() and PASSWORD not in meta.values()
+    assert LOGIN not in meta.values()
+    assert PASSWORD not in meta.values()
 
 
 async def test_a_journal_of_another_campaign_is_refused_and_nothing_is_sent(
@@ -74,7 +76,7 @@ async def test_a_journal_of_another_account_is_refused_and_nothing_is_sent(
 async def test_a_corrupt_journal_is_refused_and_nothing_is_sent(
     client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path, content: bytes
 ) -> None:
-    journal.write_bytes(content)
+    journal.write_bytes(content)  # noqa: ASYNC240
     with pytest.raises(JournalError, match="unreadable"):
         await client.send_batch(messages(5), journal=journal)
     assert emulator.messages == []
@@ -104,7 +106,7 @@ async def test_a_journal_in_use_by_another_run_is_refused(
 async def test_a_planning_cut_short_is_planned_again(
     client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
 ) -> None:
-    def broken():  # type: ignore[no-untyped-def]
+    def broken() -> Iterator[BulkMessage]:
         yield from messages(1500)
         raise RuntimeError("the source broke")
 
@@ -112,4 +114,5 @@ async def test_a_planning_cut_short_is_planned_again(
         await client.send_batch(broken(), journal=journal)
     assert emulator.messages == []
     result = await client.send_batch(messages(1600), journal=journal)
-    assert result.progress.accepted == 1600 and len(emulator.messages) == 1600
+    assert result.progress.accepted == 1600
+    assert len(emulator.messages) == 1600

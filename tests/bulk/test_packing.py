@@ -14,7 +14,7 @@ from smsc._wire.bulk import ListSend, list_line_size
 
 
 def _rows(messages: list[BulkMessage]) -> list[JournalRow]:
-    rows = []
+    rows: list[JournalRow] = []
     for index, message in enumerate(messages):
         for planned in plan_message(index, message):
             rows.append(JournalRow(len(rows) + 1, *planned))

@@ -50,6 +50,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._job_models import JobInfo, JobState
 from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import (
     Balance,
@@ -122,6 +123,8 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JobInfo",
+    "JobState",
     "JournalError",
     "LimiterUnavailableError",
     "MalformedCallbackError",

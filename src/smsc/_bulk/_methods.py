@@ -13,6 +13,7 @@ from .._base_client import BaseClient
 from .._errors import InvalidResponseError
 from .._models import MessageStatus, SendResult
 from .._wire.bulk import ListSend
+from ..resources.jobs import Jobs
 from ._campaign import Campaign, MessageSource, new_campaign, run_batch
 from ._model import (
     DEFAULT_MAX_LINES,
@@ -27,6 +28,11 @@ __all__ = ["BulkMethods"]
 
 class BulkMethods(BaseClient):
     """Campaigns on the base client's pipeline (mixed into :class:`~smsc.AsyncSMSCClient`)."""
+
+    @property
+    def jobs(self) -> Jobs:
+        """Server-side mailings (``jobs.php``): create, info, list, cancel, delete."""
+        return Jobs(self)
 
     def campaign(
         self,

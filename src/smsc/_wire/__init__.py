@@ -23,6 +23,7 @@ from .bulk import SEND_LIST
 from .commands import BALANCE, COMMANDS, COST, DELETE, SEND, STATUS, MessageKey, StatusQuery
 from .errors import ErrorTable
 from .forms import COMMON_FIELDS, RESERVED_FIELDS
+from .jobs import JOB_CANCEL, JOB_CREATE, JOB_DELETE, JOB_INFO, JOB_LIST
 from .values import MOSCOW
 
 __all__ = [
@@ -32,6 +33,11 @@ __all__ = [
     "COST",
     "DELETE",
     "ERROR_TABLES",
+    "JOB_CANCEL",
+    "JOB_CREATE",
+    "JOB_DELETE",
+    "JOB_INFO",
+    "JOB_LIST",
     "MOSCOW",
     "RESERVED_FIELDS",
     "SEND",

@@ -20,6 +20,7 @@ from .answers import balance_result, cost_result, expect_object, send_result, st
 from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
+from .jobs import JOBS
 from .values import excerpt
 
 __all__ = [
@@ -169,7 +170,7 @@ failover can mean the message was deleted by the first attempt.
 
 
 COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
-    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE, SEND_LIST)
+    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE, SEND_LIST, *JOBS)
 }
 """Every command the SDK speaks, by name."""
 

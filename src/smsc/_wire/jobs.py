@@ -1,0 +1,167 @@
+"""``jobs.php``: server-side mailings (protocol §11.1) as specs.
+
+Create takes every ``send.php`` option (applied to each message); info, list, cancel and
+delete take the mailing's id. The answers of create (``{"id": N}``), cancel and delete
+(``{"result": "OK"}``) are from the reference; the layout of info and list is not documented
+([UNK]) and is assumed as the emulator writes it: an object per mailing with ``id``,
+``name``, ``status``, ``created`` (``DD.MM.YYYY hh:mm:ss``, Moscow time), ``cnt`` (its
+messages) and ``stat`` (message status -> count). Fields missing from a real answer are
+``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .._enums import StatusCode
+from .._errors import InvalidResponseError
+from .._job_models import JobInfo, JobState
+from .._models import SendRequest
+from ._spec import CommandSpec
+from .answers import expect_object
+from .errors import BALANCE_ERRORS, SEND_ERRORS
+from .forms import send_form
+from .values import enum_or_int, excerpt, integer, moment, text
+
+__all__ = [
+    "JOBS",
+    "JOB_CANCEL",
+    "JOB_CREATE",
+    "JOB_DELETE",
+    "JOB_INFO",
+    "JOB_LIST",
+    "JobCreate",
+]
+
+_PATH: Final = "/sys/jobs.php"
+_MAX_JOBS: Final = 100_000
+_MAX_STATUSES: Final = 64
+
+# Errors of the mailing commands: those of send.php for create (§5.1 "jobs creation"), the
+# common ones (1, 2, 4, 9) for the others.
+JOB_ERRORS: Final = BALANCE_ERRORS
+
+
+@dataclass(frozen=True, slots=True)
+class JobCreate:
+    """A checked mailing: its name and the send it makes for each phone."""
+
+    name: str
+    send: SendRequest
+
+
+def _create_form(job: JobCreate) -> dict[str, str]:
+    form = send_form(job.send)
+    for own in ("cost", "id"):  # a mailing has its own id and no cost mode
+        form.pop(own, None)
+    return {"add": "1", "name": job.name, **form}
+
+
+def _created(data: Any, body: bytes, _: JobCreate) -> int:
+    job_id = integer(expect_object(data, "jobs", body).get("id"))
+    if job_id is None or job_id <= 0:
+        raise InvalidResponseError("jobs: no mailing id in the answer", body_excerpt=excerpt(body))
+    return job_id
+
+
+def _ok(data: Any, body: bytes, _: int) -> None:
+    if expect_object(data, "jobs", body).get("result") != "OK":
+        raise InvalidResponseError("jobs: expected result OK", body_excerpt=excerpt(body))
+
+
+def _id_form(action: str) -> Any:
+    def form(job_id: int) -> dict[str, str]:
+        return {action: "1", "id": str(job_id)}
+
+    return form
+
+
+def job_info(item: Any, body: bytes) -> JobInfo:
+    """One mailing of an info or list answer."""
+    obj = expect_object(item, "jobs", body)
+    job_id = integer(obj.get("id"))
+    if job_id is None or job_id <= 0:
+        raise InvalidResponseError("jobs: a mailing without an id", body_excerpt=excerpt(body))
+    raw = obj.get("stat")
+    statuses: dict[StatusCode | int, int] = {}
+    if isinstance(raw, dict):
+        for code, count in list(raw.items())[:_MAX_STATUSES]:
+            status = enum_or_int(StatusCode, code)
+            number = integer(count)
+            if status is not None and number is not None and number >= 0:
+                statuses[status] = number
+    return JobInfo(
+        id=job_id,
+        name=text(obj.get("name")),
+        state=enum_or_int(JobState, obj.get("status")),
+        created=moment(obj.get("created_timestamp"), obj.get("created")),
+        total=integer(obj.get("cnt")),
+        statuses=statuses,
+    )
+
+
+def _info(data: Any, body: bytes, _: int) -> JobInfo:
+    return job_info(data, body)
+
+
+def _list(data: Any, body: bytes, _: None) -> list[JobInfo]:
+    if isinstance(data, dict):
+        data = data.get("jobs", [])  # [INF] a wrapped list is read too
+    if not isinstance(data, list):
+        raise InvalidResponseError("jobs: expected a list of mailings", body_excerpt=excerpt(body))
+    return [job_info(item, body) for item in data[:_MAX_JOBS]]
+
+
+JOB_CREATE: Final = CommandSpec[JobCreate, int](
+    name="job_create",
+    path=_PATH,
+    may_repeat=False,
+    errors=SEND_ERRORS,
+    encode=_create_form,
+    decode=_created,
+)
+"""Create a mailing (``add=1``); the answer is its id."""
+
+JOB_INFO: Final = CommandSpec[int, JobInfo](
+    name="job_info",
+    path=_PATH,
+    may_repeat=True,
+    errors=JOB_ERRORS,
+    encode=_id_form("get"),
+    decode=_info,
+)
+"""A mailing and its messages' statuses (``get=1``)."""
+
+JOB_LIST: Final = CommandSpec[None, list[JobInfo]](
+    name="job_list",
+    path=_PATH,
+    may_repeat=True,
+    errors=JOB_ERRORS,
+    encode=lambda _: {"get_all": "1"},
+    decode=_list,
+)
+"""Every mailing of the account (``get_all=1``)."""
+
+JOB_CANCEL: Final = CommandSpec[int, None](
+    name="job_cancel",
+    path=_PATH,
+    may_repeat=True,
+    errors=JOB_ERRORS,
+    encode=_id_form("cancel"),
+    decode=_ok,
+)
+"""Stop a mailing's messages not yet handed over (``cancel=1``; repeating it is harmless)."""
+
+JOB_DELETE: Final = CommandSpec[int, None](
+    name="job_delete",
+    path=_PATH,
+    may_repeat=True,
+    errors=JOB_ERRORS,
+    encode=_id_form("del"),
+    decode=_ok,
+)
+"""Delete a mailing (``del=1``)."""
+
+JOBS: Final = (JOB_CREATE, JOB_INFO, JOB_LIST, JOB_CANCEL, JOB_DELETE)
+"""The mailing commands."""

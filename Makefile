@@ -53,6 +53,7 @@ $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.bulk
 
 # The Redis limiter against the in-process one (needs the dev extra's redis-server).
 bench-limiter: venv

@@ -1,106 +1,127 @@
-"""Send one text to many numbers at once, and sort out what happened to each.
+"""Send a campaign of different messages in few requests, with progress and a journal.
 
-Every number gets its own task; the client holds at most ``max_concurrency`` requests in
-flight (the service refuses 15 or more at once) and queues the rest, so nothing here limits
-concurrency by hand. Each send ends in one of three ways, and none is lost silently:
+The messages come from a CSV file (columns ``phones,text[,sender,time]``) and are packed
+into ``list`` requests of up to 200 lines; the journal file records every message's state,
+so running the same command again after a crash (or Ctrl-C) sends nothing twice: messages
+whose request may have arrived are first asked with ``status``, and a finished campaign
+sends nothing at all. Each message ends in one of three ways:
 
-* sent: the service took it (the id is kept to follow it with ``status``);
-* refused: the service answered an error code (bad number, no money, ...), nothing sent;
-* unknown: the request may have reached the service, but no answer came back: check its
-  status before sending again, never resend blindly.
+* accepted: the service took it (follow its delivery with ``status(request_id, phone)``);
+* refused: the service refused that number or text, with its error;
+* unknown: its request may have arrived but no answer came; run the command again to
+  settle it (never resend it by hand).
 
 Run it against the bundled emulator (no account needed)::
 
-    python examples/bulk_send.py --emulator 500
+    python examples/bulk_send.py --emulator 5000
 
 or against your account (``SMSC_LOGIN``/``SMSC_PASSWORD`` or ``SMSC_API_KEY`` set)::
 
-    python examples/bulk_send.py 79991234567 79997654321
+    python examples/bulk_send.py messages.csv --journal messages.journal
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import smsc
 
 
 @dataclass
-class BulkReport:
-    """What happened to each number of a bulk send."""
+class CampaignReport:
+    """What happened to the messages of this run (a resumed run reports only its own)."""
 
-    sent: dict[str, str] = field(default_factory=dict)
-    """number -> message id"""
-    refused: dict[str, int] = field(default_factory=dict)
-    """number -> the service's error code"""
-    unknown: dict[str, str] = field(default_factory=dict)
-    """number -> message id to check with ``status`` before any resend"""
+    accepted: int = 0
+    refused: list[smsc.MessageOutcome] = field(default_factory=list)
+    unknown: int = 0
+    progress: smsc.CampaignProgress | None = None
 
 
-# --8<-- [start:send_all]
-async def send_all(client: smsc.AsyncSMSCClient, numbers: Iterable[str], text: str) -> BulkReport:
-    """Send ``text`` to every number concurrently and report each outcome."""
-    report = BulkReport()
+def show_progress(progress: smsc.CampaignProgress) -> None:
+    """One status line: done of total, rate and time left."""
+    eta = "?" if progress.eta is None else f"{progress.eta:.0f} s"
+    print(
+        f"\r{progress.done}/{progress.total} done, {progress.refused} refused, "
+        f"{progress.unknown} unknown, {progress.rate:.0f} msg/s, {eta} left",
+        end="",
+        file=sys.stderr,
+    )
 
-    async def send_one(number: str) -> None:
-        try:
-            result = await client.send(number, text)
-        except smsc.SendOutcomeUnknownError as exc:
-            report.unknown[number] = str(exc.message_id)
-        except smsc.APIError as exc:
-            report.refused[number] = exc.code
+
+# --8<-- [start:campaign]
+async def run_campaign(
+    client: smsc.AsyncSMSCClient, messages: Iterable[smsc.BulkMessage], journal: Path
+) -> CampaignReport:
+    """Send ``messages`` as a campaign recorded in ``journal``; sort each outcome."""
+    report = CampaignReport()
+    campaign = client.campaign(messages, journal=journal, on_progress=show_progress)
+    async for outcome in campaign:
+        if outcome.state is smsc.OutcomeState.ACCEPTED:
+            report.accepted += 1
+        elif outcome.state is smsc.OutcomeState.REFUSED:
+            report.refused.append(outcome)
         else:
-            report.sent[number] = str(result.id)
-
-    # One task per number: the client's own cap queues them, whatever their count.
-    await asyncio.gather(*(send_one(number) for number in numbers))
+            report.unknown += 1  # settled by the next run, never resent blindly
+    report.progress = campaign.progress
     return report
 
 
-# --8<-- [end:send_all]
+# --8<-- [end:campaign]
 
 
-async def _on_emulator(count: int, text: str) -> BulkReport:
+async def _on_emulator(count: int, journal: Path) -> CampaignReport:
     from smsc.testing import SMSCEmulator
 
     async with SMSCEmulator() as emulator:
-        emulator.add_account("demo", "demo", balance=100_000)
+        emulator.add_account("demo", "demo", balance=1_000_000)
+        emulator.set_undeliverable("79990000013")  # one number the service cannot serve
         site = await emulator.start_site()  # a real loopback socket
         async with smsc.AsyncSMSCClient(
             login="demo", password="demo", host=site.url, allow_http=True
         ) as client:
-            numbers = [f"7999{n:07d}" for n in range(count)]
-            report = await send_all(client, numbers, text)
-        print(f"emulator: {len(emulator.messages)} messages created for {count} numbers")
+            messages = (
+                smsc.BulkMessage(f"7999{n:07d}", f"Order {n} is ready.\nPick it up today.")
+                for n in range(count)
+            )
+            report = await run_campaign(client, messages, journal)
+        print(f"\nemulator: {len(emulator.messages)} messages received for {count}")
         return report
 
 
-async def _on_account(numbers: list[str], text: str) -> BulkReport:
+async def _on_account(source: Path, journal: Path) -> CampaignReport:
     async with smsc.AsyncSMSCClient() as client:  # credentials from SMSC_* variables
-        return await send_all(client, numbers, text)
+        return await run_campaign(client, smsc.read_csv(source), journal)
 
 
 def main() -> None:
-    """Command line: ``--emulator N`` or a list of numbers."""
+    """Command line: ``--emulator N`` or a CSV file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("numbers", nargs="*", help="numbers to send to (your account)")
-    parser.add_argument("--emulator", type=int, metavar="N", help="send to N emulator numbers")
-    parser.add_argument("--text", default="Our shop opens at 9:00 tomorrow.")
+    parser.add_argument("csv", nargs="?", type=Path, help="phones,text[,sender,time] file")
+    parser.add_argument("--journal", type=Path, help="the campaign's journal (to resume)")
+    parser.add_argument("--emulator", type=int, metavar="N", help="N messages to the emulator")
     args = parser.parse_args()
-    if args.emulator:
-        report = asyncio.run(_on_emulator(args.emulator, args.text))
-    elif args.numbers:
-        report = asyncio.run(_on_account(args.numbers, args.text))
-    else:
-        parser.error("give numbers, or --emulator N")
-    print(f"sent {len(report.sent)}, refused {len(report.refused)}, unknown {len(report.unknown)}")
-    for number, code in sorted(report.refused.items()):
-        print(f"  refused: {number[:4]}***{number[-4:]} (error {code})")
-    for number, message_id in sorted(report.unknown.items()):
-        print(f"  check status of {message_id} before resending to {number[:4]}***{number[-4:]}")
+    with tempfile.TemporaryDirectory() as folder:
+        journal = args.journal or Path(folder) / "campaign.sqlite"
+        if args.emulator:
+            report = asyncio.run(_on_emulator(args.emulator, journal))
+        elif args.csv:
+            report = asyncio.run(_on_account(args.csv, journal))
+        else:
+            parser.error("give a CSV file, or --emulator N")
+    progress = report.progress
+    print(f"accepted {report.accepted}, refused {len(report.refused)}, unknown {report.unknown}")
+    if progress is not None:
+        print(f"{progress.requests} requests, cost {progress.cost}")
+    for outcome in report.refused:
+        print(f"  refused: {outcome} ({outcome.error()})")
+    if report.unknown:
+        print("  run the same command again to settle the unknown ones")
 
 
 if __name__ == "__main__":

@@ -71,5 +71,5 @@ async def test_answer_listener_hears_each_command_after_its_answer(
     async with httpx.AsyncClient(transport=transport, base_url="http://smsc.test") as http:
         await http.post("/sys/send.php", data=form(phones="79991234567", mes="Hi"))
         await http.post("/sys/balance.php", data={**form(), "psw": "wrong"})
-        await http.post("/sys/jobs.php", data=form())
+        await http.post("/sys/unknown.php", data=form())
     assert heard == [("send", 1), ("balance", 1), ("", 1)]

@@ -9,7 +9,7 @@ from smsc.testing import SMSCEmulator, UnknownCommandAnswer
 
 from .conftest import LOGIN, PASSWORD, form
 
-UNSERVED = ("/sys/jobs.php", "/sys/nothing.php", "/sys/ping.php")
+UNSERVED = ("/sys/unknown.php", "/sys/nothing.php", "/sys/ping.php")
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ async def test_unserved_rest_command_answers_error_1(http: httpx.AsyncClient) ->
 
 
 async def test_unserved_command_checks_the_credentials_first(http: httpx.AsyncClient) -> None:
-    response = await http.post("/sys/jobs.php", data={**form(fmt=3), "psw": "wrong"})
+    response = await http.post("/sys/unknown.php", data={**form(fmt=3), "psw": "wrong"})
     assert response.json() == {"error": "authorise error", "error_code": 2}
 
 
@@ -45,14 +45,14 @@ async def test_unserved_command_changes_nothing(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:
     """Not a send in disguise, nor a balance: no message, no charge."""
-    await http.post("/sys/jobs.php", data=form(add=1, phones="79991234567", mes="Hi", fmt=3))
+    await http.post("/sys/unknown.php", data=form(add=1, phones="79991234567", mes="Hi", fmt=3))
     assert (emulator.messages, str(emulator.account(LOGIN).balance)) == ([], "100.00")
 
 
 async def test_unknown_command_name_is_error_1_not_balance(emulator: SMSCEmulator) -> None:
     """:meth:`SMSCEmulator.handle` with a name outside the route table answers error 1
     (it used to fall through to the balance command)."""
-    answer = await emulator.handle("jobs", {"login": LOGIN, "psw": PASSWORD}, "127.0.0.1")
+    answer = await emulator.handle("unknown", {"login": LOGIN, "psw": PASSWORD}, "127.0.0.1")
     assert getattr(answer, "code", None) == 1
 
 
@@ -67,5 +67,5 @@ async def test_unserved_command_can_answer_404_instead() -> None:
         emulator.add_account(LOGIN, PASSWORD)
         transport = httpx.ASGITransport(app=emulator.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://smsc.test") as http:
-            response = await http.post("/sys/jobs.php", data=form())
+            response = await http.post("/sys/unknown.php", data=form())
     assert response.status_code == 404

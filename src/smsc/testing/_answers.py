@@ -18,6 +18,7 @@ __all__ = [
     "DeleteAnswer",
     "ErrorAnswer",
     "FieldValue",
+    "JobsAnswer",
     "OkAnswer",
     "Row",
     "SendAnswer",
@@ -147,6 +148,15 @@ class TableAnswer:
         return cls((row,), element, single=True)
 
 
+@dataclass(frozen=True)
+class JobsAnswer:
+    """Mailings (``jobs.php``): one (``single``: an object) or a list; a row's ``stat`` is
+    a mapping of status code -> messages."""
+
+    rows: tuple[dict[str, FieldValue | dict[str, int]], ...]
+    single: bool = False
+
+
 Answer = (
     ErrorAnswer
     | SendAnswer
@@ -155,5 +165,6 @@ Answer = (
     | BalanceAnswer
     | DeleteAnswer
     | OkAnswer
+    | JobsAnswer
     | TableAnswer
 )

@@ -14,6 +14,7 @@ from ._answers import (
     BalanceAnswer,
     CostAnswer,
     ErrorAnswer,
+    JobsAnswer,
     Row,
     SendAnswer,
     StatusAnswer,
@@ -52,6 +53,8 @@ def render(answer: Answer, fmt: int) -> str:
         return _balance(answer, fmt)
     if isinstance(answer, TableAnswer):
         return _table(answer, fmt)
+    if isinstance(answer, JobsAnswer):
+        return _jobs(answer, fmt)
     return _ok(fmt)  # DeleteAnswer, OkAnswer
 
 
@@ -258,3 +261,34 @@ def _table(answer: TableAnswer, fmt: int) -> str:
         else:
             lines.append(", ".join(f"{key} = {_line_value(row[key])}" for key in keys))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- jobs §11.1
+
+
+def _job_value(value: object) -> str:
+    if isinstance(value, dict):
+        return ";".join(f"{code}:{count}" for code, count in value.items())
+    return str(value).replace("\n", "\\n")
+
+
+def _jobs(answer: JobsAnswer, fmt: int) -> str:
+    # [INF]: only create's {"id": N} is documented; the rest is the emulator's choice.
+    rows = answer.rows
+    if fmt == 3:
+        return _json(rows[0] if answer.single and rows else list(rows))
+    if fmt == 2:
+
+        def xml(row: dict[str, object]) -> str:
+            return "".join(
+                f"<{key}>{escape(_job_value(value))}</{key}>" for key, value in row.items()
+            )
+
+        if answer.single:
+            return f"<result>{xml(dict(rows[0])) if rows else ''}</result>"
+        return "<result>" + "".join(f"<job>{xml(dict(row))}</job>" for row in rows) + "</result>"
+    if fmt == 1:
+        return "\n".join(",".join(_job_value(v) for v in row.values()) for row in rows)
+    return "\n".join(
+        ", ".join(f"{key} = {_job_value(value)}" for key, value in row.items()) for row in rows
+    )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ._answers import Answer
-from ._commands import balance, get, info, phones, send, senders, status, templates, users
+from ._commands import balance, get, info, jobs, phones, send, senders, status, templates, users
 from ._model import Account
 from ._request import Request
 from ._state import ServiceState
@@ -59,6 +59,8 @@ PHONES = Route("phones", phones.handle)
 TEMPLATES = Route("templates", templates.handle)
 OPERATOR_TEMPLATES = Route("op_templates", templates.handle_operator)
 USERS = Route("users", users.handle)
+JOBS = Route("jobs", jobs.handle)
+"""``jobs.php``: server-side mailings."""
 
 COMMANDS: Mapping[str, Route] = {
     route.command: route
@@ -73,6 +75,7 @@ COMMANDS: Mapping[str, Route] = {
         TEMPLATES,
         OPERATOR_TEMPLATES,
         USERS,
+        JOBS,
     )
 }
 """Command name -> route."""
@@ -90,6 +93,7 @@ ROUTES: Mapping[str, Route] = {
     "/sys/templates.php": TEMPLATES,
     "/sys/op_templates.php": OPERATOR_TEMPLATES,
     "/sys/users.php": USERS,
+    "/sys/jobs.php": JOBS,
 }
 """Path -> route: every path the emulator serves."""
 
@@ -103,7 +107,7 @@ def is_command_path(path: str) -> bool:
 
 
 class UnknownCommandAnswer(str, enum.Enum):
-    """What a command path the emulator does not serve (``/sys/jobs.php``, ...) answers.
+    """What a command path the emulator does not serve (``/sys/unknown.php``, ...) answers.
 
     The protocol reference does not say what the service answers for an unknown command
     (§1.3, §1.7, §13.9), so this is an assumption, and a setting.

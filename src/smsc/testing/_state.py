@@ -18,6 +18,7 @@ from .._errors import ConfigurationError
 from ._clock import EmulatorClock
 from ._directory import IncomingMessage
 from ._guards import Guards
+from ._jobs import JobBook
 from ._model import (
     Account,
     Lifecycle,
@@ -64,6 +65,7 @@ class ServiceState:
         self.tariff = tariff
         self.script = Script()
         self.guards = Guards(clock)
+        self.jobs = JobBook()
         self.accounts: dict[str, Account] = {}
         self.messages: list[Message] = []
         self._zone = timezone(timedelta(hours=utc_offset_hours))

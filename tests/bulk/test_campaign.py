@@ -225,3 +225,28 @@ def test_outcome_states_are_the_journal_words() -> None:
         "refused",
         "unknown",
     ]
+
+
+async def test_rows_in_doubt_are_settled_by_status_before_anything_is_sent(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    emulator.fail_next_sends("79990000300", 3)  # stops after the first request of 200
+    with pytest.raises(InsufficientFundsError):
+        await client.campaign(messages(400), journal=journal, max_lines=200).run()
+    with closing(sqlite3.connect(journal)) as db, db:  # as a killed run would leave them:
+        # two that the service took but whose answer was lost...
+        db.execute("UPDATE messages SET state='unknown' WHERE seq IN (3, 4)")
+        # ...and two that were committed in flight but never left
+        db.execute(
+            "UPDATE messages SET state='in_flight', request_id='b-never', sent_at=0 "
+            "WHERE seq IN (250, 251)"
+        )
+    campaign = client.campaign(messages(400), journal=journal, settle_after=0)
+    outcomes = [outcome async for outcome in campaign]
+    settled = [o for o in outcomes if o.index in (3, 4)]
+    assert [o.state for o in settled] == [OutcomeState.ACCEPTED] * 2
+    assert campaign.progress.accepted == 400
+    assert sorted(receipts(emulator).values()) == [1] * 400

@@ -22,7 +22,9 @@ from hypothesis import strategies as st
 from smsc import SMSCError
 from smsc._models import SendRequest
 from smsc._wire import COMMANDS, StatusQuery
+from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send
+from smsc._wire.jobs import JobCreate
 from smsc.callbacks import compute_signature, parse_callback
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,6 +124,12 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "status": StatusQuery(tuple(REQUESTED)),
     "balance": None,
     "delete": REQUESTED[0],
+    "send_list": ListSend("b-1", (("79991234567", "x"), ("79997654321", "y"))),
+    "job_create": JobCreate("sale", SendRequest(phones=("79991234567",), message="x")),
+    "job_info": 7,
+    "job_list": None,
+    "job_cancel": 7,
+    "job_delete": 7,
 }
 
 DECODERS: dict[str, Callable[[bytes], object]] = {

@@ -131,7 +131,7 @@ class BulkMethods(BaseClient):
         # Hashed here so that no frame below holds the key itself.
         config = self._config
         if config.api_key is not None:
-            secret = "apikey:" + config.api_key.get_secret_value()
+            secret = "key:" + config.api_key.get_secret_value()
         else:
             secret = "login:" + (config.login or "")
         return hashlib.sha256(secret.encode("utf-8")).hexdigest()

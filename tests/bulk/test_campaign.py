@@ -250,3 +250,17 @@ async def test_rows_in_doubt_are_settled_by_status_before_anything_is_sent(
     assert [o.state for o in settled] == [OutcomeState.ACCEPTED] * 2
     assert campaign.progress.accepted == 400
     assert sorted(receipts(emulator).values()) == [1] * 400
+
+
+async def test_a_run_left_early_is_closed_and_the_next_run_finishes_it(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
+) -> None:
+    async with client.campaign(messages(600), journal=journal, settle_after=0) as campaign:
+        async for outcome in campaign:
+            assert outcome.state is OutcomeState.ACCEPTED
+            break  # leaves requests in flight; the journal is released on exit
+    with pytest.raises(RuntimeError, match="runs once"):
+        aiter(campaign)
+    rest = await client.send_batch(messages(600), journal=journal)
+    assert rest.progress.accepted == 600
+    assert sorted(receipts(emulator).values()) == [1] * 600

@@ -20,7 +20,14 @@ import asyncio
 import secrets
 import tempfile
 import time as _time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+)
 from pathlib import Path
 from typing import Any, Final
 
@@ -78,7 +85,7 @@ class Campaign:
         self._journal_path = journal
         self._settings = settings
         self._tally = Tally(settings)
-        self._used = False
+        self._run_generator: AsyncGenerator[MessageOutcome, None] | None = None
 
     @property
     def progress(self) -> CampaignProgress:
@@ -92,14 +99,27 @@ class Campaign:
         return self.progress
 
     def __aiter__(self) -> AsyncIterator[MessageOutcome]:
-        if self._used:
+        if self._run_generator is not None:
             raise RuntimeError("a Campaign runs once; create another to run again")
-        self._used = True
-        return self._run()
+        self._run_generator = self._run()
+        return self._run_generator
+
+    async def aclose(self) -> None:
+        """End a run left before its end (``break``): requests in flight are cancelled (their
+        messages stay in flight in the journal, settled by the next run) and the journal is
+        closed. ``async with client.campaign(...) as campaign:`` calls it on exit."""
+        if self._run_generator is not None:
+            await self._run_generator.aclose()
+
+    async def __aenter__(self) -> Campaign:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     # ------------------------------------------------------------------ the run
 
-    async def _run(self) -> AsyncIterator[MessageOutcome]:
+    async def _run(self) -> AsyncGenerator[MessageOutcome, None]:
         journal = Journal(self._journal_path or _temporary_path())
         try:
             resumed = await journal.open(self._settings.name, self._client._account_identity())

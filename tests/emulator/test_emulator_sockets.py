@@ -285,3 +285,30 @@ async def until_idle(site: Site) -> None:
         if not site._handlers:
             return
         await asyncio.sleep(0)
+
+
+async def test_head_answer_has_no_body_so_the_connection_stays_usable(
+    client: httpx.AsyncClient, site: Site
+) -> None:
+    """A HEAD answer (404 here) leaves its body out, so the next answer on the same kept-alive
+    connection is read from its start (``client.warm_up`` opens connections with HEAD)."""
+    head = await client.head(f"{site.url}/")
+    after = await balance(client, site)
+    assert (head.status_code, head.content, after.status_code) == (404, b"", 200)
+    assert "balance" in after.json()
+    assert site.connections == 1
+
+
+async def test_client_warm_up_then_sends_on_the_warmed_connection(
+    emulator: SMSCEmulator, site: Site
+) -> None:
+    """``warm_up`` against a socket site, then a send on the same connection succeeds."""
+    from smsc import AsyncSMSCClient
+
+    async with AsyncSMSCClient(
+        login=LOGIN, password=PASSWORD, host=site.url, allow_http=True, failover=False
+    ) as sdk:
+        assert await sdk.warm_up(1) == 1
+        sent = await sdk.send(PHONE, "Hi")
+    assert sent.count == 1
+    assert site.connections == 1

@@ -163,6 +163,9 @@ class Site:
             body = await _read_body(reader, headers)
             self.requests += 1
             keep_alive = _keep_alive(version, headers)
+            # A HEAD answer carries the headers of the body it leaves out (RFC 9110 §9.3.2);
+            # a body after it would be read as the start of the next answer on the connection.
+            head_only = method == "HEAD"
             fault = self.faults.take()
             if fault is Fault.HANG:
                 await self._hang(reader)
@@ -170,18 +173,24 @@ class Site:
             if fault is Fault.HTTP_500:
                 writer.write(
                     _response(
-                        500, b"<html>500 Internal Server Error</html>", "text/html", keep_alive
+                        500,
+                        b"<html>500 Internal Server Error</html>",
+                        "text/html",
+                        keep_alive,
+                        head_only=head_only,
                     )
                 )
             elif fault is Fault.GARBAGE:
-                writer.write(_response(200, GARBAGE_BODY, "text/html", keep_alive))
+                writer.write(
+                    _response(200, GARBAGE_BODY, "text/html", keep_alive, head_only=head_only)
+                )
             elif fault is Fault.EMPTY:
                 writer.write(_response(200, b"", "text/plain", keep_alive))
             else:
                 status, media_type, payload = await self._call_app(
                     method, target, headers, body, peer
                 )
-                answer = _response(status, payload, media_type, keep_alive)
+                answer = _response(status, payload, media_type, keep_alive, head_only=head_only)
                 if fault is Fault.CLOSE_MID_ANSWER:
                     writer.write(answer[: len(answer) - max(1, len(payload) // 2)])
                     await writer.drain()
@@ -314,7 +323,9 @@ def _keep_alive(version: str, headers: list[tuple[bytes, bytes]]) -> bool:
     return connection != "close"
 
 
-def _response(status: int, body: bytes, media_type: str, keep_alive: bool) -> bytes:
+def _response(
+    status: int, body: bytes, media_type: str, keep_alive: bool, *, head_only: bool = False
+) -> bytes:
     reason = _REASONS.get(status, "Internal Server Error" if status >= 500 else "Unknown")
     head = (
         f"HTTP/1.1 {status} {reason}\r\n"
@@ -323,4 +334,4 @@ def _response(status: int, body: bytes, media_type: str, keep_alive: bool) -> by
         f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n"
         "Server: smsc-emulator\r\n\r\n"
     )
-    return head.encode("latin-1") + body
+    return head.encode("latin-1") + (b"" if head_only else body)

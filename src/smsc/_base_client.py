@@ -24,9 +24,12 @@ namespace class per group, in the openai-python style::
 
 The pipeline is the one place that knows how a failure reads: a request that provably never
 left is "not sent"; after it may have left, a command whose spec says it may not be repeated
-(a send) ends in :class:`SendOutcomeUnknownError`, anything else in a connection, timeout,
-server or invalid-answer error. It takes the in-flight slot from one object, ``_limiter``,
-through one call site (a :class:`SlotSource`; a shared limiter plugs in there).
+ends in an :class:`OutcomeUnknownError` naming the command (:class:`SendOutcomeUnknownError`
+for a send, with its id and phones), anything else in a connection, timeout, server or
+invalid-answer error. Secrets a command carries besides the account's (a sub-client's
+password: ``spec.secrets``) are scrubbed from its errors like the account's own.
+It takes the in-flight slot from one object, ``_limiter``, through one call site (a
+:class:`SlotSource`; a shared limiter plugs in there).
 """
 
 from __future__ import annotations
@@ -50,12 +53,14 @@ from ._errors import (
     APITimeoutError,
     ConfigurationError,
     InvalidResponseError,
+    OutcomeUnknownError,
     SendOutcomeUnknownError,
     ServerError,
     SMSCError,
 )
+from ._models import SendRequest
 from ._options import ClientOverrides
-from ._secrets import Credentials
+from ._secrets import Credentials, scrub, secret_forms
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 from ._warmup import open_connections
@@ -290,8 +295,8 @@ class BaseClient:
 
         Raises:
             APIError: the service answered an error code (the spec's table says which class).
-            SendOutcomeUnknownError: a command that may not be repeated failed after it may
-                have reached the service.
+            OutcomeUnknownError: a command that may not be repeated failed after it may
+                have reached the service (:class:`SendOutcomeUnknownError` for a send).
             APIConnectionError, APITimeoutError, ServerError, InvalidResponseError: as named.
             SMSCError: the client is closed.
         """
@@ -303,10 +308,12 @@ class BaseClient:
                 if spec.may_repeat:
                     raise
                 # The service took the request but its answer is unreadable: it may have acted.
-                raise _outcome_unknown(args, "unreadable answer") from exc
+                raise _outcome_unknown(spec, args, "unreadable answer") from exc
         except SMSCError as exc:
             # No error text may quote the account's secrets, even from an echoed answer.
             self._credentials.scrub(exc)
+            if spec.secrets is not None:
+                scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
     async def _exchange(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
@@ -340,7 +347,7 @@ class BaseClient:
             return response.content
         del response  # its body may echo the request: keep it out of this frame's locals
         if not spec.may_repeat:
-            raise _outcome_unknown(args, f"HTTP {status_code}")
+            raise _outcome_unknown(spec, args, f"HTTP {status_code}")
         raise ServerError(
             f"{spec.name}: the service answered HTTP {status_code}", status_code=status_code
         )
@@ -359,7 +366,7 @@ def _failure(
     if not spec.may_repeat:
         # It may have been written, or an answer came (a bad Content-Encoding): it may have
         # acted, so it is neither "not sent" nor repeatable.
-        return _outcome_unknown(args, _reason(exc))
+        return _outcome_unknown(spec, args, _reason(exc))
     if isinstance(exc, httpx.DecodingError):
         return InvalidResponseError(
             f"{spec.name}: the answer could not be decoded ({_reason(exc)})"
@@ -367,12 +374,12 @@ def _failure(
     return _connection_error(spec.name, exc)
 
 
-def _outcome_unknown(args: object, reason: str) -> SendOutcomeUnknownError:
-    # A command that may not be repeated names what it sent through its arguments' ``id``
-    # and ``phones`` (a SendRequest does), so the caller can check before sending again.
-    return SendOutcomeUnknownError(
-        reason, message_id=getattr(args, "id", None), phones=getattr(args, "phones", ())
-    )
+def _outcome_unknown(spec: CommandSpec[Any, Any], args: object, reason: str) -> OutcomeUnknownError:
+    # A send names what it sent (its id and phones), so the caller can check its status
+    # before sending again; any other command names itself.
+    if isinstance(args, SendRequest):
+        return SendOutcomeUnknownError(reason, message_id=args.id, phones=args.phones)
+    return OutcomeUnknownError(reason, command=spec.name)
 
 
 def _reason(exc: httpx.RequestError) -> str:

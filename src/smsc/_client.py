@@ -33,6 +33,10 @@ from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
+from .resources.contacts import Contacts
+from .resources.senders import Senders
+from .resources.templates import Templates
+from .resources.users import Users
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -147,6 +151,12 @@ class AsyncSMSCClient(BulkMethods):
             http_backend=http_backend,
         )
         self._smtp: AsyncSMTPSender | None = None
+        # Resource namespaces (src/smsc/resources/): account data.
+        self.senders = Senders(self)
+        self.contacts = Contacts(self)
+        self.templates = Templates(self, wire.TEMPLATES)
+        self.operator_templates = Templates(self, wire.OPERATOR_TEMPLATES)
+        self.users = Users(self)
 
     # ------------------------------------------------------------------ commands
 

@@ -30,6 +30,7 @@ __all__ = [
     "LimiterUnavailableError",
     "MalformedCallbackError",
     "MessageDeniedError",
+    "OutcomeUnknownError",
     "ParametersError",
     "RequestValidationError",
     "SMSCError",
@@ -228,7 +229,30 @@ class InvalidResponseError(TransportError):
         self.body_excerpt = body_excerpt
 
 
-class SendOutcomeUnknownError(TransportError):
+class OutcomeUnknownError(TransportError):
+    """A command with an effect failed after the request may have reached the service.
+
+    The service may or may not have acted (added the contact, topped up the sub-client...).
+    The SDK does not repeat such a request; look (for example by listing) before repeating it.
+
+    Attributes:
+        command: the command's name (``"contacts.add"``, ``"users.top_up"``, ``"send"``).
+        reason: what failed (an exception class name, ``"HTTP 502"``, ``"unreadable answer"``).
+    """
+
+    retryable = False
+
+    def __init__(self, reason: str, *, command: str, message: str | None = None) -> None:
+        self.reason = reason
+        self.command = command
+        super().__init__(
+            message
+            or f"{command}: outcome unknown ({reason}); the service may have acted, so check "
+            "before repeating it"
+        )
+
+
+class SendOutcomeUnknownError(OutcomeUnknownError):
     """A send failed after the request may have reached the service.
 
     The message may or may not have been sent. The SDK does not repeat it, to avoid a
@@ -239,12 +263,13 @@ class SendOutcomeUnknownError(TransportError):
     retryable = False
 
     def __init__(self, reason: str, *, message_id: int | str | None, phones: Sequence[str]) -> None:
-        self.reason = reason
         self.message_id = message_id
         self.phones = tuple(phones)
         super().__init__(
-            f"send outcome unknown ({reason}); check status of message id {message_id!r} "
-            f"before sending again"
+            reason,
+            command="send",
+            message=f"send outcome unknown ({reason}); check status of message id "
+            f"{message_id!r} before sending again",
         )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "FormBody",
     "redact",
     "repeats",
+    "scrub",
     "secret_forms",
 ]
 
@@ -124,6 +125,7 @@ class Credentials:
         encoded = urlencode(fields).encode("ascii")
         size = len(self._encoded) + 1 + len(encoded)
         if size > MAX_REQUEST_BYTES:
+            del fields, encoded  # a command's own secrets may be among them
             raise RequestValidationError(
                 f"the request would be {size} bytes; the SDK sends at most {MAX_REQUEST_BYTES} "
                 "(split the recipients or the text over several calls)"
@@ -135,32 +137,40 @@ class Credentials:
         return redact(text, self._forms)
 
     def scrub(self, exc: BaseException) -> None:
-        """Keep the secrets out of ``exc``'s chain, in place.
+        """Keep the secrets out of ``exc``'s chain, in place (see :func:`scrub`)."""
+        scrub(exc, self._forms)
 
-        The texts of SDK errors are redacted. Another exception in the chain that repeats a
-        secret (a JSON decoder's error holds the whole answer) is cut off the chain.
-        """
-        seen: set[int] = set()
-        current: BaseException = exc
-        while id(current) not in seen:
-            seen.add(id(current))
-            if isinstance(current, SMSCError):
-                current.args = tuple(
-                    self.redact(a) if isinstance(a, str) else a for a in current.args
-                )
-                for name, value in vars(current).items():
-                    if isinstance(value, str):
-                        setattr(current, name, self.redact(value))
-            following = current.__cause__ or current.__context__
-            if following is None:
-                return
-            if not isinstance(following, SMSCError) and self._mentioned(following):
-                current.__cause__ = current.__context__ = None
-                current.__suppress_context__ = True
-                return
-            current = following
 
-    def _mentioned(self, exc: BaseException) -> bool:
-        texts = [str(exc), *(a for a in exc.args if isinstance(a, str))]
-        texts += (v for v in vars(exc).values() if isinstance(v, str))
-        return any(repeats(text, self._forms) for text in texts)
+def scrub(exc: BaseException, forms: Sequence[str]) -> None:
+    """Keep ``forms`` (from :func:`secret_forms`) out of ``exc``'s chain, in place.
+
+    The texts of SDK errors are redacted. Another exception in the chain that repeats a
+    secret (a JSON decoder's error holds the whole answer) is cut off the chain.
+    """
+    if not forms:
+        return
+    seen: set[int] = set()
+    current: BaseException = exc
+    while id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SMSCError):
+            current.args = tuple(
+                redact(a, forms) if isinstance(a, str) else a for a in current.args
+            )
+            for name, value in vars(current).items():
+                if isinstance(value, str):
+                    setattr(current, name, redact(value, forms))
+        following = current.__cause__ or current.__context__
+        if following is None:
+            return
+        if not isinstance(following, SMSCError) and _mentioned(following, forms):
+            current.__cause__ = current.__context__ = None
+            current.__suppress_context__ = True
+            return
+        current = following
+
+
+def _mentioned(exc: BaseException, forms: Sequence[str]) -> bool:
+    texts = [str(exc), *(a for a in exc.args if isinstance(a, str))]
+    texts += (v for v in vars(exc).values() if isinstance(v, str))
+    return any(repeats(text, forms) for text in texts)

@@ -24,6 +24,7 @@ from .commands import BALANCE, COMMANDS, COST, DELETE, SEND, STATUS, MessageKey,
 from .errors import ErrorTable
 from .forms import COMMON_FIELDS, RESERVED_FIELDS
 from .jobs import JOB_CANCEL, JOB_CREATE, JOB_DELETE, JOB_INFO, JOB_LIST
+from .templates import OPERATOR_TEMPLATES, TEMPLATES
 from .values import MOSCOW
 
 __all__ = [
@@ -39,10 +40,12 @@ __all__ = [
     "JOB_INFO",
     "JOB_LIST",
     "MOSCOW",
+    "OPERATOR_TEMPLATES",
     "RESERVED_FIELDS",
     "SEND",
     "SEND_LIST",
     "STATUS",
+    "TEMPLATES",
     "CommandSpec",
     "MessageKey",
     "StatusQuery",

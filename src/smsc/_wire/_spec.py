@@ -41,6 +41,8 @@ class CommandSpec(Generic[_A, _R]):
             body (for error excerpts) and the arguments -> the result model.
         check: true for a body that looks whole (the failover transport repeats a repeatable
             request that got a bad one).
+        secrets: the secrets the arguments carry besides the account's (a sub-client's
+            password), kept out of the command's errors like the account's own.
     """
 
     name: str
@@ -50,6 +52,7 @@ class CommandSpec(Generic[_A, _R]):
     encode: Callable[[_A], dict[str, str]]
     decode: Callable[[Any, bytes, _A], _R]
     check: Callable[[bytes], bool] = is_whole_json
+    secrets: Callable[[_A], tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:
         if not self.errors:

@@ -21,7 +21,20 @@ from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
 from .jobs import JOBS
+from .phones import CONTACT_COMMANDS
+from .senders import SENDER_COMMANDS
+from .templates import OPERATOR_TEMPLATES, TEMPLATES
+from .users import USER_COMMANDS
 from .values import excerpt
+
+ACCOUNT_DATA_COMMANDS: Final[tuple[CommandSpec[Any, Any], ...]] = (
+    *SENDER_COMMANDS,
+    *CONTACT_COMMANDS,
+    *TEMPLATES.all(),
+    *OPERATOR_TEMPLATES.all(),
+    *USER_COMMANDS,
+)
+"""Sender IDs, contacts, templates and sub-clients (§11.2-§11.4, §11.7)."""
 
 __all__ = [
     "BALANCE",
@@ -169,8 +182,17 @@ failover can mean the message was deleted by the first attempt.
 """
 
 
+_CORE: Final[tuple[CommandSpec[Any, Any], ...]] = (
+    SEND,
+    COST,
+    STATUS,
+    BALANCE,
+    DELETE,
+    SEND_LIST,
+)
+
 COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
-    spec.name: spec for spec in (SEND, COST, STATUS, BALANCE, DELETE, SEND_LIST, *JOBS)
+    spec.name: spec for spec in (*_CORE, *JOBS, *ACCOUNT_DATA_COMMANDS)
 }
 """Every command the SDK speaks, by name."""
 

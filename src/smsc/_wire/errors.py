@@ -24,7 +24,15 @@ from .._errors import (
     UndeliverableError,
 )
 
-__all__ = ["BALANCE_ERRORS", "SEND_ERRORS", "STATUS_ERRORS", "ErrorTable", "api_error"]
+__all__ = [
+    "ACCOUNT_DATA_ERRORS",
+    "BALANCE_ERRORS",
+    "SEND_ERRORS",
+    "STATUS_ERRORS",
+    "SUBCLIENT_PAYMENT_ERRORS",
+    "ErrorTable",
+    "api_error",
+]
 
 ErrorTable = Mapping[int, type[APIError]]
 """Error code -> the exception class raised for it."""
@@ -80,3 +88,17 @@ def api_error(
         command=command,
         retry_after=_RETRY_AFTER.get(code),
     )
+
+
+ACCOUNT_DATA_ERRORS: Final[ErrorTable] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    4: IPBlockedError,
+    9: TooManyRequestsError,
+}
+"""``senders.php``, ``phones.php``, ``templates.php``, ``op_templates.php``, ``users.php``
+(§5.4, §11): 1, 2, 4 and 9 as on every command; an unknown record answers 1 ([INF])."""
+
+SUBCLIENT_PAYMENT_ERRORS: Final[ErrorTable] = {**ACCOUNT_DATA_ERRORS, 3: InsufficientFundsError}
+"""``users.php?pay=1``: as :data:`ACCOUNT_DATA_ERRORS`, and 3 when the account lacks the sum
+(the code of ``send.php``; undocumented for ``users.php``, an assumption)."""

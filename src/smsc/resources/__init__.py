@@ -1,4 +1,4 @@
-"""Groups of commands as namespaces of the client (``client.jobs``, ...)."""
+"""Groups of commands as namespaces of the client (``client.jobs``, ``client.senders``, ...)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,146 @@
+"""``users.php``: sub-clients of the account (protocol §11.3, limit in §5.4).
+
+``add=1&user=&password=`` (+ ``fio``, ``phone``), ``chg=1&user=`` (+ ``fio``, ``phone``,
+``new_login``, ``password`` [INF]), ``pay=1&user=&sum=`` (a top-up from the account), and
+``get_stat=1&start=&end=`` (+ ``user=``, ``balance2=1``). The service takes at most three adds
+or changes of the same sub-client a minute.
+
+The password of a sub-client is a secret: it lives in a :class:`HiddenText` and is revealed
+only into the request body; the spec's ``secrets`` keep it out of the command's errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from .._account_models import SubClientStats
+from .._hidden import HiddenText
+from .errors import ACCOUNT_DATA_ERRORS, SUBCLIENT_PAYMENT_ERRORS
+from .records import (
+    action,
+    created_id,
+    day,
+    done,
+    extra_fields,
+    present,
+    records,
+    required_text,
+)
+from .values import decimal, integer, text
+
+__all__ = [
+    "USERS_ADD",
+    "USERS_CHANGE",
+    "USERS_STATS",
+    "USERS_TOP_UP",
+    "USER_COMMANDS",
+    "SubClientArgs",
+]
+
+_PATH: Final = "/sys/users.php"
+_KNOWN = ("login", "cnt", "credit", "debit", "currency", "balance")
+
+
+@dataclass(frozen=True, slots=True)
+class SubClientArgs:
+    """Checked arguments of a ``users.php`` action (those it does not use stay ``None``)."""
+
+    login: str | None = None
+    password: HiddenText | None = None
+    new_login: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    amount: Decimal | None = None
+    start: date | None = None
+    end: date | None = None
+    with_balance: bool = False
+
+
+def _fields(args: SubClientArgs) -> dict[str, str]:
+    return present(
+        {
+            "user": args.login,
+            "password": args.password.reveal() if args.password is not None else None,
+            "new_login": args.new_login,
+            "fio": args.name,
+            "phone": args.phone,
+            "sum": format(args.amount, "f") if args.amount is not None else None,
+            "start": day(args.start) if args.start is not None else None,
+            "end": day(args.end) if args.end is not None else None,
+            "balance2": "1" if args.with_balance else None,
+        }
+    )
+
+
+def _secrets(args: SubClientArgs) -> tuple[str, ...]:
+    return (args.password.reveal(),) if args.password is not None else ()
+
+
+def _added(data: Any, body: bytes, command: str) -> int | None:
+    # The answer to an add is not documented: an id when it carries one, else an OK.
+    if isinstance(data, dict) and "id" in data:
+        return created_id(data, body, command)
+    done(data, body, command)
+    return None
+
+
+def _stats(data: Any, body: bytes, command: str) -> list[SubClientStats]:
+    rows = [data] if isinstance(data, dict) else data  # one sub-client may come as an object
+    return [
+        SubClientStats(
+            login=required_text(item, ("login",), command, body),
+            messages=integer(item.get("cnt")),
+            spent=decimal(item.get("credit")),
+            income=decimal(item.get("debit")),
+            currency=text(item.get("currency")),
+            balance=decimal(item.get("balance")),
+            extra=extra_fields(item, _KNOWN),
+        )
+        for item in records(rows, body, command)
+    ]
+
+
+USERS_ADD: Final = action(
+    "users.add",
+    _PATH,
+    "add",
+    _fields,
+    _added,
+    may_repeat=False,
+    errors=ACCOUNT_DATA_ERRORS,
+    secrets=_secrets,
+)
+"""Create a sub-client; repeated it would fail (the login is taken) or count against §5.4."""
+
+USERS_CHANGE: Final = action(
+    "users.change",
+    _PATH,
+    "chg",
+    _fields,
+    done,
+    may_repeat=False,
+    errors=ACCOUNT_DATA_ERRORS,
+    secrets=_secrets,
+)
+"""Change a sub-client; not repeated (a renamed login is gone, and §5.4 counts changes)."""
+
+USERS_TOP_UP: Final = action(
+    "users.top_up",
+    _PATH,
+    "pay",
+    _fields,
+    done,
+    may_repeat=False,
+    errors=SUBCLIENT_PAYMENT_ERRORS,
+)
+"""Move money to a sub-client; repeated it would pay twice."""
+
+USERS_STATS: Final = action(
+    "users.stats", _PATH, "get_stat", _fields, _stats, may_repeat=True, errors=ACCOUNT_DATA_ERRORS
+)
+"""Sub-clients' statistics over a period; a query, safe to repeat."""
+
+USER_COMMANDS: Final = (USERS_ADD, USERS_CHANGE, USERS_TOP_UP, USERS_STATS)

@@ -2,6 +2,14 @@
 
 from typing import TYPE_CHECKING, Any
 
+from ._account_models import (
+    BlacklistEntry,
+    Contact,
+    ContactGroup,
+    Sender,
+    SubClientStats,
+    Template,
+)
 from ._bulk import (
     BatchResult,
     BulkMessage,
@@ -105,12 +113,15 @@ __all__ = [
     "AuthenticationError",
     "Balance",
     "BatchResult",
+    "BlacklistEntry",
     "BulkMessage",
     "CallbackError",
     "CallbackSignatureError",
     "Campaign",
     "CampaignProgress",
     "ConfigurationError",
+    "Contact",
+    "ContactGroup",
     "CostResult",
     "DeleteError",
     "DeleteResult",
@@ -154,11 +165,14 @@ __all__ = [
     "SegmentInfo",
     "SendOutcomeUnknownError",
     "SendResult",
+    "Sender",
     "ServerError",
     "SiteStats",
     "StatusCode",
     "StatusDetail",
     "StatusWaitTimeoutError",
+    "SubClientStats",
+    "Template",
     "TooManyRequestsError",
     "Translit",
     "TransportError",

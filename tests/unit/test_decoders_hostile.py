@@ -25,6 +25,10 @@ from smsc._wire import COMMANDS, StatusQuery
 from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send
 from smsc._wire.jobs import JobCreate
+from smsc._wire.phones import CONTACT_COMMANDS, ContactArgs
+from smsc._wire.senders import SENDER_COMMANDS, SenderArgs
+from smsc._wire.templates import OPERATOR_TEMPLATES, TEMPLATES, TemplateArgs
+from smsc._wire.users import USER_COMMANDS, SubClientArgs
 from smsc.callbacks import compute_signature, parse_callback
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,6 +134,10 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "job_list": None,
     "job_cancel": 7,
     "job_delete": 7,
+    **{spec.name: SenderArgs(name="Shop") for spec in SENDER_COMMANDS},
+    **{spec.name: ContactArgs(phone="79991234567", group=1) for spec in CONTACT_COMMANDS},
+    **{spec.name: TemplateArgs(id=1) for spec in (*TEMPLATES.all(), *OPERATOR_TEMPLATES.all())},
+    **{spec.name: SubClientArgs(login="sub") for spec in USER_COMMANDS},
 }
 
 DECODERS: dict[str, Callable[[bytes], object]] = {

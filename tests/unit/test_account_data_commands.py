@@ -1,0 +1,417 @@
+"""Sender IDs, contacts, templates and sub-clients: the exact form each call sends, the result
+it reads from each answer shape, and the error class of every code of its table."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from smsc import (
+    AsyncSMSCClient,
+    BlacklistEntry,
+    Contact,
+    ContactGroup,
+    InvalidResponseError,
+    OutcomeUnknownError,
+    Sender,
+    SubClientStats,
+    Template,
+)
+from smsc._wire import COMMANDS
+
+from .conftest import form_of, json_response
+
+Call = Callable[[AsyncSMSCClient], Awaitable[Any]]
+OK = {"result": "OK"}
+BASE = "https://smsc.ru/sys/"
+
+# (call, path, form fields besides login/psw/fmt/charset, answer, result)
+CASES: list[tuple[str, Call, str, dict[str, str], Any, Any]] = [
+    (
+        "senders.list",
+        lambda c: c.senders.list(),
+        "senders.php",
+        {"get": "1"},
+        [{"id": 3, "sender": "Shop", "cmt": "main", "status": 1}],
+        [Sender(id=3, name="Shop", comment="main", extra={"status": 1})],
+    ),
+    ("senders.list empty", lambda c: c.senders.list(), "senders.php", {"get": "1"}, [], []),
+    (
+        "senders.add",
+        lambda c: c.senders.add("Shop", comment="for orders"),
+        "senders.php",
+        {"add": "1", "sender": "Shop", "cmt": "for orders"},
+        {"id": 12},
+        12,
+    ),
+    (
+        "senders.change",
+        lambda c: c.senders.change("Shop", comment="x"),
+        "senders.php",
+        {"chg": "1", "sender": "Shop", "cmt": "x"},
+        OK,
+        None,
+    ),
+    (
+        "senders.change by id",
+        lambda c: c.senders.change(id=12, comment=""),
+        "senders.php",
+        {"chg": "1", "id": "12", "cmt": ""},
+        OK,
+        None,
+    ),
+    (
+        "senders.delete",
+        lambda c: c.senders.delete(id=12),
+        "senders.php",
+        {"del": "1", "id": "12"},
+        OK,
+        None,
+    ),
+    (
+        "senders.send_code",
+        lambda c: c.senders.send_code("79991234567"),
+        "senders.php",
+        {"send_code": "1", "sender": "79991234567"},
+        OK,
+        None,
+    ),
+    (
+        "senders.confirm",
+        lambda c: c.senders.confirm("79991234567", "4821"),
+        "senders.php",
+        {"check_code": "1", "sender": "79991234567", "code": "4821"},
+        OK,
+        None,
+    ),
+    (
+        "contacts.list",
+        lambda c: c.contacts.list(group=5),
+        "phones.php",
+        {"get": "1", "grp": "5"},
+        [{"id": 1, "phone": "79991234567", "grp": "5;7", "name": "Alex"}],
+        [Contact(id=1, phone="79991234567", groups=(5, 7), name="Alex")],
+    ),
+    (
+        "contacts.add",
+        lambda c: c.contacts.add("+7 (999) 123-45-67", name="Alex", group=5),
+        "phones.php",
+        {"add": "1", "phone": "+79991234567", "name": "Alex", "grp": "5"},
+        {"id": 44},
+        44,
+    ),
+    (
+        "contacts.change",
+        lambda c: c.contacts.change("79991234567", new_phone="79997654321", name="Al"),
+        "phones.php",
+        {"chg": "1", "phone": "79991234567", "new_phone": "79997654321", "name": "Al"},
+        OK,
+        None,
+    ),
+    (
+        "contacts.delete",
+        lambda c: c.contacts.delete("79991234567"),
+        "phones.php",
+        {"del": "1", "phone": "79991234567"},
+        OK,
+        None,
+    ),
+    (
+        "contacts.groups",
+        lambda c: c.contacts.groups(),
+        "phones.php",
+        {"get_group": "1"},
+        [{"id": 5, "cnt": 2, "name": "Customers"}],
+        [ContactGroup(id=5, count=2, name="Customers")],
+    ),
+    (
+        "contacts.add_group",
+        lambda c: c.contacts.add_group("Customers"),
+        "phones.php",
+        {"add_group": "1", "name": "Customers"},
+        {"id": 5},
+        5,
+    ),
+    (
+        "contacts.rename_group",
+        lambda c: c.contacts.rename_group(5, "VIP"),
+        "phones.php",
+        {"chg_group": "1", "grp": "5", "name": "VIP"},
+        OK,
+        None,
+    ),
+    (
+        "contacts.delete_group",
+        lambda c: c.contacts.delete_group(5),
+        "phones.php",
+        {"del_group": "1", "grp": "5"},
+        OK,
+        None,
+    ),
+    *(
+        (
+            f"contacts.{method}",
+            (lambda c, m=method: getattr(c.contacts, m)("79991234567", 5)),
+            "phones.php",
+            {"move_group": mode, "grp": "5", "phone": "79991234567"},
+            OK,
+            None,
+        )
+        for method, mode in (
+            ("move_to_group", "1"),
+            ("add_to_group", "2"),
+            ("remove_from_group", "3"),
+        )
+    ),
+    (
+        "contacts.blacklist",
+        lambda c: c.contacts.blacklist(),
+        "phones.php",
+        {"get_black": "1"},
+        [{"id": 9, "phone": "79991234567"}],
+        [BlacklistEntry(id=9, phone="79991234567")],
+    ),
+    (
+        "contacts.block",
+        lambda c: c.contacts.block("79991234567"),
+        "phones.php",
+        {"add_black": "1", "phone": "79991234567"},
+        {"id": 9},
+        9,
+    ),
+    (
+        "contacts.unblock",
+        lambda c: c.contacts.unblock("79991234567"),
+        "phones.php",
+        {"del_black": "1", "phone": "79991234567"},
+        OK,
+        None,
+    ),
+    *(
+        case
+        for attr, path in (
+            ("templates", "templates.php"),
+            ("operator_templates", "op_templates.php"),
+        )
+        for case in (
+            (
+                f"{attr}.list",
+                (lambda c, a=attr: getattr(c, a).list()),
+                path,
+                {"get": "1"},
+                [{"id": 2, "name": "reminder", "message": "See you", "format": 0}],
+                [Template(id=2, name="reminder", message="See you", extra={"format": 0})],
+            ),
+            (
+                f"{attr}.add",
+                (lambda c, a=attr: getattr(c, a).add("reminder", "See you")),
+                path,
+                {"add": "1", "name": "reminder", "msg": "See you"},
+                {"id": 2},
+                2,
+            ),
+            (
+                f"{attr}.change",
+                (lambda c, a=attr: getattr(c, a).change(2, message="Later")),
+                path,
+                {"chg": "1", "id": "2", "msg": "Later"},
+                OK,
+                None,
+            ),
+            (
+                f"{attr}.delete",
+                (lambda c, a=attr: getattr(c, a).delete(2)),
+                path,
+                {"del": "1", "id": "2"},
+                OK,
+                None,
+            ),
+        )
+    ),
+    (
+        "users.add",
+        lambda c: c.users.add("shop-2", password="s3cret!", name="Shop two", phone="79991234567"),
+        "users.php",
+        {
+            "add": "1",
+            "user": "shop-2",
+            "password": "s3cret!",
+            "fio": "Shop two",
+            "phone": "79991234567",
+        },
+        {"id": 31},
+        31,
+    ),
+    (
+        "users.add answered OK",
+        lambda c: c.users.add("shop-2", password="s3cret!"),
+        "users.php",
+        {"add": "1", "user": "shop-2", "password": "s3cret!"},
+        OK,
+        None,
+    ),
+    (
+        "users.change",
+        lambda c: c.users.change("shop-2", new_login="shop-3", password="n3w!"),
+        "users.php",
+        {"chg": "1", "user": "shop-2", "new_login": "shop-3", "password": "n3w!"},
+        OK,
+        None,
+    ),
+    (
+        "users.top_up",
+        lambda c: c.users.top_up("shop-2", Decimal("150.50")),
+        "users.php",
+        {"pay": "1", "user": "shop-2", "sum": "150.50"},
+        OK,
+        None,
+    ),
+    (
+        "users.stats",
+        lambda c: c.users.stats(date(2026, 1, 1), date(2026, 1, 31), with_balance=True),
+        "users.php",
+        {"get_stat": "1", "start": "01.01.2026", "end": "31.01.2026", "balance2": "1"},
+        [
+            {
+                "login": "shop-2",
+                "cnt": 7,
+                "credit": "10.50",
+                "debit": "150.50",
+                "currency": "RUR",
+                "balance": "140.00",
+            }
+        ],
+        [
+            SubClientStats(
+                login="shop-2",
+                messages=7,
+                spent=Decimal("10.50"),
+                income=Decimal("150.50"),
+                currency="RUR",
+                balance=Decimal("140.00"),
+            )
+        ],
+    ),
+    (
+        "users.stats of one as an object",
+        lambda c: c.users.stats(date(2026, 1, 1), date(2026, 1, 1), login="shop-2"),
+        "users.php",
+        {"get_stat": "1", "start": "01.01.2026", "end": "01.01.2026", "user": "shop-2"},
+        {"login": "shop-2", "cnt": 0, "credit": 0, "debit": 0, "currency": "RUR"},
+        [
+            SubClientStats(
+                login="shop-2", messages=0, spent=Decimal(0), income=Decimal(0), currency="RUR"
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "path", "form", "answer", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+async def test_each_call_sends_its_form_and_reads_its_answer(
+    client: AsyncSMSCClient,
+    wire: respx.MockRouter,
+    call: Call,
+    path: str,
+    form: dict[str, str],
+    answer: Any,
+    expected: Any,
+) -> None:
+    route = wire.post(BASE + path).mock(return_value=json_response(answer))
+    assert await call(client) == expected
+    sent = form_of(route.calls.last.request)
+    assert sent == {"login": "alex", "psw": sent["psw"], "fmt": "3", "charset": "utf-8", **form}
+
+
+GROUPS = ("senders.", "contacts.", "templates.", "operator_templates.", "users.")
+ACCOUNT_SPECS = [name for name in COMMANDS if name.startswith(GROUPS)]
+
+
+def _call_of(name: str) -> tuple[Call, str]:
+    for case in CASES:
+        if case[0] == name:
+            return case[1], case[2]
+    raise AssertionError(f"no case for {name}")
+
+
+ERROR_CASES = [
+    (name, code, cls) for name in ACCOUNT_SPECS for code, cls in COMMANDS[name].errors.items()
+]
+
+
+def test_every_account_data_command_has_a_case() -> None:
+    assert set(ACCOUNT_SPECS) <= {case[0] for case in CASES}
+
+
+@pytest.mark.parametrize(("name", "code", "cls"), ERROR_CASES)
+async def test_each_error_code_raises_its_class(
+    client: AsyncSMSCClient, wire: respx.MockRouter, name: str, code: int, cls: type[Exception]
+) -> None:
+    call, path = _call_of(name)
+    wire.post(BASE + path).mock(
+        return_value=json_response({"error": "some error", "error_code": code})
+    )
+    with pytest.raises(cls) as caught:
+        await call(client)
+    assert caught.value.code == code  # type: ignore[attr-defined]
+    assert caught.value.command == name  # type: ignore[attr-defined]
+
+
+def test_queries_repeat_and_writes_do_not() -> None:
+    repeatable = {name for name in ACCOUNT_SPECS if COMMANDS[name].may_repeat}
+    assert repeatable == {
+        "senders.list",
+        "contacts.list",
+        "contacts.groups",
+        "contacts.blacklist",
+        "contacts.move_to_group",
+        "contacts.add_to_group",
+        "contacts.remove_from_group",
+        "templates.list",
+        "operator_templates.list",
+        "users.stats",
+    }
+
+
+@pytest.mark.parametrize("name", [n for n in ACCOUNT_SPECS if not COMMANDS[n].may_repeat])
+async def test_a_write_without_an_answer_is_an_outcome_unknown_naming_the_command(
+    client: AsyncSMSCClient, wire: respx.MockRouter, name: str
+) -> None:
+    call, path = _call_of(name)
+    route = wire.post(BASE + path).mock(side_effect=httpx.ReadTimeout("no answer"))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await call(client)
+    assert caught.value.command == name
+    assert name in str(caught.value)
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize("name", [n for n in ACCOUNT_SPECS if not COMMANDS[n].may_repeat])
+async def test_a_write_with_an_unreadable_answer_is_an_outcome_unknown(
+    client: AsyncSMSCClient, wire: respx.MockRouter, name: str
+) -> None:
+    call, path = _call_of(name)
+    wire.post(BASE + path).mock(return_value=json_response({"result": "maybe"}))
+    with pytest.raises(OutcomeUnknownError):
+        await call(client)
+
+
+@pytest.mark.parametrize(
+    "answer", [{"result": "OK"}, [{"sender": 1}], [{"id": "x", "name": "a"}], {"id": None}, "OK"]
+)
+async def test_a_list_with_a_wrong_shape_is_an_invalid_answer(
+    client: AsyncSMSCClient, wire: respx.MockRouter, answer: Any
+) -> None:
+    wire.post(BASE + "templates.php").mock(return_value=json_response(answer))
+    with pytest.raises(InvalidResponseError):
+        await client.templates.list()

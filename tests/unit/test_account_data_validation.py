@@ -1,0 +1,62 @@
+"""Bad arguments of the account-data commands are refused before any request, naming the
+field, without repeating the private value."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+import respx
+
+from smsc import AsyncSMSCClient, RequestValidationError
+
+Call = Callable[[AsyncSMSCClient], Awaitable[Any]]
+
+BAD: list[tuple[str, Call, str]] = [
+    ("empty sender", lambda c: c.senders.add(""), "sender"),
+    ("long sender", lambda c: c.senders.add("TwelveChars!"), "sender"),
+    ("sender and id", lambda c: c.senders.delete("Shop", id=3), "sender"),
+    ("neither sender nor id", lambda c: c.senders.delete(), "sender"),
+    ("bad sender id", lambda c: c.senders.change(id=0, comment="x"), "id"),
+    ("letters for a code", lambda c: c.senders.send_code("Shop"), "sender"),
+    ("empty code", lambda c: c.senders.confirm("79991234567", " "), "code"),
+    ("long comment", lambda c: c.senders.add("Shop", comment="x" * 1001), "comment"),
+    ("bad phone", lambda c: c.contacts.add("12ab-secret"), "phone"),
+    ("two phones", lambda c: c.contacts.add("79991234567,79991234568"), "phone"),
+    ("group as phone", lambda c: c.contacts.delete("G5"), "phone"),
+    ("bad new phone", lambda c: c.contacts.change("79991234567", new_phone="x"), "new_phone"),
+    ("nothing to change", lambda c: c.contacts.change("79991234567"), "new_phone"),
+    ("empty group name", lambda c: c.contacts.add_group("  "), "name"),
+    ("long group name", lambda c: c.contacts.add_group("n" * 201), "name"),
+    ("group id zero", lambda c: c.contacts.delete_group(0), "group"),
+    ("group id bool", lambda c: c.contacts.list(group=True), "group"),
+    ("group id text", lambda c: c.contacts.move_to_group("79991234567", "5"), "group"),
+    ("empty template", lambda c: c.templates.add("t", ""), "message"),
+    ("empty template name", lambda c: c.templates.add("", "text"), "name"),
+    ("template change of nothing", lambda c: c.templates.change(2), "name"),
+    ("template id", lambda c: c.operator_templates.delete(-1), "id"),
+    ("empty login", lambda c: c.users.add("", password="p"), "login"),
+    ("login with space", lambda c: c.users.top_up("a b", 1), "login"),
+    ("empty password", lambda c: c.users.add("sub", password=""), "password"),
+    ("password with space", lambda c: c.users.add("sub", password="top secret"), "password"),
+    ("nothing to change", lambda c: c.users.change("sub"), "name"),
+    ("zero amount", lambda c: c.users.top_up("sub", 0), "amount"),
+    ("NaN amount", lambda c: c.users.top_up("sub", "NaN"), "amount"),
+    ("text amount", lambda c: c.users.top_up("sub", "ten"), "amount"),
+    ("reversed period", lambda c: c.users.stats(date(2026, 2, 1), date(2026, 1, 1)), "start"),
+    ("text date", lambda c: c.users.stats("01.01.2026", date(2026, 1, 1)), "start"),
+]
+
+
+@pytest.mark.parametrize(("call", "field"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+async def test_bad_arguments_are_refused_before_any_request(
+    client: AsyncSMSCClient, wire: respx.MockRouter, call: Call, field: str
+) -> None:
+    with pytest.raises(RequestValidationError) as caught:
+        await call(client)
+    assert caught.value.field == field
+    assert not wire.calls
+    assert "secret" not in str(caught.value)
+    assert "top secret" not in repr(caught.value)

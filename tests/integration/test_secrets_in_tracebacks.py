@@ -25,6 +25,8 @@ from smsc import (
     AsyncSMSCClient,
     AuthenticationError,
     InvalidResponseError,
+    OutcomeUnknownError,
+    RequestValidationError,
     SendOutcomeUnknownError,
     ServerError,
     SMSCError,
@@ -34,6 +36,7 @@ from .backends import current
 
 PASSWORD = "Pa55 w0rd/très&secret"
 API_KEY = "apikey-4c1d+9f/e0-very-secret"
+SUB_PASSWORD = "Sub-pa55/très&hidden"  # a sub-client's password (users.add / users.change)
 PHONE = "79991234567"
 
 
@@ -41,7 +44,7 @@ def _forms(secret: str) -> list[str]:
     return [secret, quote_plus(secret, safe=""), quote(secret, safe="")]
 
 
-SECRET_FORMS = [*_forms(PASSWORD), *_forms(API_KEY)]
+SECRET_FORMS = [*_forms(PASSWORD), *_forms(API_KEY), *_forms(SUB_PASSWORD)]
 
 
 def _render(value: object, out: list[str], seen: set[int], depth: int = 0) -> None:
@@ -179,11 +182,22 @@ CASES = [
     ("hang", "send", SendOutcomeUnknownError),
     ("refused", "balance", APIConnectionError),
     ("refused", "send", APIConnectionError),
+    ("http500", "users.add", OutcomeUnknownError),
+    ("garbage", "users.add", OutcomeUnknownError),
+    ("error2", "users.add", AuthenticationError),
+    ("hang", "users.change", OutcomeUnknownError),
+    ("refused", "users.change", APIConnectionError),
 ]
 
 
 async def _fail(client: AsyncSMSCClient, command: str) -> SMSCError:
-    call = client.send(PHONE, "hello") if command == "send" else client.balance()
+    calls = {
+        "send": lambda: client.send(PHONE, "hello"),
+        "balance": client.balance,
+        "users.add": lambda: client.users.add("sub", password=SUB_PASSWORD),
+        "users.change": lambda: client.users.change("sub", password=SUB_PASSWORD),
+    }
+    call = calls[command]()
     with pytest.raises(SMSCError) as info:
         await call
     return info.value
@@ -224,7 +238,7 @@ async def test_the_tracker_view_finds_a_password_held_in_a_frame() -> None:
 
 
 @pytest.mark.parametrize("credential", ["password", "api_key"])
-@pytest.mark.parametrize("command", ["balance", "send"])
+@pytest.mark.parametrize("command", ["balance", "send", "users.add"])
 async def test_an_echoed_request_is_redacted_from_error_texts(
     site: Callable[[str], object], command: str, credential: str
 ) -> None:
@@ -241,3 +255,13 @@ async def test_an_echoed_request_is_redacted_from_error_texts(
     for error in chain:
         texts = [str(error), repr(error), *(str(v) for v in vars(error).values())]
         assert not any(form in text for text in texts for form in SECRET_FORMS)
+
+
+async def test_a_refused_sub_client_password_is_in_no_frame_of_the_error() -> None:
+    # The password is refused (it holds a space) before any request: the check reads it
+    # through its hidden holder, so neither the message nor a frame repeats it.
+    async with _client(_closed_port(), "password") as client:
+        with pytest.raises(RequestValidationError) as caught:
+            await client.users.add("sub", password=SUB_PASSWORD + " x")
+    leaks = [where for where, text in tracker_view(caught.value) if SUB_PASSWORD in text]
+    assert not leaks, f"password found in: {sorted(set(leaks))}"

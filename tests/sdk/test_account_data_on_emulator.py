@@ -1,0 +1,164 @@
+"""Sender IDs, contacts, templates and sub-clients against the emulator, in-process (ASGI) and
+over real loopback sockets: what the SDK writes, the emulator keeps, and sends obey it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from smsc import (
+    AsyncSMSCClient,
+    InsufficientFundsError,
+    ParametersError,
+    TooManyRequestsError,
+)
+from smsc.testing import SMSCEmulator
+
+LOGIN, PASSWORD = "shop", "shop-password"
+PHONE, OTHER = "79991234567", "79997654321"
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[SMSCEmulator]:
+    async with SMSCEmulator() as emu:
+        emu.add_account(LOGIN, PASSWORD, balance=Decimal("100.00"))
+        yield emu
+
+
+@pytest.fixture(params=["in-process", pytest.param("sockets", marks=pytest.mark.integration)])
+async def base_url(request: pytest.FixtureRequest, emulator: SMSCEmulator) -> AsyncIterator[str]:
+    if request.param == "in-process":
+        yield "https://emulator.test"
+    else:
+        async with emulator.serve(ports=[0]) as (site,):
+            yield site.url
+
+
+def _client(emulator: SMSCEmulator, base_url: str, login: str, password: str) -> AsyncSMSCClient:
+    settings: dict[str, object] = {"host": base_url, "login": login, "password": password}
+    if base_url.startswith("https://"):
+        settings["transport"] = httpx.ASGITransport(app=emulator.app)
+    else:
+        settings["allow_http"] = True  # loopback
+    return AsyncSMSCClient(**settings)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def client(emulator: SMSCEmulator, base_url: str) -> AsyncIterator[AsyncSMSCClient]:
+    async with _client(emulator, base_url, LOGIN, PASSWORD) as c:
+        yield c
+
+
+async def test_sender_ids_are_added_changed_confirmed_and_deleted(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    record = await client.senders.add("MyShop", comment="orders")
+    await client.senders.change("MyShop", comment="orders and news")
+    digital = await client.senders.add(OTHER)
+    listed = {s.name: s for s in await client.senders.list()}
+    assert listed["MyShop"].id == record
+    assert listed["MyShop"].comment == "orders and news"
+    assert OTHER not in listed  # a digital sender waits for its code
+
+    await client.senders.send_code(OTHER)
+    code = emulator.directory(LOGIN).senders[OTHER].code
+    assert code is not None
+    with pytest.raises(ParametersError):
+        await client.senders.confirm(OTHER, "0" if code != "0" else "1")
+    await client.senders.confirm(OTHER, code)
+    assert OTHER in {s.name for s in await client.senders.list()}
+
+    await client.senders.delete(id=digital)
+    await client.senders.delete("MyShop")
+    assert await client.senders.list() == []
+    with pytest.raises(ParametersError):
+        await client.senders.delete("MyShop")
+
+
+async def test_contacts_groups_and_group_recipients(client: AsyncSMSCClient) -> None:
+    customers = await client.contacts.add_group("Customers")
+    staff = await client.contacts.add_group("Staff")
+    await client.contacts.add(PHONE, name="Alex", group=customers)
+    await client.contacts.add(OTHER)
+    await client.contacts.add_to_group(OTHER, customers)
+    await client.contacts.add_to_group(OTHER, staff)
+    await client.contacts.remove_from_group(OTHER, customers)
+    await client.contacts.move_to_group(PHONE, staff)
+    await client.contacts.rename_group(staff, "Team")
+
+    members = await client.contacts.list(group=staff)
+    assert sorted(c.phone for c in members) == [PHONE, OTHER]
+    assert {g.name: g.count for g in await client.contacts.groups()} == {
+        "Customers": 0,
+        "Team": 2,
+    }
+    await client.contacts.change(PHONE, name="Alexandra")
+    assert {c.phone: c.name for c in await client.contacts.list()}[PHONE] == "Alexandra"
+
+    sent = await client.send(f"G{staff}", "Meeting at 10")
+    assert sent.count == 2  # one SMS to each member of the group
+
+    await client.contacts.delete(OTHER)
+    await client.contacts.delete_group(customers)
+    assert [g.name for g in await client.contacts.groups()] == ["Team"]
+    assert [c.phone for c in await client.contacts.list()] == [PHONE]
+
+
+async def test_blacklisted_numbers_are_listed_and_unblocked(client: AsyncSMSCClient) -> None:
+    record = await client.contacts.block(OTHER)
+    assert [(e.id, e.phone) for e in await client.contacts.blacklist()] == [(record, OTHER)]
+    await client.contacts.unblock(OTHER)
+    assert await client.contacts.blacklist() == []
+    with pytest.raises(ParametersError):
+        await client.contacts.unblock(OTHER)
+
+
+@pytest.mark.parametrize("kind", ["templates", "operator_templates"])
+async def test_templates_are_added_changed_and_deleted(client: AsyncSMSCClient, kind: str) -> None:
+    templates = getattr(client, kind)
+    first = await templates.add("reminder", "See you tomorrow")
+    second = await templates.add("thanks", "Thank you!")
+    await templates.change(first, name="visit", message="See you at 10")
+    listed = {t.id: (t.name, t.message) for t in await templates.list()}
+    assert listed == {first: ("visit", "See you at 10"), second: ("thanks", "Thank you!")}
+    await templates.delete(second)
+    assert [t.id for t in await templates.list()] == [first]
+    other = client.templates if kind == "operator_templates" else client.operator_templates
+    assert await other.list() == []  # the two kinds are kept apart
+
+
+async def test_sub_clients_are_added_topped_up_and_counted(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, base_url: str
+) -> None:
+    await client.users.add("shop-2", password="Sub-pa55!", name="Shop two")
+    await client.users.top_up("shop-2", Decimal("40.00"))
+    assert (await client.balance()).amount == Decimal("60.00")
+    with pytest.raises(InsufficientFundsError):
+        await client.users.top_up("shop-2", Decimal("1000"))
+
+    async with _client(emulator, base_url, "shop-2", "Sub-pa55!") as sub:
+        assert (await sub.balance()).amount == Decimal("40.00")
+        await sub.send(PHONE, "hello from the sub-client")
+
+    today = date.fromtimestamp(emulator.clock.now())  # a day either side: any time zone
+    period = (today - timedelta(days=1), today + timedelta(days=1))
+    (stats,) = await client.users.stats(*period, login="shop-2", with_balance=True)
+    assert stats.login == "shop-2"
+    assert stats.messages == 1
+    assert stats.income == Decimal("40.00")
+    assert stats.balance is not None
+    assert stats.balance < Decimal("40.00")  # the send was paid from it
+
+
+async def test_a_fourth_change_of_one_sub_client_within_a_minute_is_refused(
+    client: AsyncSMSCClient,
+) -> None:
+    await client.users.add("shop-3", password="pw-1")  # the add counts too
+    await client.users.change("shop-3", name="Three")
+    await client.users.change("shop-3", phone=PHONE)
+    with pytest.raises(TooManyRequestsError):
+        await client.users.change("shop-3", password="pw-2")

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -191,7 +191,7 @@ CASES = [
 
 
 async def _fail(client: AsyncSMSCClient, command: str) -> SMSCError:
-    calls = {
+    calls: dict[str, Callable[[], Awaitable[object]]] = {
         "send": lambda: client.send(PHONE, "hello"),
         "balance": client.balance,
         "users.add": lambda: client.users.add("sub", password=SUB_PASSWORD),

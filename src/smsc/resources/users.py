@@ -22,7 +22,7 @@ __all__ = ["Users"]
 class Users:
     """Sub-clients: add, change, top up, statistics.
 
-    The service takes at most three adds or changes of the same sub-client a minute (§5.4);
+    The service takes at most three adds or changes of the same sub-client a minute;
     a fourth answers :class:`~smsc.TooManyRequestsError`. A password given here is a secret:
     it appears in no log, ``repr``, error text or local variable of a raised error's frames.
 

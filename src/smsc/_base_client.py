@@ -58,7 +58,6 @@ from ._errors import (
     ServerError,
     SMSCError,
 )
-from ._models import SendRequest
 from ._options import ClientOverrides
 from ._secrets import Credentials, scrub, secret_forms
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
@@ -375,10 +374,13 @@ def _failure(
 
 
 def _outcome_unknown(spec: CommandSpec[Any, Any], args: object, reason: str) -> OutcomeUnknownError:
-    # A send names what it sent (its id and phones), so the caller can check its status
-    # before sending again; any other command names itself.
-    if isinstance(args, SendRequest):
-        return SendOutcomeUnknownError(reason, message_id=args.id, phones=args.phones)
+    # A command that sends messages names what it sent through its arguments' ``id`` and
+    # ``phones`` (a SendRequest does), so the caller can check before sending again; any
+    # other write names itself.
+    if spec.sends:
+        return SendOutcomeUnknownError(
+            reason, message_id=getattr(args, "id", None), phones=getattr(args, "phones", ())
+        )
     return OutcomeUnknownError(reason, command=spec.name)
 
 

@@ -20,6 +20,7 @@ from smsc import (
     InvalidResponseError,
     OutcomeUnknownError,
     Sender,
+    SendOutcomeUnknownError,
     SubClientStats,
     Template,
 )
@@ -392,6 +393,7 @@ async def test_a_write_without_an_answer_is_an_outcome_unknown_naming_the_comman
     with pytest.raises(OutcomeUnknownError) as caught:
         await call(client)
     assert caught.value.command == name
+    assert not isinstance(caught.value, SendOutcomeUnknownError)  # nothing was sent
     assert name in str(caught.value)
     assert route.call_count == 1
 

@@ -43,6 +43,10 @@ class CommandSpec(Generic[_A, _R]):
             request that got a bad one).
         secrets: the secrets the arguments carry besides the account's (a sub-client's
             password), kept out of the command's errors like the account's own.
+        sends: for a command that may not be repeated: True when it sends messages (a send,
+            a list send, a mailing), whose unknown outcome is a ``SendOutcomeUnknownError``
+            naming the request's ``id`` and ``phones``; False for any other write (an
+            ``OutcomeUnknownError`` naming the command).
     """
 
     name: str
@@ -53,6 +57,7 @@ class CommandSpec(Generic[_A, _R]):
     decode: Callable[[Any, bytes, _A], _R]
     check: Callable[[bytes], bool] = is_whole_json
     secrets: Callable[[_A], tuple[str, ...]] | None = None
+    sends: bool = True
 
     def __post_init__(self) -> None:
         if not self.errors:

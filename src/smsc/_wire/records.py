@@ -154,6 +154,7 @@ def action(
         encode=encode,
         decode=read,
         secrets=secrets,
+        sends=False,
     )
 
 

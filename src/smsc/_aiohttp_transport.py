@@ -21,9 +21,10 @@ exception is not chained. Importing :mod:`smsc` does not import this module or a
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import sys
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable
+from collections.abc import AsyncIterable, Awaitable
 from typing import Any
 
 import aiohttp
@@ -36,34 +37,22 @@ __all__ = ["AiohttpTransport"]
 _NO_BODY = frozenset({"GET", "HEAD"})
 
 
-class _Body(httpx.AsyncByteStream):
-    """An answer's body, already read whole (the connection is back in the pool)."""
-
-    def __init__(self, raw: bytes) -> None:
-        self._raw = raw
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._raw
-
-    @staticmethod
-    def of(stream: object) -> AsyncIterable[bytes]:
-        """A request's body stream, as the async iterable aiohttp sends."""
-        if not isinstance(stream, httpx.AsyncByteStream):
-            raise httpx.StreamError("the request body is not an async stream")
-        return stream
+def _request_body(stream: object) -> AsyncIterable[bytes]:
+    """A request's body stream, as the async iterable aiohttp sends."""
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise httpx.StreamError("the request body is not an async stream")
+    return stream
 
 
-def _client_timeout(timeouts: dict[str, float | None]) -> aiohttp.ClientTimeout:
-    """httpx's connect and read timeouts in aiohttp's terms.
+@functools.lru_cache(maxsize=64)
+def _client_timeout(connect: float | None, read: float | None) -> aiohttp.ClientTimeout:
+    """httpx's connect and read timeouts in aiohttp's terms (immutable: made once per pair).
 
     The wait for a free connection is the transport's own (``pool``, see ``_Slots``), so
     aiohttp never waits for one and its ``connect`` is the connect alone, TLS included.
     aiohttp has no write timeout: the failover layer's deadline bounds a stalled write.
     """
-    connect = timeouts.get("connect")
-    return aiohttp.ClientTimeout(
-        total=None, connect=connect, sock_connect=connect, sock_read=timeouts.get("read")
-    )
+    return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect, sock_read=read)
 
 
 class _Slots:
@@ -149,6 +138,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
         self._slots = _Slots(max_connections)
+        # aiohttp's form of the URLs seen: the SDK sends the same httpx.URL per command.
+        self._urls: dict[int, tuple[httpx.URL, URL]] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -171,15 +162,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         try:
             async with session.request(
                 request.method,
-                URL(str(request.url), encoded=True),
+                self._url(request.url),
                 headers=[
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
                 ],
                 # The body stream itself, iterated by aiohttp's writer once connected: its
                 # bytes (credentials) never become a local of this frame.
-                data=None if request.method in _NO_BODY else _Body.of(request.stream),
+                data=None if request.method in _NO_BODY else _request_body(request.stream),
                 allow_redirects=False,
-                timeout=_client_timeout(timeouts),
+                timeout=_client_timeout(timeouts.get("connect"), timeouts.get("read")),
             ) as answer:
                 raw = await answer.read()
                 status, headers, reason = answer.status, answer.raw_headers, answer.reason
@@ -194,12 +185,22 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             status,
             headers=list(headers),
-            stream=_Body(raw),
+            stream=httpx.ByteStream(raw),  # read whole: the connection is back in the pool
             extensions={
                 "http_version": b"HTTP/1.1",
                 "reason_phrase": (reason or "").encode("ascii", "replace"),
             },
         )
+
+    def _url(self, url: httpx.URL) -> URL:
+        # By identity (hashing an httpx.URL formats it): the entry keeps the URL alive, so
+        # its id is not reused while cached.
+        known = self._urls.get(id(url))
+        if known is None or known[0] is not url:
+            if len(self._urls) >= 64:  # a caller sending to ever new URLs: stay bounded
+                self._urls.clear()
+            known = self._urls[id(url)] = (url, URL(str(url), encoded=True))
+        return known[1]
 
     async def aclose(self) -> None:
         """Close the session and its connections."""

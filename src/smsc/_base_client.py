@@ -339,17 +339,18 @@ class BaseClient:
         async with self._limiter.slot():
             try:
                 if self._failover is not None:
-                    response = await self._send_direct(
+                    status_code, content = await self._send_direct(
                         self._failover, spec, body, request_timeout, extensions
                     )
                 else:
-                    response = await self._send_borrowed(spec, body, request_timeout, extensions)
+                    status_code, content = await self._send_borrowed(
+                        spec, body, request_timeout, extensions
+                    )
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise _failure(spec, args, exc) from exc
-        status_code = response.status_code
         if status_code < 400:
-            return response.content
-        del response  # its body may echo the request: keep it out of this frame's locals
+            return content
+        del content  # it may echo the request: keep it out of this frame's locals
         if not spec.may_repeat:
             raise _outcome_unknown(spec, args, f"HTTP {status_code}")
         raise ServerError(
@@ -363,7 +364,7 @@ class BaseClient:
         body: FormBody,
         timeout: httpx.Timeout | UseClientDefault | None,
         extensions: dict[str, Any],
-    ) -> httpx.Response:
+    ) -> tuple[int, bytes]:
         """The SDK's own pool: straight to the failover transport, read whole.
 
         ``httpx.AsyncClient.send`` adds nothing the SDK's client uses (no auth, redirects,
@@ -387,12 +388,15 @@ class BaseClient:
         )
         request.headers["Content-Length"] = str(len(body))
         response = await failover.handle_async_request(request)
+        stream = response.stream
+        if isinstance(stream, httpx.ByteStream) and "Content-Encoding" not in response.headers:
+            # The failover layer read the body whole into memory: it is the content as it is.
+            return response.status_code, b"".join(stream)
         response.request = request
         try:
-            await response.aread()  # the body is in memory already: this decodes it
+            return response.status_code, await response.aread()  # decodes gzip and the like
         finally:
             await response.aclose()
-        return response
 
     async def _send_borrowed(
         self,
@@ -400,7 +404,7 @@ class BaseClient:
         body: FormBody,
         timeout: httpx.Timeout | UseClientDefault | None,
         extensions: dict[str, Any],
-    ) -> httpx.Response:
+    ) -> tuple[int, bytes]:
         """A caller's own ``httpx`` client: through its ``send``, with the SDK's headers."""
         request = self._http.build_request(
             "POST",
@@ -411,7 +415,8 @@ class BaseClient:
             extensions=extensions,
         )
         request.stream = body  # replayable as it is: no layer copies it into request.content
-        return await self._http.send(request)
+        response = await self._http.send(request)
+        return response.status_code, response.content
 
 
 # Failures after which the request provably never left: safe to report as "not sent".

@@ -381,15 +381,19 @@ class FailoverTransport(httpx.AsyncBaseTransport):
             headers["Content-Length"] = str(len(raw))
         except httpx.ResponseNotRead:
             stream = response.stream
-            if not isinstance(stream, httpx.AsyncByteStream):
+            if isinstance(stream, httpx.ByteStream):
+                # Already in memory (the aiohttp transport reads answers whole): no I/O here.
+                raw = b"".join(stream)
+            elif not isinstance(stream, httpx.AsyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned a sync stream") from None
-            try:
-                raw = b"".join([chunk async for chunk in stream])
-            finally:
-                await stream.aclose()  # hands the connection back to the pool
-            # The same response, unread, with the body held in memory: the caller's client
-            # reads (and decodes) it as usual, and times and closes it as usual.
-            response.stream = httpx.ByteStream(raw)
+            else:
+                try:
+                    raw = b"".join([chunk async for chunk in stream])
+                finally:
+                    await stream.aclose()  # hands the connection back to the pool
+                # The same response, unread, with the body held in memory: the caller's
+                # client reads (and decodes) it as usual, and times and closes it as usual.
+                response.stream = httpx.ByteStream(raw)
             response.extensions[RAW_BODY] = raw
             return response
         fresh = httpx.Response(

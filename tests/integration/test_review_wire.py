@@ -16,16 +16,18 @@ import json
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
 
+import smsc
 from smsc import FailoverTransport, SiteStats, SMSCConfig, build_transport
 from smsc._wire import COMMANDS
 
-from .backends import new_inner
+from .backends import current, new_inner
 from .loopback import LoopbackServer, is_json
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
@@ -363,3 +365,47 @@ async def test_cancelled_sends_and_probes_never_reach_any_site_twice(
     ids = [exchange.body for exchange in primary.exchanges]
     assert len(ids) == len(set(ids)) == 4
     assert mirror.exchanges == []
+
+
+# ------------------------------------------------------------------ the SDK's own pipeline
+
+
+def sdk_client(url: str) -> smsc.AsyncSMSCClient:
+    """The SDK's client on the running backend: its own pool, no httpx.AsyncClient.send."""
+    return smsc.AsyncSMSCClient(
+        login="alice",
+        password="s3cret-password",
+        host=url,
+        allow_http=True,
+        failover=False,
+        max_retries=0,
+        http_backend=current(),
+    )
+
+
+async def test_sdk_request_carries_its_headers_and_a_compressed_answer_is_decoded(
+    servers: list[WireServer],
+) -> None:
+    answer = json.dumps({"balance": "12.50"}).encode()
+    primary = await serve(servers, lambda _: reply(gzip.compress(answer), encoding="gzip"))
+    async with sdk_client(primary.url) as client:
+        balance = await client.balance()
+    assert balance.amount == Decimal("12.50")
+    [exchange] = primary.exchanges
+    assert exchange.path == "/sys/balance.php"
+    assert exchange.headers["host"] == primary.url.removeprefix("http://")
+    assert exchange.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert exchange.headers["content-length"] == str(len(exchange.body))
+    assert exchange.headers["user-agent"].startswith("smsc-async/")
+    assert "gzip" in exchange.headers["accept-encoding"]
+    assert dict(parse_qsl(exchange.body.decode()))["login"] == "alice"
+
+
+async def test_sdk_send_whose_answer_cannot_be_decoded_is_an_unknown_outcome(
+    servers: list[WireServer],
+) -> None:
+    primary = await serve(servers, lambda _: reply(b"not gzip at all", encoding="gzip"))
+    async with sdk_client(primary.url) as client:
+        with pytest.raises(smsc.SendOutcomeUnknownError):
+            await client.send("79991234567", "Hi")
+    assert len(primary.exchanges) == 1

@@ -15,6 +15,7 @@ and JSON-encoded) from any text taken from an answer. Both the HTTP and the SMTP
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, urlencode
@@ -33,6 +34,7 @@ __all__ = [
     "REDACTED",
     "Credentials",
     "FormBody",
+    "form_encode",
     "redact",
     "repeats",
     "scrub",
@@ -57,6 +59,18 @@ def secret_forms(*values: str) -> tuple[str, ...]:
         forms.update((value, *encoded, *(_lower_hex(e) for e in encoded)))
         forms.add(json.dumps(value)[1:-1])
     return tuple(sorted(forms, key=len, reverse=True))
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch  # what quote_plus leaves as it is
+
+
+def _quoted(text: str) -> str:
+    return text if _PLAIN(text) else quote_plus(text, safe="")
+
+
+def form_encode(fields: Mapping[str, str]) -> str:
+    """``fields`` as ``urlencode`` writes them, without quoting what needs none (most values)."""
+    return "&".join([f"{_quoted(name)}={_quoted(value)}" for name, value in fields.items()])
 
 
 def _lower_hex(text: str) -> str:
@@ -122,7 +136,7 @@ class Credentials:
         Raises:
             RequestValidationError: the body would exceed :data:`MAX_REQUEST_BYTES`.
         """
-        encoded = urlencode(fields).encode("ascii")
+        encoded = form_encode(fields).encode("ascii")
         size = len(self._encoded) + 1 + len(encoded)
         if size > MAX_REQUEST_BYTES:
             del fields, encoded  # a command's own secrets may be among them

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlencode
 
 import pytest
 import respx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smsc import AsyncSMSCClient, ParametersError
-from smsc._secrets import REDACTED, redact, secret_forms
+from smsc._secrets import REDACTED, form_encode, redact, secret_forms
 
 from .conftest import BALANCE_URL, LOGIN, json_response
 
@@ -37,3 +39,12 @@ async def test_an_error_description_echoing_the_password_is_redacted(
     for text in (str(error), repr(error), error.description):
         assert quote_plus(PASSWORD) not in text
         assert REDACTED in text
+
+
+# Text without lone surrogates (the service's encoders refuse those before this point).
+_FORM_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(st.dictionaries(_FORM_TEXT, _FORM_TEXT, max_size=6))
+def test_form_encoding_writes_exactly_what_urlencode_writes(fields: dict[str, str]) -> None:
+    assert form_encode(fields) == urlencode(fields)

@@ -24,6 +24,7 @@ def test_every_benchmark_scenario_runs_and_prints_its_figures(
         "httpx, 1 in flight",
         "aiohttp, 2 in flight",
         "worst wall-time ratio",
+        "the SDK's own layers alone",
         "urllib, new TLS connection per call",
         "smsc on aiohttp / seed pattern (urllib)",
         "smsc on its fastest transport / raw aiohttp",

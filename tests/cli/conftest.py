@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,17 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def demo_env(tmp_path: Path, site: Site) -> dict[str, str]:
+    """:func:`base_env` with the demo account's credentials and ``site`` as the host."""
+    return base_env(
+        tmp_path,
+        SMSC_LOGIN=DEMO_LOGIN,
+        SMSC_PASSWORD=DEMO_PASSWORD,
+        SMSC_HOST=site.url,
+        SMSC_ALLOW_HTTP="1",
+    )
+
+
 async def run_smsc(
     *args: str, env: Mapping[str, str], stdin: str | None = None, timeout: float = 60
 ) -> Result:
@@ -77,11 +89,35 @@ async def run_smsc(
     return Result(process.returncode, out.decode(), err.decode())
 
 
+def run_in_pty(args: list[str], env: Mapping[str, str]) -> tuple[int, str]:
+    """Run ``smsc ARGS`` with a pseudo-terminal as stdin, stdout and stderr; all it wrote."""
+    leader, follower = os.openpty()
+    try:
+        process = subprocess.Popen(
+            [str(SMSC), *args], stdin=follower, stdout=follower, stderr=follower, env=dict(env)
+        )
+    finally:
+        os.close(follower)
+    chunks: list[bytes] = []
+    try:
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: every copy of the follower end is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+    return process.wait(timeout=60), b"".join(chunks).decode()
+
+
 @dataclass(frozen=True)
 class Service:
     """The emulator, its socket site, and an environment that points ``smsc`` at it."""
 
-    emulator: SteppingEmulator
+    emulator: SMSCEmulator
     site: Site
     env: dict[str, str]
 
@@ -93,14 +129,7 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
     async with emu:
         emu.add_account(DEMO_LOGIN, DEMO_PASSWORD, balance=100)
         site = await emu.start_site(0)
-        env = base_env(
-            tmp_path,
-            SMSC_LOGIN=DEMO_LOGIN,
-            SMSC_PASSWORD=DEMO_PASSWORD,
-            SMSC_HOST=site.url,
-            SMSC_ALLOW_HTTP="1",
-        )
-        yield Service(emu, site, env)
+        yield Service(emu, site, demo_env(tmp_path, site))
 
 
 @pytest.fixture(autouse=True)

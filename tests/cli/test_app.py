@@ -21,8 +21,10 @@ def test_every_registered_command_loads_and_has_help(capsys: pytest.CaptureFixtu
 
 
 def test_an_unknown_command_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["bulk", "x.csv"]) == 2
-    assert capsys.readouterr().err == ("smsc: error: No such command 'bulk'. (see `smsc --help`)\n")
+    assert run(["mailout", "x.csv"]) == 2
+    assert capsys.readouterr().err == (
+        "smsc: error: No such command 'mailout'. (see `smsc --help`)\n"
+    )
 
 
 def test_a_registry_entry_that_is_not_a_command_is_an_internal_error(

@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-from collections.abc import Mapping
 
 import pytest
 
 from smsc import AsyncSMSCClient, DeliveryError, StatusCode
 from smsc.testing import DEMO_LOGIN, DEMO_PASSWORD
 
-from .conftest import SMSC, Service, run_smsc
+from .conftest import Service, run_in_pty, run_smsc
 
 pytestmark = pytest.mark.integration
 
@@ -27,30 +25,6 @@ async def _sent(service: Service, message_id: str, *, time: str | None = None) -
         login=DEMO_LOGIN, password=DEMO_PASSWORD, host=service.site.url, allow_http=True
     ) as client:
         await client.send(PHONE, "hi", id=message_id, time=time)
-
-
-def _in_pty(args: list[str], env: Mapping[str, str]) -> tuple[int, str]:
-    """Run ``smsc ARGS`` with a pseudo-terminal as stdin, stdout and stderr; all it wrote."""
-    leader, follower = os.openpty()
-    try:
-        process = subprocess.Popen(
-            [str(SMSC), *args], stdin=follower, stdout=follower, stderr=follower, env=dict(env)
-        )
-    finally:
-        os.close(follower)
-    chunks: list[bytes] = []
-    try:
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # EIO: every copy of the follower end is closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(leader)
-    return process.wait(timeout=60), b"".join(chunks).decode()
 
 
 async def test_status_once_prints_the_current_status(service: Service) -> None:
@@ -108,7 +82,7 @@ async def test_wait_in_a_terminal_draws_a_live_line_and_prints_each_change(
     await _sent(service, "s-4")
     env = {**service.env, "TERM": "xterm-256color", "COLUMNS": "100"}
     args = ["status", "s-4", PHONE, "--wait", *FAST]
-    code, screen = await asyncio.to_thread(_in_pty, args, env)
+    code, screen = await asyncio.to_thread(run_in_pty, args, env)
     assert code == 0
     assert "\x1b[" in screen  # the live line: cursor and erase sequences
     assert "Waiting to be sent (-1)" in screen

@@ -22,6 +22,7 @@ COMMANDS: Mapping[str, str] = {
     "balance": "smsc.cli.commands.balance:balance",
     "status": "smsc.cli.commands.status:status",
     "segments": "smsc.cli.commands.segments:segments",
+    "bulk": "smsc.cli.commands.bulk:bulk",
     "emulator": "smsc.cli.commands.emulator:emulator",
 }
 """Every sub-command: its name and the ``module:attribute`` of its :class:`click.Command`.

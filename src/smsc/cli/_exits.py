@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from smsc import (
@@ -58,9 +58,15 @@ class ExitCode(enum.IntEnum):
 class CommandError(Exception):
     """A failure a command reports itself: its exit code and one line for the user."""
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.BAD_INPUT) -> None:
+    def __init__(
+        self,
+        message: str,
+        code: ExitCode = ExitCode.BAD_INPUT,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
+        self.details = dict(details or {})
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def describe(exc: BaseException) -> Failure:
     """The exit code, the message and the details for an exception a command raised."""
     details: dict[str, object] = {"error": type(exc).__name__}
     if isinstance(exc, CommandError):
-        return Failure(exc.code, _one_line(str(exc)), details)
+        return Failure(exc.code, _one_line(str(exc)), details | exc.details)
     if isinstance(exc, RequestValidationError):
         if exc.field:
             details["field"] = exc.field

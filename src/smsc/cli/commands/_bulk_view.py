@@ -134,11 +134,14 @@ class BulkView:
 
     def waiting(self, seconds: float) -> None:
         """The campaign pauses (messages in doubt to settle, or the service is busy)."""
-        what = f"waiting {seconds:.0f} s before asking about messages in doubt (or a busy pause)"
+        what = (
+            f"pausing {seconds:.0f} s (messages in doubt are asked about --settle-after "
+            "seconds after their request left; or the service said it is busy)"
+        )
         if self.out.json:
             self.out.emit({"event": "pause", "seconds": round(seconds, 1)})
         elif self._bar is not None and self._task is not None:
-            self._bar.update(self._task, description=f"waiting {seconds:.0f} s")
+            self._bar.update(self._task, description=f"pausing {seconds:.0f} s")
         else:
             self.out.say(what)
 
@@ -216,8 +219,9 @@ class BulkView:
 def _refusal_words(item: MessageOutcome) -> str:
     error = item.error()
     words = error_words(item.delivery_error)
-    text = str(error) if error is not None else "refused"
-    return f"{text}; {words}" if words else text
+    if error is None:  # pragma: no cover - a refused outcome always has its error
+        return "refused"
+    return f"SMSC error {error.code}: {words}" if words else str(error)
 
 
 def _new_bar(out: State) -> Progress:

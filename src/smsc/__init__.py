@@ -41,6 +41,7 @@ from ._errors import (
     LimiterUnavailableError,
     MalformedCallbackError,
     MessageDeniedError,
+    OperatorNotFoundError,
     OutcomeUnknownError,
     ParametersError,
     RequestValidationError,
@@ -71,6 +72,7 @@ from ._models import (
     SendResult,
 )
 from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
+from ._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
 from ._schedule import resolve_time
 from ._segments import (
     Encoding,
@@ -131,6 +133,7 @@ __all__ = [
     "FailoverTransport",
     "HLRInfo",
     "IPBlockedError",
+    "IncomingMessage",
     "InsufficientFundsError",
     "InvalidPhoneError",
     "InvalidResponseError",
@@ -146,11 +149,14 @@ __all__ = [
     "MessageStatus",
     "MessageType",
     "NotGiven",
+    "OperatorInfo",
+    "OperatorNotFoundError",
     "OutcomeState",
     "OutcomeUnknownError",
     "PackingLimits",
     "ParametersError",
     "PhoneResult",
+    "PriceZone",
     "RequestValidationError",
     "SMSCConfig",
     "SMSCError",
@@ -166,8 +172,10 @@ __all__ = [
     "SendOutcomeUnknownError",
     "SendResult",
     "Sender",
+    "SentMessage",
     "ServerError",
     "SiteStats",
+    "Statistics",
     "StatusCode",
     "StatusDetail",
     "StatusWaitTimeoutError",

@@ -33,6 +33,7 @@ from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
+from .resources import Account, History, Incoming, Operators
 from .resources.contacts import Contacts
 from .resources.senders import Senders
 from .resources.templates import Templates
@@ -157,6 +158,14 @@ class AsyncSMSCClient(BulkMethods):
         self.templates = Templates(self, wire.TEMPLATES)
         self.operator_templates = Templates(self, wire.OPERATOR_TEMPLATES)
         self.users = Users(self)
+        self.history = History(self)
+        """The sent history (:class:`~smsc.resources.History`)."""
+        self.incoming = Incoming(self)
+        """Messages received from subscribers (:class:`~smsc.resources.Incoming`)."""
+        self.account = Account(self)
+        """Statistics and prices (:class:`~smsc.resources.Account`)."""
+        self.operators = Operators(self)
+        """Operator lookups (:class:`~smsc.resources.Operators`)."""
 
     # ------------------------------------------------------------------ commands
 

@@ -30,6 +30,7 @@ __all__ = [
     "LimiterUnavailableError",
     "MalformedCallbackError",
     "MessageDeniedError",
+    "OperatorNotFoundError",
     "OutcomeUnknownError",
     "ParametersError",
     "RequestValidationError",
@@ -172,6 +173,12 @@ class UndeliverableError(APIError):
     """Error 8: the message cannot be delivered to this number."""
 
     default_description = "can't to deliver"
+
+
+class OperatorNotFoundError(APIError):
+    """Error 3 on an operator lookup: the service knows no operator for the number."""
+
+    default_description = "operator not found"
 
 
 class TooManyRequestsError(APIError):

@@ -22,6 +22,7 @@ from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
 from .jobs import JOBS
 from .phones import CONTACT_COMMANDS
+from .reports import REPORT_COMMANDS
 from .senders import SENDER_COMMANDS
 from .templates import OPERATOR_TEMPLATES, TEMPLATES
 from .users import USER_COMMANDS
@@ -192,7 +193,7 @@ _CORE: Final[tuple[CommandSpec[Any, Any], ...]] = (
 )
 
 COMMANDS: Final[Mapping[str, CommandSpec[Any, Any]]] = {
-    spec.name: spec for spec in (*_CORE, *JOBS, *ACCOUNT_DATA_COMMANDS)
+    spec.name: spec for spec in (*_CORE, *JOBS, *ACCOUNT_DATA_COMMANDS, *REPORT_COMMANDS)
 }
 """Every command the SDK speaks, by name."""
 

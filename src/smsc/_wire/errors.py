@@ -19,6 +19,7 @@ from .._errors import (
     InvalidTimeError,
     IPBlockedError,
     MessageDeniedError,
+    OperatorNotFoundError,
     ParametersError,
     TooManyRequestsError,
     UndeliverableError,
@@ -27,6 +28,8 @@ from .._errors import (
 __all__ = [
     "ACCOUNT_DATA_ERRORS",
     "BALANCE_ERRORS",
+    "GET_ERRORS",
+    "OPERATOR_ERRORS",
     "SEND_ERRORS",
     "STATUS_ERRORS",
     "SUBCLIENT_PAYMENT_ERRORS",
@@ -66,6 +69,24 @@ BALANCE_ERRORS: Final[ErrorTable] = {
     9: TooManyRequestsError,
 }
 """``balance.php`` (§5.3)."""
+
+GET_ERRORS: Final[ErrorTable] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    4: IPBlockedError,
+    9: TooManyRequestsError,
+}
+"""``get.php``: history, received messages, statistics, prices (§5.4; 9 for the limits and
+15+ simultaneous requests)."""
+
+OPERATOR_ERRORS: Final[ErrorTable] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    3: OperatorNotFoundError,
+    4: IPBlockedError,
+    9: TooManyRequestsError,
+}
+"""``info.php?get_operator=1`` (§5.4, §11.6)."""
 
 # How long to wait before the same request may succeed (protocol reference §5.1, §5.6).
 _RETRY_AFTER: Final[Mapping[int, float]] = {4: 600.0, 9: 60.0}

@@ -1,7 +1,14 @@
-"""Groups of commands as namespaces of the client (``client.jobs``, ``client.senders``, ...)."""
+"""Groups of commands as namespaces of the client (``client.jobs``, ``client.senders``,
+``client.history``, ...): one class each, a thin layer that checks the caller's arguments
+into a query of ``smsc._wire`` and runs the command's spec.
+"""
 
 from __future__ import annotations
 
+from .account import Account
+from .history import History
+from .incoming import Incoming
 from .jobs import Jobs
+from .operators import Operators
 
-__all__ = ["Jobs"]
+__all__ = ["Account", "History", "Incoming", "Jobs", "Operators"]

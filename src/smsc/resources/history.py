@@ -1,0 +1,155 @@
+"""``client.history``: the messages the account sent (``get.php?get_messages=1``)."""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from datetime import date
+
+from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
+from .._enums import MessageType
+from .._errors import InvalidResponseError
+from .._privacy import mask_phones
+from .._report_models import SentMessage
+from .._wire.reports import HISTORY, HISTORY_MAX_PAGE, HistoryQuery
+from ._report_checks import (
+    PhonesArg,
+    check_count,
+    check_emails,
+    check_message_type,
+    check_period,
+    check_phones,
+    check_record_id,
+    check_timeout_arg,
+)
+
+__all__ = ["HISTORY_MAX_MONTHS", "History"]
+
+log = logging.getLogger("smsc")
+
+HISTORY_MAX_MONTHS = 6
+"""The longest period one history request may cover, in calendar months (§11.5)."""
+
+
+class History:
+    """The sent history: every message of a period, newest first, in pages of up to 1,000.
+
+    Reached as ``client.history``.
+    """
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    def messages(
+        self,
+        *,
+        start: date,
+        end: date,
+        phones: PhonesArg = None,
+        emails: PhonesArg = None,
+        type: MessageType | int | None = None,
+        page_size: int = HISTORY_MAX_PAGE,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncIterator[SentMessage]:
+        """Every message sent from ``start`` to ``end`` (days, both included), newest first.
+
+        Returns an async iterator that asks for one page at a time, only when the previous
+        one is used up: ``async for m in client.history.messages(...)`` walks any history
+        in the memory of one page, and breaking out of the loop sends no further request.
+        Arguments are checked here, before the first request.
+
+        Args:
+            start: the first day (a ``date``; an aware ``datetime`` is read in Moscow time).
+            end: the last day; at most 6 calendar months after ``start``.
+            phones: only messages to these numbers.
+            emails: only e-mail messages to these addresses.
+            type: only messages of this kind (the service documents SMS and e-mail).
+            page_size: messages per request, 1 to 1,000.
+            timeout: override the client's timeout for each request.
+
+        Raises:
+            RequestValidationError: a bad argument (nothing was sent).
+            APIError: the service refused (a subclass per error code), while iterating.
+            InvalidResponseError: a page cannot be read, or the pages do not go back in time.
+        """
+        query = history_query(start, end, phones, emails, type, page_size)
+        check_timeout_arg(timeout)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "history %s..%s phones=%s emails=%d",
+                query.start,
+                query.end,
+                mask_phones(query.phones),
+                len(query.emails),
+            )
+        return self._walk(query, timeout)
+
+    async def page(
+        self,
+        *,
+        start: date,
+        end: date,
+        phones: PhonesArg = None,
+        emails: PhonesArg = None,
+        type: MessageType | int | None = None,
+        page_size: int = HISTORY_MAX_PAGE,
+        before_id: int | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> builtins.list[SentMessage]:
+        """One page of the history: up to ``page_size`` messages, newest first, older than
+        the message whose ``internal_id`` is ``before_id`` (the newest when ``None``).
+
+        Arguments mean the same as for :meth:`messages`. The next page starts before the
+        smallest ``internal_id`` of this one; a page shorter than ``page_size`` is the last.
+        """
+        query = history_query(start, end, phones, emails, type, page_size)
+        before = check_record_id(before_id, field="before_id")
+        return await self._client._request(
+            HISTORY, dataclasses.replace(query, before=before), timeout
+        )
+
+    async def _walk(self, query: HistoryQuery, timeout: TimeoutArg) -> AsyncIterator[SentMessage]:
+        before: int | None = None
+        while True:
+            page = await self._client._request(
+                HISTORY, dataclasses.replace(query, before=before), timeout
+            )
+            for message in page:
+                yield message
+            if len(page) < query.count:
+                return
+            before = _next_mark(page, before)
+
+
+def _next_mark(page: builtins.list[SentMessage], before: int | None) -> int:
+    """The ``prev_id`` of the page after a full ``page``: its smallest ``internal_id``."""
+    marks = [message.internal_id for message in page]
+    if any(mark is None for mark in marks):
+        raise InvalidResponseError("history: a message without int_id; the next page is unknown")
+    lowest = min(mark for mark in marks if mark is not None)
+    if before is not None and lowest >= before:
+        # A page that does not go back would be asked for again and again.
+        raise InvalidResponseError("history: the next page does not go back in time")
+    return lowest
+
+
+def history_query(
+    start: object,
+    end: object,
+    phones: PhonesArg,
+    emails: PhonesArg,
+    type: object,
+    page_size: object,
+) -> HistoryQuery:
+    """The checked query of a history request (see :meth:`History.messages`)."""
+    first, last = check_period(start, end, max_months=HISTORY_MAX_MONTHS)
+    return HistoryQuery(
+        start=first,
+        end=last,
+        phones=check_phones(phones, field="phones"),
+        emails=check_emails(emails, field="emails"),
+        type=check_message_type(type, field="type"),
+        count=check_count(page_size, field="page_size", low=1, high=HISTORY_MAX_PAGE),
+    )

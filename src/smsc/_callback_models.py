@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ._enums import DeliveryError, MessageType, StatusCode
 from ._models import HLRInfo
 
-__all__ = ["DeliveryStatusCallback", "HLRCallback", "SignedFields"]
+__all__ = ["DeliveryStatusCallback", "HLRCallback", "IncomingMessageCallback", "SignedFields"]
 
 
 class SignedFields(BaseModel):
@@ -155,3 +155,40 @@ class HLRCallback(DeliveryStatusCallback):
     def roaming_network(self) -> str | None:
         """Roaming operator (``hlr.roaming_network``)."""
         return self.hlr.roaming_network
+
+
+class IncomingMessageCallback(BaseModel):
+    """A message a subscriber sent to the account, as the service POSTed it to your handler.
+
+    The service's field set for received messages is not documented: the SDK reads the fields
+    of a received-messages record (``id``, ``phone``, ``message``, ``to_phone``, and the time
+    from ``sent`` (Unix seconds) or ``received`` (``DD.MM.YYYY hh:mm:ss``)) and keeps every
+    other field in ``extra``. The signature covers the fields named in ``signed_fields``
+    only; the phone numbers and the text are left out of ``repr``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | str
+    """The service's id of the received message: an int for a plain decimal number."""
+    phone: str = Field(repr=False)
+    """The subscriber who sent it."""
+    message: str = Field(default="", repr=False)
+    """The text (empty when the callback carried none)."""
+    to_phone: str | None = Field(default=None, repr=False)
+    """The account's number it was sent to, when the callback says."""
+    time: AwareDatetime | None = None
+    """When it arrived: from ``sent`` (Unix seconds), else from the ``received`` text."""
+    extra: dict[str, str] = Field(default_factory=dict)
+    """Every other field of the callback (signature fields excluded), as received."""
+    verified: bool = False
+    """True when a signature was checked (and matched)."""
+    signed_fields: frozenset[str] = frozenset()
+    """Names of the received fields the checked signature covers (empty when unchecked)."""
+    unsigned_fields: frozenset[str] = frozenset()
+    """Names of the received fields no signature covers: treat their values as untrusted."""
+
+    @property
+    def dedup_key(self) -> tuple[str, int | str, str]:
+        """``("incoming", id, phone)``: record a received message once when it comes again."""
+        return ("incoming", self.id, self.phone)

@@ -13,6 +13,10 @@ every part of the recipe is a parameter:
   ``"<id>:<phone>:<status>:<secret>"`` built from the raw field values, where the secret is the
   one set in the account.
 
+Messages subscribers send to the account reach the same handler:
+:func:`is_incoming_callback` tells them apart and :func:`parse_incoming_callback` checks and
+parses them (their fields and signed text are assumptions too).
+
 The module never looks at a web framework's request object: hand it a plain
 ``Mapping[str, str]``, for example ``dict(await request.form())``.
 
@@ -27,51 +31,58 @@ Example:
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 import logging
-import string
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, ValidationError
 
-from ._callback_models import DeliveryStatusCallback, HLRCallback, SignedFields
+from ._callback_checks import (
+    checked,
+    compute_signature,
+    verify_signature,
+)
+from ._callback_models import (
+    DeliveryStatusCallback,
+    HLRCallback,
+    IncomingMessageCallback,
+    SignedFields,
+)
 from ._callback_replay import (
     CallbackDeduplicator,
     DuplicateCallbackError,
     MemoryDeduplicator,
     StaleCallbackError,
-    check_fresh,
-    check_max_age,
     utc_now,
 )
 from ._errors import (
     CallbackError,
     CallbackSignatureError,
-    ConfigurationError,
     MalformedCallbackError,
 )
 from ._privacy import mask_phone
 from ._wire.callback_fields import (
     DEFAULT_ALGORITHMS,
+    DEFAULT_INCOMING_SIGNATURE_FORMAT,
     DEFAULT_SIGNATURE_FORMAT,
     HLR_FIELDS,
+    INCOMING_FIELDS,
     SIGNED_BY_DEFAULT,
     STATUS_FIELDS,
+    is_incoming,
     read_fields,
-    shown,
+    read_incoming_fields,
 )
 from ._wire.values import MOSCOW
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "DEFAULT_INCOMING_SIGNATURE_FORMAT",
     "DEFAULT_SIGNATURE_FORMAT",
     "DEFAULT_TIMEZONE",
     "HLR_FIELDS",
+    "INCOMING_FIELDS",
     "SIGNED_BY_DEFAULT",
     "CallbackDeduplicator",
     "CallbackError",
@@ -79,13 +90,17 @@ __all__ = [
     "DeliveryStatusCallback",
     "DuplicateCallbackError",
     "HLRCallback",
+    "IncomingMessageCallback",
     "MalformedCallbackError",
     "MemoryDeduplicator",
     "SignedFields",
     "StaleCallbackError",
     "accept_callback",
+    "accept_incoming_callback",
     "compute_signature",
+    "is_incoming_callback",
     "parse_callback",
+    "parse_incoming_callback",
     "verify_signature",
 ]
 
@@ -93,165 +108,6 @@ logger = logging.getLogger("smsc.callbacks")
 
 DEFAULT_TIMEZONE: Final[tzinfo] = MOSCOW
 """Zone of the ``time`` text field when no ``ts`` is given: Moscow time, UTC+3 (an assumption)."""
-
-_MAX_NAME_IN_ERROR = 40
-
-
-# --------------------------------------------------------------------------- signature
-
-
-def _secret_values(secrets: SecretStr | str | Sequence[SecretStr | str] | None) -> tuple[str, ...]:
-    items: Sequence[object]
-    if secrets is None:
-        items = ()
-    elif isinstance(secrets, (str, SecretStr)):
-        items = (secrets,)
-    else:
-        items = tuple(secrets)
-    values = []
-    for item in items:
-        value = item.get_secret_value() if isinstance(item, SecretStr) else item
-        if not isinstance(value, str):
-            raise ConfigurationError("a callback secret must be a str or a SecretStr")
-        if not value:
-            raise ConfigurationError("a callback secret is empty")
-        values.append(value)
-    if not values:
-        raise ConfigurationError("no callback secret given to check the signature with")
-    return tuple(values)
-
-
-def _algorithm_names(algorithms: str | Sequence[str]) -> tuple[str, ...]:
-    names = (algorithms,) if isinstance(algorithms, str) else tuple(algorithms)
-    if not names:
-        raise ConfigurationError("no signature algorithm given")
-    for name in names:
-        # shake_* digests need a length and have no fixed hex form: not usable here.
-        if name not in hashlib.algorithms_guaranteed or name.startswith("shake_"):
-            raise ConfigurationError(f"unsupported signature algorithm {name!r}")
-    return names
-
-
-@functools.lru_cache(maxsize=16)
-def _placeholders(signature_format: str) -> tuple[str, ...]:
-    """The field names a signature format refers to; checks that it uses the secret."""
-    try:
-        parsed = list(string.Formatter().parse(signature_format))
-    except ValueError as exc:
-        raise ConfigurationError(f"invalid callback signature format: {exc}") from None
-    names: list[str] = []
-    for _literal, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            raise ConfigurationError(
-                "a callback signature format may hold only plain {field} placeholders"
-            )
-        names.append(name)
-    if "secret" not in names:
-        raise ConfigurationError("a callback signature format must contain {secret}")
-    return tuple(names)
-
-
-def _signed_text(fields: Mapping[str, str], signature_format: str, secret: str) -> str:
-    values: dict[str, str] = {"secret": secret}
-    for name in _placeholders(signature_format):
-        if name == "secret":
-            continue
-        raw = fields.get(name)
-        if not isinstance(raw, str):
-            raise MalformedCallbackError(
-                f"callback field {shown(name)} is missing (the signature covers it)", field=name
-            )
-        values[name] = raw
-    return signature_format.format_map(values)
-
-
-def _digest(algorithm: str, text: str) -> str:
-    return hashlib.new(algorithm, text.encode("utf-8")).hexdigest()
-
-
-def compute_signature(
-    fields: Mapping[str, str],
-    secret: SecretStr | str,
-    *,
-    algorithm: str = "md5",
-    signature_format: str = DEFAULT_SIGNATURE_FORMAT,
-) -> str:
-    """The lowercase hex signature the service is reported to send for these fields.
-
-    Useful to sign test callbacks. The signed text is ``signature_format`` filled with the raw
-    field values and the secret, encoded as UTF-8.
-
-    Raises:
-        ConfigurationError: the secret is empty, or the algorithm or format is unusable.
-        MalformedCallbackError: a field the format refers to is missing.
-    """
-    (value,) = _secret_values(secret)
-    (name,) = _algorithm_names(algorithm)
-    return _digest(name, _signed_text(fields, signature_format, value))
-
-
-def verify_signature(
-    fields: Mapping[str, str],
-    secrets: SecretStr | str | Sequence[SecretStr | str],
-    *,
-    algorithms: Sequence[str] = DEFAULT_ALGORITHMS,
-    signature_format: str = DEFAULT_SIGNATURE_FORMAT,
-) -> None:
-    """Check a callback's signature; return quietly when it is genuine.
-
-    The callback is accepted when the field of *any* algorithm in ``algorithms`` (``md5``,
-    ``sha1``) holds the digest made with *any* of ``secrets``: list the old and the new secret
-    while you rotate it. Hex digits are compared case-insensitively and in constant time.
-
-    Raises:
-        CallbackSignatureError: no signature field, or no signature matches.
-        MalformedCallbackError: a field the signature covers (``id``, ``phone``, ``status``)
-            is missing.
-        ConfigurationError: no usable secret, algorithm or format was given.
-    """
-    values = _secret_values(secrets)
-    names = _algorithm_names(algorithms)
-    _placeholders(signature_format)
-    _check_text_values(fields)
-    given = {name: fields[name] for name in names if fields.get(name, "").strip()}
-    if not given:
-        expected = " or ".join(repr(name) for name in names)
-        raise CallbackSignatureError(f"callback carries no signature (expected a {expected} field)")
-    texts = [_signed_text(fields, signature_format, value) for value in values]
-    matched = False
-    for name, signature in given.items():
-        received = signature.strip().lower().encode("utf-8", "replace")
-        for text in texts:
-            # Every pair is compared: the time taken does not tell which secret matched.
-            matched |= hmac.compare_digest(_digest(name, text).encode("ascii"), received)
-    if not matched:
-        checked = ", ".join(sorted(given))
-        raise CallbackSignatureError(
-            f"callback signature does not match any configured secret (checked {checked})"
-        )
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def _zone(tz: tzinfo | str) -> tzinfo:
-    if isinstance(tz, tzinfo):
-        return tz
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(f"unknown time zone {tz[:_MAX_NAME_IN_ERROR]!r}") from None
-
-
-def _check_text_values(fields: Mapping[str, str]) -> None:
-    # A framework's form can hold uploaded files; a callback is plain text only.
-    for name, value in fields.items():
-        if not isinstance(name, str):
-            raise MalformedCallbackError("callback field names must be text")
-        if not isinstance(value, str):
-            raise MalformedCallbackError(f"callback field {shown(name)} is not text", field=name)
 
 
 def _build(
@@ -324,26 +180,18 @@ def parse_callback(
         StaleCallbackError: ``max_age`` is given and the callback's time is outside it.
         ConfigurationError: the secrets, algorithms, format, time zone or max_age are unusable.
     """
-    _check_text_values(fields)
-    zone = _zone(tz)
-    names = _algorithm_names(algorithms)
-    check_max_age(max_age)
-    if secrets is None and require_signature:
-        raise ConfigurationError(
-            "a callback secret is needed to check signatures; "
-            "pass require_signature=False to accept unsigned callbacks"
-        )
-    signed: frozenset[str] = frozenset()
-    try:
-        if secrets is not None and (require_signature or any(fields.get(n) for n in names)):
-            verify_signature(fields, secrets, algorithms=names, signature_format=signature_format)
-            signed = frozenset(_placeholders(signature_format)) - {"secret"}
-        callback = _build(fields, zone, {*names, *DEFAULT_ALGORITHMS}, signed)
-        if max_age is not None:
-            check_fresh(callback.time, max_age=max_age, clock=clock)
-    except CallbackError as exc:
-        logger.debug("callback refused: %s", exc)
-        raise
+    callback = checked(
+        fields,
+        lambda zone, names, signed: _build(fields, zone, names, signed or frozenset()),
+        secrets=secrets,
+        algorithms=algorithms,
+        require_signature=require_signature,
+        signature_format=signature_format,
+        tz=tz,
+        max_age=max_age,
+        clock=clock,
+        kind="callback",
+    )
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
             "callback accepted: id=%s phone=%s status=%s",
@@ -374,4 +222,84 @@ async def accept_callback(
     if not await seen.first_seen(callback.dedup_key):
         logger.debug("callback refused: already accepted once")
         raise DuplicateCallbackError("callback already accepted (same id, phone and status)")
+    return callback
+
+
+# --------------------------------------------------------------------------- received messages
+
+is_incoming_callback = is_incoming
+
+
+def parse_incoming_callback(
+    fields: Mapping[str, str],
+    *,
+    secrets: SecretStr | str | Sequence[SecretStr | str] | None,
+    algorithms: Sequence[str] = DEFAULT_ALGORITHMS,
+    require_signature: bool = True,
+    signature_format: str = DEFAULT_INCOMING_SIGNATURE_FORMAT,
+    tz: tzinfo | str = DEFAULT_TIMEZONE,
+    max_age: timedelta | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> IncomingMessageCallback:
+    """Check a received-message callback's signature and parse it into a typed model.
+
+    Arguments mean what they mean for :func:`parse_callback`; the signed text defaults to
+    :data:`DEFAULT_INCOMING_SIGNATURE_FORMAT` (``id``, ``phone``, ``message``), and the time
+    is read from ``sent`` (Unix seconds), else from the ``received`` text in ``tz``. Both the
+    field set and the recipe are assumptions (the service does not document them).
+
+    Raises:
+        CallbackSignatureError: the signature is missing (when required) or wrong.
+        MalformedCallbackError: ``id`` or ``phone`` is missing, or the time is unreadable.
+        StaleCallbackError: ``max_age`` is given and the callback's time is outside it.
+        ConfigurationError: the secrets, algorithms, format, time zone or max_age are unusable.
+    """
+
+    def build(
+        zone: tzinfo, names: frozenset[str], signed: frozenset[str] | None
+    ) -> IncomingMessageCallback:
+        covered = signed or frozenset()
+        received = frozenset(fields) - names
+        values = read_incoming_fields(fields, zone)
+        values["extra"] = {
+            name: value for name, value in fields.items() if name in received - INCOMING_FIELDS
+        }
+        values["verified"] = signed is not None
+        values["signed_fields"] = received & covered
+        values["unsigned_fields"] = received - covered
+        return IncomingMessageCallback.model_validate(values)
+
+    callback = checked(
+        fields,
+        build,
+        secrets=secrets,
+        algorithms=algorithms,
+        require_signature=require_signature,
+        signature_format=signature_format,
+        tz=tz,
+        max_age=max_age,
+        clock=clock,
+        kind="received-message callback",
+    )
+    logger.debug("received-message callback accepted: id=%s", callback.id)
+    return callback
+
+
+async def accept_incoming_callback(
+    fields: Mapping[str, str],
+    *,
+    seen: CallbackDeduplicator,
+    secrets: SecretStr | str | Sequence[SecretStr | str] | None,
+    **options: Any,
+) -> IncomingMessageCallback:
+    """:func:`parse_incoming_callback`, then refuse one whose ``dedup_key`` was seen before.
+
+    Raises:
+        DuplicateCallbackError: ``seen`` already holds this callback's key.
+        CallbackError: as :func:`parse_incoming_callback`.
+    """
+    callback = parse_incoming_callback(fields, secrets=secrets, **options)
+    if not await seen.first_seen(callback.dedup_key):
+        logger.debug("received-message callback refused: already accepted once")
+        raise DuplicateCallbackError("callback already accepted (same id and phone)")
     return callback

@@ -13,6 +13,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send
 from smsc._wire.jobs import JobCreate
 from smsc._wire.phones import CONTACT_COMMANDS, ContactArgs
+from smsc._wire.reports import HistoryQuery, IncomingQuery, OperatorQuery, StatisticsQuery
 from smsc._wire.senders import SENDER_COMMANDS, SenderArgs
 from smsc._wire.templates import OPERATOR_TEMPLATES, TEMPLATES, TemplateArgs
 from smsc._wire.users import USER_COMMANDS, SubClientArgs
@@ -138,6 +140,11 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     **{spec.name: ContactArgs(phone="79991234567", group=1) for spec in CONTACT_COMMANDS},
     **{spec.name: TemplateArgs(id=1) for spec in (*TEMPLATES.all(), *OPERATOR_TEMPLATES.all())},
     **{spec.name: SubClientArgs(login="sub") for spec in USER_COMMANDS},
+    "history": HistoryQuery(date(2024, 1, 1), date(2024, 1, 1)),
+    "incoming": IncomingQuery(),
+    "statistics": StatisticsQuery(date(2024, 1, 1), date(2024, 1, 1)),
+    "prices": None,
+    "operator": OperatorQuery(("79991234567", "79997654321")),
 }
 
 DECODERS: dict[str, Callable[[bytes], object]] = {

@@ -22,10 +22,14 @@ from .values import DATE_FORMAT, decimal, enum_or_int
 
 __all__ = [
     "DEFAULT_ALGORITHMS",
+    "DEFAULT_INCOMING_SIGNATURE_FORMAT",
     "DEFAULT_SIGNATURE_FORMAT",
     "HLR_FIELDS",
+    "INCOMING_FIELDS",
     "SIGNED_BY_DEFAULT",
+    "is_incoming",
     "read_fields",
+    "read_incoming_fields",
     "shown",
 ]
 
@@ -46,6 +50,13 @@ STATUS_FIELDS: Final = frozenset(
     | {"country", "operator", "region"}
 )
 """The fields of every status callback."""
+
+DEFAULT_INCOMING_SIGNATURE_FORMAT: Final = "{id}:{phone}:{message}:{secret}"
+"""The signed text of a received-message callback: an assumption (not documented), the same as
+the emulator's."""
+
+INCOMING_FIELDS: Final = frozenset({"id", "phone", "message", "to_phone", "sent", "received"})
+"""The fields read from a received-message callback (those of a received-messages record)."""
 
 # Integers of at most 18 digits: every code, count and Unix time fits, and no field can make
 # int() slow or raise ValueError (Python refuses ints of more than 4,300 digits).
@@ -103,23 +114,27 @@ def _amount(fields: Mapping[str, str], name: str) -> Decimal | None:
     return value
 
 
-def _event_time(fields: Mapping[str, str], zone: tzinfo) -> datetime | None:
-    stamp = _int(fields, "ts")
+def _event_time(
+    fields: Mapping[str, str], zone: tzinfo, stamp_field: str = "ts", text_field: str = "time"
+) -> datetime | None:
+    """Unix seconds in ``stamp_field``, else the ``DD.MM.YYYY hh:mm:ss`` text of
+    ``text_field`` read in ``zone``."""
+    stamp = _int(fields, stamp_field)
     if stamp is not None:
         try:
             return datetime.fromtimestamp(stamp, zone)
         except (OverflowError, OSError, ValueError):
             raise MalformedCallbackError(
-                "callback field 'ts' is out of range", field="ts"
+                f"callback field {stamp_field!r} is out of range", field=stamp_field
             ) from None
-    text = _text(fields, "time")
+    text = _text(fields, text_field)
     if text is None:
         return None
     try:
         return datetime.strptime(text.strip(), DATE_FORMAT).replace(tzinfo=zone)
     except ValueError:
         raise MalformedCallbackError(
-            "callback field 'time' is not a DD.MM.YYYY hh:mm:ss time", field="time"
+            f"callback field {text_field!r} is not a DD.MM.YYYY hh:mm:ss time", field=text_field
         ) from None
 
 
@@ -154,3 +169,25 @@ def read_fields(fields: Mapping[str, str], zone: tzinfo) -> tuple[dict[str, Any]
             **{name: _text(fields, key) for key, name in HLR_ANSWER_FIELDS.items()}
         )
     return values, is_hlr
+
+
+def is_incoming(fields: Mapping[str, str]) -> bool:
+    """True for a callback that reports a received message: a ``message`` and no ``status``
+    (an assumption: the service documents neither callback's field set)."""
+    return "status" not in fields and "message" in fields
+
+
+def read_incoming_fields(fields: Mapping[str, str], zone: tzinfo) -> dict[str, Any]:
+    """A received-message callback's values by model attribute (``extra`` left to the caller).
+
+    Raises:
+        MalformedCallbackError: ``id`` or ``phone`` is missing, or ``sent``/``received`` is
+            not a time; ``field`` names it.
+    """
+    return {
+        "id": _message_id(fields),
+        "phone": _required(fields, "phone"),
+        "message": fields.get("message", ""),
+        "to_phone": _text(fields, "to_phone"),
+        "time": _event_time(fields, zone, "sent", "received"),
+    }

@@ -227,7 +227,11 @@ async def accept_callback(
 
 # --------------------------------------------------------------------------- received messages
 
-is_incoming_callback = is_incoming
+
+def is_incoming_callback(fields: Mapping[str, str]) -> bool:
+    """True for a callback that reports a received message rather than a status: it has a
+    ``message`` and no ``status`` field (an assumption: neither field set is documented)."""
+    return is_incoming(fields)
 
 
 def parse_incoming_callback(

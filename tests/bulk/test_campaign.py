@@ -261,6 +261,6 @@ async def test_a_run_left_early_is_closed_and_the_next_run_finishes_it(
             break  # leaves requests in flight; the journal is released on exit
     with pytest.raises(RuntimeError, match="runs once"):
         aiter(campaign)
-    rest = await client.send_batch(messages(600), journal=journal)
+    rest = await client.send_batch(messages(600), journal=journal, settle_after=0)
     assert rest.progress.accepted == 600
     assert sorted(receipts(emulator).values()) == [1] * 600

@@ -106,6 +106,8 @@ class BulkMethods(BaseClient):
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         max_lines: int = DEFAULT_MAX_LINES,
         per_number_costs: bool = False,
+        settle_after: float = 60.0,
+        busy_pause: float = 60.0,
         on_progress: Callable[[CampaignProgress], None] | None = None,
     ) -> BatchResult:
         """Send a ready list of different messages in few requests; every outcome returned.
@@ -120,6 +122,8 @@ class BulkMethods(BaseClient):
                 max_request_bytes=max_request_bytes,
                 max_lines=max_lines,
                 per_number_costs=per_number_costs,
+                settle_after=settle_after,
+                busy_pause=busy_pause,
                 on_progress=on_progress,
             )
         )

@@ -23,6 +23,7 @@ COMMANDS: Mapping[str, str] = {
     "status": "smsc.cli.commands.status:status",
     "segments": "smsc.cli.commands.segments:segments",
     "bulk": "smsc.cli.commands.bulk:bulk",
+    "history": "smsc.cli.commands.history:history",
     "emulator": "smsc.cli.commands.emulator:emulator",
 }
 """Every sub-command: its name and the ``module:attribute`` of its :class:`click.Command`.

@@ -33,12 +33,14 @@ from ._errors import (
     CallbackSignatureError,
     ConfigurationError,
     DeleteError,
+    IdenticalRequestError,
     InsufficientFundsError,
     InvalidPhoneError,
     InvalidResponseError,
     InvalidTimeError,
     IPBlockedError,
     LimiterUnavailableError,
+    LimitExceededError,
     MalformedCallbackError,
     MessageDeniedError,
     OperatorNotFoundError,
@@ -61,6 +63,7 @@ from ._errors import (
     UndeliverableError,
 )
 from ._job_models import JobInfo, JobState
+from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import (
     Balance,
@@ -92,6 +95,8 @@ _configure_logging_from_env()
 
 if TYPE_CHECKING:
     from ._aiohttp_transport import AiohttpTransport as AiohttpTransport
+    from ._limits import RedisLimiter as RedisLimiter
+    from ._limits import RedisSeenSet as RedisSeenSet
 
 
 def __getattr__(name: str) -> Any:
@@ -100,10 +105,16 @@ def __getattr__(name: str) -> Any:
         from ._aiohttp_transport import AiohttpTransport
 
         return AiohttpTransport
+    # The Redis limiter and seen-set need the optional redis: imported on first use too.
+    if name in ("RedisLimiter", "RedisSeenSet"):
+        from . import _limits
+
+        return getattr(_limits, name)
     raise AttributeError(f"module 'smsc' has no attribute {name!r}")
 
 
 __all__ = [
+    "DEFAULT_RULES",
     "MAX_MESSAGE_LENGTH",
     "NOT_GIVEN",
     "SMTP_MAX_EMAIL_BYTES",
@@ -132,7 +143,10 @@ __all__ = [
     "FailoverEvent",
     "FailoverTransport",
     "HLRInfo",
+    "Hit",
     "IPBlockedError",
+    "IdenticalRequestError",
+    "InProcessLimiter",
     "IncomingMessage",
     "InsufficientFundsError",
     "InvalidPhoneError",
@@ -141,6 +155,8 @@ __all__ = [
     "JobInfo",
     "JobState",
     "JournalError",
+    "LimitExceededError",
+    "Limiter",
     "LimiterUnavailableError",
     "MalformedCallbackError",
     "MessageDeniedError",
@@ -157,6 +173,8 @@ __all__ = [
     "ParametersError",
     "PhoneResult",
     "PriceZone",
+    "RedisLimiter",
+    "RedisSeenSet",
     "RequestValidationError",
     "SMSCConfig",
     "SMSCError",
@@ -185,8 +203,10 @@ __all__ = [
     "Translit",
     "TransportError",
     "UndeliverableError",
+    "WindowRule",
     "__version__",
     "build_transport",
+    "fingerprint",
     "is_gsm7",
     "parse_phones",
     "preview_segments",

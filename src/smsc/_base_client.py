@@ -29,7 +29,10 @@ for a send, with its id and phones), anything else in a connection, timeout, ser
 invalid-answer error. Secrets a command carries besides the account's (a sub-client's
 password: ``spec.secrets``) are scrubbed from its errors like the account's own.
 It takes the in-flight slot from one object, ``_limiter``, through one call site (a
-:class:`SlotSource`; a shared limiter plugs in there).
+:class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``: in-process,
+or shared on Redis) takes its slots from it and first counts the request against the window
+rules its spec names (``spec.limits``); those counts are taken back when the request provably
+never left.
 """
 
 from __future__ import annotations
@@ -58,12 +61,14 @@ from ._errors import (
     ServerError,
     SMSCError,
 )
+from ._limits import Hit, Limiter
 from ._options import ClientOverrides
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
+from ._wire._spec import LimitKeys
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -152,6 +157,7 @@ class BaseClient:
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
         http_backend: HTTPBackend = "httpx",
+        limiter: Limiter | None = None,
     ) -> None:
         if http_backend != "httpx" and (http_client is not None or transport is not None):
             raise ConfigurationError(
@@ -164,12 +170,15 @@ class BaseClient:
             )
         self._config = config
         self._credentials = Credentials(config)
+        # A limiter handed in sets the cap (it may be shared by several processes); the
+        # client never closes it. Without one, a bare semaphore caps this client alone.
+        cap = config.max_concurrency if limiter is None else limiter.max_concurrency
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
         if http_client is None:
             # A pool larger than the cap, that drops connections stranded by cancelled
             # requests: see inner_transport and pooled_transport (docs/guarantees.md).
-            inner = transport or inner_transport(http_backend, config.max_concurrency)
+            inner = transport or inner_transport(http_backend, cap)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
             http_client = httpx.AsyncClient(
@@ -186,7 +195,8 @@ class BaseClient:
         self._default_timeout: httpx.Timeout | UseClientDefault = (
             httpx.USE_CLIENT_DEFAULT if self._owns_http else config.http_timeout
         )
-        self._limiter: SlotSource = InFlightCap(config.max_concurrency)
+        self._limiter: SlotSource = InFlightCap(cap) if limiter is None else limiter
+        self._rules: Limiter | None = limiter
         self._closed = False
         # For the SDK's own pool: what every request to a command's URL carries, made once
         # (see _send_direct). A with_options copy borrows the SDK-built client: same headers.
@@ -201,6 +211,11 @@ class BaseClient:
     def config(self) -> SMSCConfig:
         """The client's immutable configuration (secrets hidden in its repr)."""
         return self._config
+
+    @property
+    def limiter(self) -> Limiter | None:
+        """The limiter given to the client (``None``: this client's own in-flight cap only)."""
+        return self._rules
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -253,7 +268,7 @@ class BaseClient:
         )
 
     def with_options(self: _Self, **options: Unpack[ClientOverrides]) -> _Self:
-        """A client with some settings changed that shares this one's pool and request cap.
+        """A client with some settings changed that shares this one\'s pool, cap and limiter.
 
         Settings applied per request (``timeout``, ``connect_timeout``, ``retry_deadline``,
         ``max_retries``, credentials, ``assign_ids``, ``smtp_*``) can change. The request cap
@@ -274,6 +289,7 @@ class BaseClient:
             )
         copy = self._sharing_pool(config)
         copy._limiter = self._limiter
+        copy._rules = self._rules
         copy._failover = self._failover
         return copy
 
@@ -336,18 +352,31 @@ class BaseClient:
             "smsc_max_retries": self._config.max_retries,
             "smsc_body_check": spec.check,
         }
-        async with self._limiter.slot():
-            try:
-                if self._failover is not None:
-                    status_code, content = await self._send_direct(
-                        self._failover, spec, body, request_timeout, extensions
-                    )
-                else:
-                    status_code, content = await self._send_borrowed(
-                        spec, body, request_timeout, extensions
-                    )
-            except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise _failure(spec, args, exc) from exc
+        hits: tuple[Hit, ...] = ()
+        try:
+            async with self._limiter.slot():
+                # Counted once the slot is held, right before the request is written: the
+                # windows start when the service sees the request, not while it queues, and
+                # a worker that dies in the queue leaves no count behind.
+                if self._rules is not None:
+                    hits = await _count(self._rules, spec.limits(args))
+                try:
+                    if self._failover is not None:
+                        status_code, content = await self._send_direct(
+                            self._failover, spec, body, request_timeout, extensions
+                        )
+                    else:
+                        status_code, content = await self._send_borrowed(
+                            spec, body, request_timeout, extensions
+                        )
+                except (httpx.TransportError, httpx.DecodingError) as exc:
+                    raise _failure(spec, args, exc) from exc
+        except SMSCError as exc:
+            # Never left (the connection was refused): the counts are taken back so that
+            # the same call may be made again.
+            if hits and isinstance(exc.__cause__, _NEVER_LEFT):
+                await _uncount(self._rules, hits)
+            raise
         if status_code < 400:
             return content
         del content  # it may echo the request: keep it out of this frame's locals
@@ -421,6 +450,24 @@ class BaseClient:
 
 # Failures after which the request provably never left: safe to report as "not sent".
 _NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+async def _count(limiter: Limiter, keys: LimitKeys) -> tuple[Hit, ...]:
+    """Count a request against its rules, all or none (LimitExceededError if one is full)."""
+    hits: list[Hit] = []
+    try:
+        for rule, key in keys:
+            hits.append(await limiter.hit(rule, key))
+    except BaseException:
+        await _uncount(limiter, hits)
+        raise
+    return tuple(hits)
+
+
+async def _uncount(limiter: Limiter | None, hits: tuple[Hit, ...] | list[Hit]) -> None:
+    if limiter is not None:
+        for hit in hits:
+            await limiter.undo(hit)
 
 
 def _failure(

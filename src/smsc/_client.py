@@ -22,11 +22,13 @@ from ._config import SMSCConfig
 from ._enums import MessageFormat, StatusDetail, Translit
 from ._errors import (
     InvalidResponseError,
+    LimitExceededError,
     RequestValidationError,
     SMSCError,
     StatusWaitTimeoutError,
     TooManyRequestsError,
 )
+from ._limits import Limiter
 from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
 from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
@@ -98,6 +100,12 @@ class AsyncSMSCClient(BulkMethods):
             under the same failover layer (see the Performance guide).
         on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
             switch of site and recovery (see :attr:`site_stats` for running counts).
+        limiter: the per-login limits to keep, shared by every client given it: an
+            :class:`InProcessLimiter` (one process) or a :class:`RedisLimiter` (every process
+            on one Redis). It supplies the in-flight slots (its ``max_concurrency`` sizes the
+            pool) and refuses a request over a window rule before it is written
+            (:class:`LimitExceededError`). The client never closes it. Without one, the client
+            caps its own requests in flight at ``max_concurrency``.
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
 
     Raises:
@@ -123,6 +131,7 @@ class AsyncSMSCClient(BulkMethods):
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
         http_backend: HTTPBackend = "httpx",
+        limiter: Limiter | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
         overrides: dict[str, Any] = {
@@ -150,6 +159,7 @@ class AsyncSMSCClient(BulkMethods):
             transport=transport,
             on_failover_event=on_failover_event,
             http_backend=http_backend,
+            limiter=limiter,
         )
         self._smtp: AsyncSMTPSender | None = None
         # Resource namespaces (src/smsc/resources/): account data.
@@ -370,7 +380,9 @@ class AsyncSMSCClient(BulkMethods):
         Polls start ``first_poll`` seconds after the call and the pause doubles up to
         ``max_interval``; on top of that no more than ``polls_per_minute`` requests for this
         message fall in any 60-second window (the service answers error 9 to more than five).
-        An error 9 answer pushes the next poll a minute later instead of failing. Final
+        An error 9 answer pushes the next poll a minute later instead of failing, and a refusal
+        of the client's ``limiter`` (:class:`LimitExceededError`, nothing sent) to
+        ``retry_after`` later. Final
         statuses are those with :attr:`StatusCode.is_final` (delivered, read, expired,
         undeliverable, ...; also "not found", which usually means a wrong id or phone).
 
@@ -418,6 +430,13 @@ class AsyncSMSCClient(BulkMethods):
                 last = await self.status(id, phone, detail=detail)
             except TooManyRequestsError as exc:
                 next_at = clock() + (exc.retry_after or window)
+                continue
+            except LimitExceededError as exc:
+                # The client's limiter refused (workers sharing it polled this message):
+                # nothing was sent, so this poll does not count; try when the window allows.
+                recent.pop()
+                polls -= 1
+                next_at = clock() + max(exc.retry_after, 0.05)
                 continue
             if on_status is not None:
                 on_status(last)

@@ -23,10 +23,12 @@ __all__ = [
     "ConfigurationError",
     "DeleteError",
     "IPBlockedError",
+    "IdenticalRequestError",
     "InsufficientFundsError",
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "LimitExceededError",
     "LimiterUnavailableError",
     "MalformedCallbackError",
     "MessageDeniedError",
@@ -442,3 +444,34 @@ class LimiterUnavailableError(SMSCError):
     """
 
     retryable = True
+
+
+class LimitExceededError(SMSCError):
+    """A per-login limit would be broken by this request, so it was not sent.
+
+    Raised by the client's limiter before the request is written (``AsyncSMSCClient(limiter=)``).
+    ``rule`` names the rule (``"status"``, ``"balance"``...); ``retry_after`` is how many
+    seconds until the same request fits in the window again.
+    """
+
+    retryable: ClassVar[bool] = True
+
+    def __init__(self, rule: str, *, limit: int, window: float, retry_after: float) -> None:
+        self.rule = rule
+        self.limit = limit
+        self.window = window
+        self.retry_after = retry_after
+        super().__init__(
+            f"{rule}: at most {limit} requests per {window:g} s for this login; "
+            f"not sent, retry after {retry_after:.3g} s"
+        )
+
+
+class IdenticalRequestError(LimitExceededError):
+    """The same request (same phones and text, for a send) was made within the window.
+
+    The service would answer error 9, and for a send an identical earlier request may already
+    have been accepted: check its status instead of sending again.
+    """
+
+    retryable: ClassVar[bool] = False

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._errors import IdenticalRequestError, LimitExceededError
 from ._base import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RULES,
     SERVICE_CONCURRENCY_CEILING,
     Hit,
-    IdenticalRequestError,
     Limiter,
-    LimitExceededError,
     SeenSet,
     WindowRule,
     fingerprint,

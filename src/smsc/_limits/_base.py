@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-from .._errors import ConfigurationError, SMSCError
+from .._errors import ConfigurationError, IdenticalRequestError, LimitExceededError
 
 DEFAULT_MAX_CONCURRENCY = 10
 """Requests in flight per login by default; the service answers error 9 from 15 on."""
@@ -49,6 +49,8 @@ DEFAULT_RULES: Mapping[str, WindowRule] = {
     for rule in (
         # §5.2: more than five status requests for the same message within a minute.
         WindowRule("status", 5),
+        # §5.2: more than one multi-message status request within a minute (key: "").
+        WindowRule("status.multi", 1),
         # §5.3: more than ten balance requests within a minute (key: "").
         WindowRule("balance", 10),
         # §5.1: more than one identical send, or five identical cost requests, within a minute.
@@ -120,36 +122,6 @@ class Hit:
     rule: str
     key: str
     token: str
-
-
-class LimitExceededError(SMSCError):
-    """A per-login limit would be broken by this request, so it was not sent.
-
-    ``rule`` names the rule (``"status"``, ``"balance"``...); ``retry_after`` is how many
-    seconds until the same request fits in the window again.
-    """
-
-    retryable: ClassVar[bool] = True
-
-    def __init__(self, rule: str, *, limit: int, window: float, retry_after: float) -> None:
-        self.rule = rule
-        self.limit = limit
-        self.window = window
-        self.retry_after = retry_after
-        super().__init__(
-            f"{rule}: at most {limit} requests per {window:g} s for this login; "
-            f"not sent, retry after {retry_after:.3g} s"
-        )
-
-
-class IdenticalRequestError(LimitExceededError):
-    """The same request (same phones and text, for a send) was made within the window.
-
-    The service would answer error 9, and for a send an identical earlier request may already
-    have been accepted: check its status instead of sending again.
-    """
-
-    retryable: ClassVar[bool] = False
 
 
 def exceeded(rule: WindowRule, retry_after: float) -> LimitExceededError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -12,12 +12,20 @@ from .._errors import InvalidResponseError
 from .errors import ErrorTable, api_error
 from .values import excerpt, integer, is_whole_json, load_json, message_id
 
-__all__ = ["CommandSpec", "raise_for_error"]
+__all__ = ["CommandSpec", "LimitKeys", "no_limits", "raise_for_error"]
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
 
 _MAX_TEXT_IN_ERROR = 200
+
+LimitKeys = Sequence[tuple[str, str]]
+"""``(rule, key)`` pairs: the per-login limit rules one request counts against."""
+
+
+def no_limits(_: object) -> LimitKeys:
+    """A command with no per-login window rule (only the in-flight cap applies)."""
+    return ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +55,9 @@ class CommandSpec(Generic[_A, _R]):
             a list send, a mailing), whose unknown outcome is a ``SendOutcomeUnknownError``
             naming the request's ``id`` and ``phones``; False for any other write (an
             ``OutcomeUnknownError`` naming the command).
+        limits: the arguments -> the ``(rule, key)`` pairs of the per-login window rules the
+            request counts against (rule names of ``smsc._limits.DEFAULT_RULES``); a client
+            with a ``limiter`` counts them before the request is written.
     """
 
     name: str
@@ -58,6 +69,7 @@ class CommandSpec(Generic[_A, _R]):
     check: Callable[[bytes], bool] = is_whole_json
     secrets: Callable[[_A], tuple[str, ...]] | None = None
     sends: bool = True
+    limits: Callable[[_A], LimitKeys] = no_limits
 
     def __post_init__(self) -> None:
         if not self.errors:

@@ -14,8 +14,9 @@ from typing import Any, Final
 
 from .._enums import StatusDetail
 from .._errors import InvalidResponseError
+from .._limits._base import fingerprint
 from .._models import Balance, CostResult, DeleteResult, MessageStatus, SendRequest, SendResult
-from ._spec import CommandSpec
+from ._spec import CommandSpec, LimitKeys
 from .answers import balance_result, cost_result, expect_object, send_result, status_results
 from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
@@ -68,6 +69,19 @@ class StatusQuery:
 # ----------------------------------------------------------------------------- send, cost
 
 
+def _identical(request: SendRequest) -> str:
+    # The service refuses the same phones and text again within a minute (§5.1).
+    return fingerprint(",".join(request.phones), request.message)
+
+
+def _send_limits(request: SendRequest) -> LimitKeys:
+    return (("send.identical", _identical(request)),)
+
+
+def _cost_limits(request: SendRequest) -> LimitKeys:
+    return (("cost.identical", _identical(request)),)
+
+
 def _send_answer(data: Any, body: bytes, request: SendRequest) -> SendResult:
     return send_result(data, body, request.id)
 
@@ -87,6 +101,7 @@ SEND: Final = CommandSpec[SendRequest, SendResult](
     errors=SEND_ERRORS,
     encode=send_form,
     decode=_send_answer,
+    limits=_send_limits,
 )
 """Send a message (``send.php``, ``cost=3``: answer with the cost and the new balance)."""
 
@@ -97,6 +112,7 @@ COST: Final = CommandSpec[SendRequest, CostResult](
     errors=SEND_ERRORS,
     encode=_cost_form,
     decode=_cost_answer,
+    limits=_cost_limits,
 )
 """Price a message without sending it (``send.php`` with ``cost=1``)."""
 
@@ -116,6 +132,12 @@ def _status_form(query: StatusQuery) -> dict[str, str]:
     return form
 
 
+def _status_limits(query: StatusQuery) -> LimitKeys:
+    # At most five requests per message, and one multi-message request, a minute (§5.2).
+    keys = [("status", f"{key}:{phone}") for key, phone in query.messages]
+    return [("status.multi", ""), *keys] if query.multi else keys
+
+
 def _status_answer(data: Any, body: bytes, query: StatusQuery) -> list[MessageStatus]:
     return status_results(data, body, query.messages)
 
@@ -127,6 +149,7 @@ STATUS: Final = CommandSpec[StatusQuery, list[MessageStatus]](
     errors=STATUS_ERRORS,
     encode=_status_form,
     decode=_status_answer,
+    limits=_status_limits,
 )
 """Status of one or several messages (``status.php``)."""
 
@@ -136,6 +159,10 @@ STATUS: Final = CommandSpec[StatusQuery, list[MessageStatus]](
 
 def _balance_form(_: None) -> dict[str, str]:
     return {"cur": "1"}  # with the currency's name
+
+
+def _balance_limits(_: None) -> LimitKeys:
+    return (("balance", ""),)  # ten a minute per login (§5.3)
 
 
 def _balance_answer(data: Any, body: bytes, _: None) -> Balance:
@@ -149,6 +176,7 @@ BALANCE: Final = CommandSpec[None, Balance](
     errors=BALANCE_ERRORS,
     encode=_balance_form,
     decode=_balance_answer,
+    limits=_balance_limits,
 )
 """The account's balance (``balance.php``)."""
 

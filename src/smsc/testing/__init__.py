@@ -58,6 +58,7 @@ from ._model import (
 )
 from ._routes import UnknownCommandAnswer
 from ._server import Site
+from ._service import ServiceTime
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "SMSCEmulator",
     "SMTPIngest",
     "SenderID",
+    "ServiceTime",
     "Site",
     "StatusChange",
     "SubClient",

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from ._clock import EmulatorClock
 from ._emulator import SMSCEmulator
 from ._model import Lifecycle, LockoutRules, RateLimits
+from ._service import ServiceTime
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds from 'transferred' to 'delivered' (wall time)",
     )
     parser.add_argument("--no-limits", action="store_true", help="switch rate rules off")
+    parser.add_argument(
+        "--service-time",
+        type=_service_time,
+        default=None,
+        metavar="SECONDS[-SECONDS]",
+        help="real time each request takes: fixed (0.05) or random within bounds (0.02-0.08)",
+    )
     return parser
+
+
+def _service_time(text: str) -> ServiceTime:
+    try:
+        return ServiceTime(*(float(part) for part in text.split("-", 1)))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds or LOW-HIGH with 0 <= LOW <= HIGH, got {text!r}"
+        ) from None
 
 
 async def run(
@@ -59,6 +76,7 @@ async def run(
         limits=RateLimits.off() if args.no_limits else None,
         lockout=LockoutRules.off() if args.no_limits else None,
         lifecycle=Lifecycle(transfer_after=1.0, final_after=args.delivery_seconds),
+        service_time=args.service_time,
     )
     emulator.add_account(
         args.login,

@@ -38,7 +38,7 @@ from ._model import (
 from ._request import Request
 from ._routes import COMMANDS, SEND, UnknownCommandAnswer
 from ._server import Site
-from ._service import Service
+from ._service import Service, ServiceTime, ServiceTimeArg
 from ._smtp import SMTPIngest
 from ._state import ServiceState
 from ._values import money
@@ -81,6 +81,7 @@ class SMSCEmulator(AccountDataMethods):
         utc_offset_hours: the zone of dates in answers (``last_date``; Moscow, +3, [INF]).
         unknown_command: what a command the emulator does not serve answers (default: error 1
             in the requested format, see :class:`UnknownCommandAnswer`).
+        service_time: real time per request (:class:`ServiceTime`, seconds, ``(low, high)``).
     """
 
     def __init__(
@@ -95,6 +96,7 @@ class SMSCEmulator(AccountDataMethods):
         callback_transport: httpx.AsyncBaseTransport | None = None,
         utc_offset_hours: float = 3.0,
         unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.PARAMETERS_ERROR,
+        service_time: ServiceTimeArg = None,
     ) -> None:
         self.clock = clock or EmulatorClock()
         self._state = ServiceState(
@@ -108,6 +110,7 @@ class SMSCEmulator(AccountDataMethods):
         self.accounts: dict[str, Account] = self._state.accounts
         self.messages: list[Message] = self._state.messages
         self._service = Service(self._state)
+        self.service_time = service_time
         self.app = EmulatorApp(self._service, unknown_command=unknown_command)
         """The ASGI application (``httpx.ASGITransport(app=emulator.app)``)."""
         self.callbacks = CallbackDispatcher(
@@ -161,6 +164,23 @@ class SMSCEmulator(AccountDataMethods):
     @tariff.setter
     def tariff(self, value: Tariff) -> None:
         self._state.tariff = value
+
+    @property
+    def service_time(self) -> ServiceTime | None:
+        """Real time each request takes (:class:`ServiceTime`; ``None``: answer at once)."""
+        return self._service.service_time
+
+    @service_time.setter
+    def service_time(self, value: ServiceTimeArg) -> None:
+        self._service.service_time = ServiceTime.of(value)
+
+    def peak_in_flight_for(self, login: str) -> int:
+        """Most simultaneous requests of ``login`` so far (error-9 refused ones included)."""
+        return self._service.peak_by_login.get(login, 0)
+
+    def concurrency_refusals(self, login: str) -> int:
+        """Requests of ``login`` refused with error 9 for one too many in flight."""
+        return self._service.refusals.get(login, 0)
 
     @property
     def in_flight(self) -> int:
@@ -432,12 +452,7 @@ class SMSCEmulator(AccountDataMethods):
     async def serve(
         self, ports: Sequence[int] = (0,), *, host: str = "127.0.0.1"
     ) -> AsyncIterator[list[Site]]:
-        """Serve on several ports at once (mirrors of one model); stops them on exit.
-
-        Example:
-            >>> async with emulator.serve(ports=[0, 0]) as (primary, mirror):  # doctest: +SKIP
-            ...     await primary.set_fault(Fault.REFUSE)
-        """
+        """Serve on several ports at once (``as (primary, mirror)``); stops them on exit."""
         sites = [await self.start_site(port, host=host) for port in ports]
         try:
             yield sites

@@ -4,6 +4,8 @@ Fixtures (async; they need pytest-asyncio, which the SDK's own test suite uses):
 
 - ``smsc_emulator``: a fresh :class:`~smsc.testing.SMSCEmulator` with the account
   ``demo`` / ``demo`` (API key ``demo-api-key``, balance 1000.00 RUR), closed after the test.
+  Mark a test ``@pytest.mark.smsc_service_time(0.02, 0.08)`` (or one number) for a real
+  service time per request (:class:`~smsc.testing.ServiceTime`).
 - ``smsc_client``: an :class:`~smsc.AsyncSMSCClient` logged in as ``demo`` and talking to
   ``smsc_emulator`` in-process (no sockets), closed after the test.
 - ``smsc_client_factory``: builds such clients, one per call, for an app that creates its
@@ -31,6 +33,7 @@ from ._defaults import (
 )
 from ._emulator import SMSCEmulator
 from ._server import Site
+from ._service import ServiceTime
 
 __all__ = [
     "DEMO_API_KEY",
@@ -60,10 +63,22 @@ def _async_fixture(function: _F) -> _F:
     return cast(_F, _fixture(function))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "smsc_service_time(low, high=None): real seconds each request to smsc_emulator takes",
+    )
+
+
+def _service_time(request: pytest.FixtureRequest) -> ServiceTime | None:
+    marker = request.node.get_closest_marker("smsc_service_time")
+    return None if marker is None else ServiceTime(*marker.args, **marker.kwargs)
+
+
 @_async_fixture
-async def smsc_emulator() -> AsyncIterator[SMSCEmulator]:
+async def smsc_emulator(request: pytest.FixtureRequest) -> AsyncIterator[SMSCEmulator]:
     """A fresh emulator with the ``demo`` account, closed after the test."""
-    async with SMSCEmulator() as emulator:
+    async with SMSCEmulator(service_time=_service_time(request)) as emulator:
         emulator.add_account(DEMO_LOGIN, DEMO_PASSWORD, api_key=DEMO_API_KEY, balance=DEMO_BALANCE)
         yield emulator
 

@@ -9,8 +9,10 @@ the single place that sees every request of every channel, so per-request accoun
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ._answers import Answer, ErrorAnswer
 from ._model import Account
@@ -18,10 +20,45 @@ from ._request import Request
 from ._routes import Route
 from ._state import ServiceState
 
-__all__ = ["AnswerListener", "Service"]
+__all__ = ["AnswerListener", "Service", "ServiceTime", "ServiceTimeArg"]
 
 AnswerListener = Callable[[str], None]
 """Called with the command's name (``""`` for one not served) after each answer."""
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """How long the service takes to answer a request: ``low`` seconds, or a uniformly random
+    time between ``low`` and ``high``.
+
+    Real time (``asyncio.sleep``), unlike everything else of the emulator: it exists so that
+    requests overlap at the emulator as they do at the real service, which on loopback would
+    otherwise answer each one before the next arrives. Off (``None``) by default.
+    """
+
+    low: float
+    high: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.low < 0 or (self.high is not None and self.high < self.low):
+            raise ValueError("a service time needs 0 <= low <= high")
+
+    @classmethod
+    def of(cls, value: ServiceTimeArg) -> ServiceTime | None:
+        """A service time from seconds, ``(low, high)`` or ``None`` (off)."""
+        if value is None or isinstance(value, ServiceTime):
+            return value
+        if isinstance(value, tuple):
+            return cls(*value)
+        return cls(value)
+
+    def draw(self) -> float:
+        """The time one request takes."""
+        return self.low if self.high is None else random.uniform(self.low, self.high)
+
+
+ServiceTimeArg = ServiceTime | float | tuple[float, float] | None
+"""A service time, seconds, ``(low, high)`` seconds, or ``None`` (none)."""
 
 
 class Service:
@@ -30,6 +67,10 @@ class Service:
     Attributes:
         in_flight: requests being handled right now (all logins).
         peak_in_flight: the highest :attr:`in_flight` seen so far.
+        peak_by_login: per login, the most simultaneous requests seen, those refused with
+            error 9 for concurrency included (what the service itself would count).
+        refusals: per login, requests refused with error 9 for concurrency.
+        service_time: the real time each authenticated request takes (``None``: none).
     """
 
     def __init__(self, state: ServiceState) -> None:
@@ -37,6 +78,9 @@ class Service:
         self.in_flight = 0
         self.peak_in_flight = 0
         self._in_flight_by_login: dict[str, int] = defaultdict(int)
+        self.peak_by_login: dict[str, int] = defaultdict(int)
+        self.refusals: dict[str, int] = defaultdict(int)
+        self.service_time: ServiceTime | None = None
         self._gate: asyncio.Event | None = None
         self._listeners: list[AnswerListener] = []
 
@@ -103,13 +147,19 @@ class Service:
         if isinstance(auth, ErrorAnswer):
             return auth
         account = auth
+        login = account.login
         limit = state.limits.max_concurrent
-        if limit is not None and self._in_flight_by_login[account.login] + 1 >= limit:
+        arriving = self._in_flight_by_login[login] + 1
+        self.peak_by_login[login] = max(self.peak_by_login[login], arriving)
+        if limit is not None and arriving >= limit:
+            self.refusals[login] += 1
             return ErrorAnswer(9, "too many concurrent requests")
-        self._in_flight_by_login[account.login] += 1
+        self._in_flight_by_login[login] = arriving
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
+            if self.service_time is not None:
+                await asyncio.sleep(self.service_time.draw())
             if self._gate is not None:
                 await self._gate.wait()
             state.tick()
@@ -121,5 +171,5 @@ class Service:
                 state.guards.record_send_result(request.ip, answer, state.lockout, exempt=exempt)
             return answer
         finally:
-            self._in_flight_by_login[account.login] -= 1
+            self._in_flight_by_login[login] -= 1
             self.in_flight -= 1

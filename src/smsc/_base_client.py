@@ -30,9 +30,9 @@ invalid-answer error. Secrets a command carries besides the account's (a sub-cli
 password: ``spec.secrets``) are scrubbed from its errors like the account's own.
 It takes the in-flight slot from one object, ``_limiter``, through one call site (a
 :class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``: in-process,
-or shared on Redis) takes its slots from it and first counts the request against the window
-rules its spec names (``spec.limits``); those counts are taken back when the request provably
-never left.
+or shared on Redis) takes its slots from it and, once a slot is held, counts the request
+against the window rules its spec names (``spec.limits``); those counts are taken back when
+the request provably never left.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ async def test_a_send_refused_at_connect_is_taken_back_so_the_same_send_may_be_r
                 await client.send(PHONE, "Your code: 1234")
 
 
-async def test_a_send_cancelled_while_queued_for_a_slot_is_taken_back(
+async def test_a_send_cancelled_while_queued_for_a_slot_leaves_no_count(
     emulator: SMSCEmulator,
 ) -> None:
     limiter = InProcessLimiter(max_concurrency=1)

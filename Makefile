@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter test-versions clean
+.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -58,6 +58,10 @@ bench: $(BENCH_STAMP)
 # The Redis limiter against the in-process one (needs the dev extra's redis-server).
 bench-limiter: venv
 	$(BIN)/python benchmarks/limiter.py
+
+# Processes on one login, each with its own cap, then sharing the Redis limiter (error 9s).
+bench-fleet: venv
+	$(BIN)/python benchmarks/fleet.py
 
 # The suite on every other Python (3.10-3.13) this machine has, each in its own venv.
 test-versions:

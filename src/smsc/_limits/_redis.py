@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.exceptions import NoScriptError, RedisError
 
 from .._errors import ConfigurationError, LimiterUnavailableError
@@ -33,14 +33,24 @@ from .local import InProcessLimiter
 
 logger = logging.getLogger("smsc.limits")
 
+_MAX_CONNECTIONS = 50  # per limiter opened from a URL; more waiters share them
 _LOCAL = "local:"  # token prefix of hits counted by the fail-open fallback
 
 
 def redis_client(redis: str | Redis, *, timeout: float) -> tuple[Redis, bool]:
     """A client for ``redis`` (a URL or a client) and whether the caller owns it."""
     if isinstance(redis, str):
-        client = Redis.from_url(redis, socket_timeout=timeout, socket_connect_timeout=timeout)
-        return client, True
+        # A blocking pool: hundreds of waiters polling at once wait for one of its
+        # connections instead of failing with "too many connections" (a non-blocking pool
+        # raises MaxConnectionsError, which would read as Redis being down).
+        pool = BlockingConnectionPool.from_url(
+            redis,
+            max_connections=_MAX_CONNECTIONS,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
+        return Redis.from_pool(pool), True  # closing the client closes its pool
     return redis, False
 
 
@@ -128,6 +138,10 @@ class RedisLimiter:
         self._fail_open = fail_open
         self._fallback = InProcessLimiter(max_concurrency=max_concurrency, rules=rules)
         self._held: set[str] = set()
+        # At most max_concurrency waiters of this process queue in Redis (and poll it); the
+        # others wait here, in FIFO order. A deep local queue then costs Redis nothing, and
+        # each process has as many tickets in the shared queue as it could use at once.
+        self._gate = asyncio.Semaphore(max_concurrency)
         self._renewer: asyncio.Task[None] | None = None
         self._wakers: deque[asyncio.Future[None]] = deque()
 
@@ -152,6 +166,14 @@ class RedisLimiter:
         return SlotContext(self._take, self._give_back)
 
     async def _take(self) -> str | None:
+        await self._gate.acquire()
+        try:
+            return await self._take_shared()
+        except BaseException:
+            self._gate.release()
+            raise
+
+    async def _take_shared(self) -> str | None:
         # The ticket now holding a slot, or None when holding a fallback slot (fail open).
         ticket = uuid.uuid4().hex
         try:
@@ -172,10 +194,13 @@ class RedisLimiter:
         return ticket
 
     async def _give_back(self, ticket: str | None) -> None:
-        if ticket is None:
-            await self._fallback.release()
-        else:
-            await self._release(ticket)
+        try:
+            if ticket is None:
+                await self._fallback.release()
+            else:
+                await self._release(ticket)
+        finally:
+            self._gate.release()
 
     async def _acquire(self, ticket: str) -> None:
         args = (ticket, self._max, self._lease_ms, self._waiter_ms)

@@ -145,6 +145,7 @@ class Worker:
 _worker: Worker | None = None
 
 
+# --8<-- [start:lifecycle]
 @broker.on_event(TaskiqEvents.WORKER_STARTUP)
 async def start_worker(state: TaskiqState) -> None:
     """One client per worker process, on the limiter the fleet shares."""
@@ -176,6 +177,9 @@ async def stop_worker(state: TaskiqState) -> None:
     await worker.client.aclose()
     await worker.limiter.aclose()
     await worker.redis.aclose()
+
+
+# --8<-- [end:lifecycle]
 
 
 async def _reclaim_forever(redis: Redis) -> None:
@@ -232,6 +236,7 @@ def _worker_state() -> Worker:
 # ----------------------------------------------------------------------------- the task
 
 
+# --8<-- [start:task]
 @broker.task(task_name="send_sms")
 async def send_sms(job: str, phone: str, text: str) -> str:
     """Send ``text`` to ``phone`` once, as message id ``job``; returns the outcome."""
@@ -301,6 +306,9 @@ async def _status(worker: Worker, job: str, phone: str) -> int:
                 raise
             await asyncio.sleep(_retry_delay(exc, tries))
     raise RuntimeError(f"status of job {job} could not be read")
+
+
+# --8<-- [end:task]
 
 
 def _retry_delay(exc: SMSCError, tries: int) -> float:

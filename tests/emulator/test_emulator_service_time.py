@@ -43,7 +43,7 @@ class HeldSleep:
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> HeldSleep:
     sleep = HeldSleep()
-    monkeypatch.setattr(service_module.asyncio, "sleep", sleep)
+    monkeypatch.setattr(service_module, "_sleep", sleep)
     return sleep
 
 

@@ -24,6 +24,7 @@ from ._clock import EmulatorClock
 from ._directory import IncomingMessage
 from ._emulator_accounts import AccountDataMethods
 from ._http_params import RequestData
+from ._load import ServiceLoad
 from ._model import (
     Account,
     CallbackPolicy,
@@ -38,7 +39,7 @@ from ._model import (
 from ._request import Request
 from ._routes import COMMANDS, SEND, UnknownCommandAnswer
 from ._server import Site
-from ._service import Service, ServiceTime, ServiceTimeArg
+from ._service import Service, ServiceTimeArg
 from ._smtp import SMTPIngest
 from ._state import ServiceState
 from ._values import money
@@ -49,7 +50,7 @@ ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
 __all__ = ["SMSCEmulator"]
 
 
-class SMSCEmulator(AccountDataMethods):
+class SMSCEmulator(AccountDataMethods, ServiceLoad):
     """A local, in-memory SMSC service: accounts, tariffs, messages and the service's rules.
 
     Serve it in-process with ``httpx.ASGITransport(app=emulator.app)``, over real sockets
@@ -164,23 +165,6 @@ class SMSCEmulator(AccountDataMethods):
     @tariff.setter
     def tariff(self, value: Tariff) -> None:
         self._state.tariff = value
-
-    @property
-    def service_time(self) -> ServiceTime | None:
-        """Real time each request takes (:class:`ServiceTime`; ``None``: answer at once)."""
-        return self._service.service_time
-
-    @service_time.setter
-    def service_time(self, value: ServiceTimeArg) -> None:
-        self._service.service_time = ServiceTime.of(value)
-
-    def peak_in_flight_for(self, login: str) -> int:
-        """Most simultaneous requests of ``login`` so far (error-9 refused ones included)."""
-        return self._service.peak_by_login.get(login, 0)
-
-    def concurrency_refusals(self, login: str) -> int:
-        """Requests of ``login`` refused with error 9 for one too many in flight."""
-        return self._service.refusals.get(login, 0)
 
     @property
     def in_flight(self) -> int:

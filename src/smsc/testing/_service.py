@@ -57,6 +57,8 @@ class ServiceTime:
         return self.low if self.high is None else random.uniform(self.low, self.high)
 
 
+_sleep = asyncio.sleep  # the service time's real sleep (tests replace it with an event)
+
 ServiceTimeArg = ServiceTime | float | tuple[float, float] | None
 """A service time, seconds, ``(low, high)`` seconds, or ``None`` (none)."""
 
@@ -159,7 +161,7 @@ class Service:
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             if self.service_time is not None:
-                await asyncio.sleep(self.service_time.draw())
+                await _sleep(self.service_time.draw())
             if self._gate is not None:
                 await self._gate.wait()
             state.tick()

@@ -196,3 +196,21 @@ async def test_copies_share_the_limiter_and_closing_the_client_leaves_it_open(
 def test_a_client_without_a_limiter_reports_none() -> None:
     client = AsyncSMSCClient(login="demo", password="demo", max_concurrency=5)
     assert client.limiter is None
+
+
+async def test_a_fourth_change_of_one_sub_client_in_a_minute_is_refused_before_the_request(
+    emulator: SMSCEmulator,
+) -> None:
+    vt = VirtualTime(emulator)
+    limiter = InProcessLimiter(clock=vt.clock)
+    requests: list[str] = []
+    emulator.on_answer(requests.append)
+    async with _client(emulator, limiter) as client:
+        await client.users.add("shop-1", password="Secret-pw-1")
+        await client.users.change("shop-1", name="Shop one")
+        await client.users.change("shop-1", name="Shop 1")
+        with pytest.raises(LimitExceededError) as caught:
+            await client.users.change("shop-1", name="Shop #1")
+        await client.users.add("shop-2", password="Secret-pw-2")  # another sub-client: its own
+    assert caught.value.rule == "users.change"
+    assert len(requests) == 4

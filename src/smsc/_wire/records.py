@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Final, TypeVar
 
 from .._errors import InvalidResponseError
-from ._spec import CommandSpec
+from ._spec import CommandSpec, LimitKeys, no_limits
 from .errors import ErrorTable
 from .values import excerpt, integer, text
 
@@ -130,6 +130,7 @@ def action(
     may_repeat: bool,
     errors: ErrorTable,
     secrets: Callable[[_A], tuple[str, ...]] | None = None,
+    limits: Callable[[_A], LimitKeys] = no_limits,
 ) -> CommandSpec[_A, _T]:
     """The spec of one action of an account-data path: ``flag=1`` plus the arguments' fields.
 
@@ -155,6 +156,7 @@ def action(
         decode=read,
         secrets=secrets,
         sends=False,
+        limits=limits,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from .._account_models import SubClientStats
 from .._hidden import HiddenText
+from ._spec import LimitKeys
 from .errors import ACCOUNT_DATA_ERRORS, SUBCLIENT_PAYMENT_ERRORS
 from .records import (
     action,
@@ -79,6 +80,11 @@ def _secrets(args: SubClientArgs) -> tuple[str, ...]:
     return (args.password.reveal(),) if args.password is not None else ()
 
 
+def _change_limits(args: SubClientArgs) -> LimitKeys:
+    # At most three adds or changes of the same sub-client a minute (§5.4).
+    return (("users.change", args.login or ""),)
+
+
 def _added(data: Any, body: bytes, command: str) -> int | None:
     # The answer to an add is not documented: an id when it carries one, else an OK.
     if isinstance(data, dict) and "id" in data:
@@ -112,6 +118,7 @@ USERS_ADD: Final = action(
     may_repeat=False,
     errors=ACCOUNT_DATA_ERRORS,
     secrets=_secrets,
+    limits=_change_limits,
 )
 """Create a sub-client; repeated it would fail (the login is taken) or count against §5.4."""
 
@@ -124,6 +131,7 @@ USERS_CHANGE: Final = action(
     may_repeat=False,
     errors=ACCOUNT_DATA_ERRORS,
     secrets=_secrets,
+    limits=_change_limits,
 )
 """Change a sub-client; not repeated (a renamed login is gone, and §5.4 counts changes)."""
 

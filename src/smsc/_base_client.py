@@ -62,13 +62,13 @@ from ._errors import (
     SMSCError,
 )
 from ._limits import Hit, Limiter
+from ._limits._base import count_all, take_back
 from ._options import ClientOverrides
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
-from ._wire._spec import LimitKeys
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -359,7 +359,7 @@ class BaseClient:
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.
                 if self._rules is not None:
-                    hits = await _count(self._rules, spec.limits(args))
+                    hits = await count_all(self._rules, spec.limits(args))
                 try:
                     if self._failover is not None:
                         status_code, content = await self._send_direct(
@@ -375,7 +375,7 @@ class BaseClient:
             # Never left (the connection was refused): the counts are taken back so that
             # the same call may be made again.
             if hits and isinstance(exc.__cause__, _NEVER_LEFT):
-                await _uncount(self._rules, hits)
+                await take_back(self._rules, hits)
             raise
         if status_code < 400:
             return content
@@ -450,24 +450,6 @@ class BaseClient:
 
 # Failures after which the request provably never left: safe to report as "not sent".
 _NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-async def _count(limiter: Limiter, keys: LimitKeys) -> tuple[Hit, ...]:
-    """Count a request against its rules, all or none (LimitExceededError if one is full)."""
-    hits: list[Hit] = []
-    try:
-        for rule, key in keys:
-            hits.append(await limiter.hit(rule, key))
-    except BaseException:
-        await _uncount(limiter, hits)
-        raise
-    return tuple(hits)
-
-
-async def _uncount(limiter: Limiter | None, hits: tuple[Hit, ...] | list[Hit]) -> None:
-    if limiter is not None:
-        for hit in hits:
-            await limiter.undo(hit)
 
 
 def _failure(

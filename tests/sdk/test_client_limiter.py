@@ -214,3 +214,20 @@ async def test_a_fourth_change_of_one_sub_client_in_a_minute_is_refused_before_t
         await client.users.add("shop-2", password="Secret-pw-2")  # another sub-client: its own
     assert caught.value.rule == "users.change"
     assert len(requests) == 4
+
+
+async def test_a_fourth_identical_operator_lookup_in_a_minute_is_refused_before_the_request(
+    emulator: SMSCEmulator,
+) -> None:
+    vt = VirtualTime(emulator)
+    limiter = InProcessLimiter(clock=vt.clock)
+    requests: list[str] = []
+    emulator.on_answer(requests.append)
+    async with _client(emulator, limiter) as client:
+        for _ in range(3):
+            await client.operators.lookup(PHONE)
+        with pytest.raises(IdenticalRequestError) as caught:
+            await client.operators.lookup(PHONE)
+        await client.operators.lookup("79997654321")  # another number: not identical
+    assert caught.value.rule == "info.operator.identical"
+    assert len(requests) == 4

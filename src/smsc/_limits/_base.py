@@ -9,7 +9,7 @@ sends within a minute, and per-command limits of the account commands. A limiter
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, runtime_checkable
@@ -185,3 +185,23 @@ class SeenSet(Protocol):
     async def first_time(self, key: Hashable) -> bool:
         """True the first time ``key`` is seen within the set's expiry, False after."""
         ...
+
+
+async def count_all(limiter: Limiter, keys: Sequence[tuple[str, str]]) -> tuple[Hit, ...]:
+    """Count one request against each ``(rule, key)``, all or none (the first full rule
+    raises :class:`LimitExceededError` and the counts taken before it are taken back)."""
+    hits: list[Hit] = []
+    try:
+        for rule, key in keys:
+            hits.append(await limiter.hit(rule, key))
+    except BaseException:
+        await take_back(limiter, hits)
+        raise
+    return tuple(hits)
+
+
+async def take_back(limiter: Limiter | None, hits: Sequence[Hit]) -> None:
+    """Undo ``hits`` (the request provably never left)."""
+    if limiter is not None:
+        for hit in hits:
+            await limiter.undo(hit)

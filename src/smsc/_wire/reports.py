@@ -20,7 +20,7 @@ from typing import Any, Final
 from .._enums import DeliveryError, MessageType, StatusCode
 from .._errors import InvalidResponseError
 from .._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
-from ._spec import CommandSpec
+from ._spec import CommandSpec, LimitKeys
 from .answers import expect_object
 from .errors import GET_ERRORS, OPERATOR_ERRORS
 from .values import decimal, enum_or_int, excerpt, integer, message_id, moment, required, text
@@ -308,6 +308,7 @@ PRICES: Final = CommandSpec[None, list[PriceZone]](
     errors=GET_ERRORS,
     encode=_prices_form,
     decode=_prices_answer,
+    limits=lambda _: (("get.price.identical", ""),),  # three identical a minute (§5.4)
 )
 """The account's prices per zone (``get.php?get_price=1``)."""
 
@@ -327,6 +328,11 @@ def _operator_form(query: OperatorQuery) -> dict[str, str]:
 
 
 _OPERATOR_KEYS: Final = frozenset({"phone", "country", "operator", "region", "mcc", "mnc", "tz"})
+
+
+def _operator_limits(query: OperatorQuery) -> LimitKeys:
+    # More than three identical lookups, or a hundred of any kind, a minute: error 9 (§5.4).
+    return (("info.operator", ""), ("info.operator.identical", ",".join(query.phones)))
 
 
 def _operator_answer(data: Any, body: bytes, query: OperatorQuery) -> list[OperatorInfo]:
@@ -358,6 +364,7 @@ OPERATOR: Final = CommandSpec[OperatorQuery, list[OperatorInfo]](
     errors=OPERATOR_ERRORS,
     encode=_operator_form,
     decode=_operator_answer,
+    limits=_operator_limits,
 )
 """The operator of one or more numbers (``info.php?get_operator=1``)."""
 

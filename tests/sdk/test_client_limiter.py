@@ -45,6 +45,20 @@ async def emulator() -> AsyncIterator[SMSCEmulator]:
         yield emu
 
 
+class Counted:
+    """A limiter on the emulator's clock, and the commands the emulator answered."""
+
+    def __init__(self, emulator: SMSCEmulator) -> None:
+        self.limiter = InProcessLimiter(clock=VirtualTime(emulator).clock)
+        self.requests: list[str] = []
+        emulator.on_answer(self.requests.append)
+
+
+@pytest.fixture
+def counted(emulator: SMSCEmulator) -> Counted:
+    return Counted(emulator)
+
+
 def _client(emulator: SMSCEmulator, limiter: InProcessLimiter) -> AsyncSMSCClient:
     return AsyncSMSCClient(
         login="demo",
@@ -199,13 +213,9 @@ def test_a_client_without_a_limiter_reports_none() -> None:
 
 
 async def test_a_fourth_change_of_one_sub_client_in_a_minute_is_refused_before_the_request(
-    emulator: SMSCEmulator,
+    emulator: SMSCEmulator, counted: Counted
 ) -> None:
-    vt = VirtualTime(emulator)
-    limiter = InProcessLimiter(clock=vt.clock)
-    requests: list[str] = []
-    emulator.on_answer(requests.append)
-    async with _client(emulator, limiter) as client:
+    async with _client(emulator, counted.limiter) as client:
         await client.users.add("shop-1", password="Secret-pw-1")
         await client.users.change("shop-1", name="Shop one")
         await client.users.change("shop-1", name="Shop 1")
@@ -213,21 +223,17 @@ async def test_a_fourth_change_of_one_sub_client_in_a_minute_is_refused_before_t
             await client.users.change("shop-1", name="Shop #1")
         await client.users.add("shop-2", password="Secret-pw-2")  # another sub-client: its own
     assert caught.value.rule == "users.change"
-    assert len(requests) == 4
+    assert len(counted.requests) == 4
 
 
 async def test_a_fourth_identical_operator_lookup_in_a_minute_is_refused_before_the_request(
-    emulator: SMSCEmulator,
+    emulator: SMSCEmulator, counted: Counted
 ) -> None:
-    vt = VirtualTime(emulator)
-    limiter = InProcessLimiter(clock=vt.clock)
-    requests: list[str] = []
-    emulator.on_answer(requests.append)
-    async with _client(emulator, limiter) as client:
+    async with _client(emulator, counted.limiter) as client:
         for _ in range(3):
             await client.operators.lookup(PHONE)
         with pytest.raises(IdenticalRequestError) as caught:
             await client.operators.lookup(PHONE)
         await client.operators.lookup("79997654321")  # another number: not identical
     assert caught.value.rule == "info.operator.identical"
-    assert len(requests) == 4
+    assert len(counted.requests) == 4

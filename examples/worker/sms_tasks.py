@@ -115,9 +115,12 @@ class Ledger:
         token = self.token()
         return token if await self._take_over(keys=[self.key(job)], args=[old, token]) else None
 
-    async def finish(self, job: str, outcome: str, *, settled: bool = False) -> None:
+    async def settled(self, job: str, finding: str) -> None:
+        """Note what ``status`` found of an earlier attempt: ``found`` or ``absent``."""
+        await self.redis.hset(self.key(job), "settled", finding)
+
+    async def finish(self, job: str, outcome: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self.key(job), "settled", int(settled))
             pipe.hset(self.key(job), "outcome", outcome)
             pipe.sadd(f"{QUEUE}:finished", job)
             pipe.expire(self.key(job), 7 * 86_400)
@@ -290,8 +293,10 @@ async def _settle(worker: Worker, job: str, phone: str, text: str) -> str:
             return outcome  # the other attempt finished meanwhile
         status = await _status(worker, job, phone)
         if status != StatusCode.NOT_FOUND:
-            await worker.ledger.finish(job, "accepted", settled=True)
+            await worker.ledger.settled(job, "found")
+            await worker.ledger.finish(job, "accepted")
             return "accepted"
+        await worker.ledger.settled(job, "absent")
         token = await worker.ledger.take_over(job, began)
         if token is not None:  # it never reached the service: send it now
             return await _attempt(worker, job, phone, text, token, absent=True)

@@ -34,7 +34,7 @@ typecheck: venv
 # erase first: a previous run's data (of files since removed) would otherwise be combined in.
 pytest: venv
 	$(BIN)/python -m coverage erase
-	$(BIN)/python -m coverage run -m pytest -q
+	$(BIN)/python -m coverage run -m pytest -q -n 2
 	$(BIN)/python -m coverage report
 
 # Not --quiet: it hides the warnings that --strict turns into a failure (broken links).

@@ -12,7 +12,9 @@ import pytest
 
 from smsc import (
     AsyncSMSCClient,
+    InProcessLimiter,
     InsufficientFundsError,
+    LimitExceededError,
     ParametersError,
     TooManyRequestsError,
 )
@@ -38,8 +40,11 @@ async def base_url(request: pytest.FixtureRequest, emulator: SMSCEmulator) -> As
             yield site.url
 
 
-def _client(emulator: SMSCEmulator, base_url: str, login: str, password: str) -> AsyncSMSCClient:
+def _client(
+    emulator: SMSCEmulator, base_url: str, login: str, password: str, **options: object
+) -> AsyncSMSCClient:
     settings: dict[str, object] = {"host": base_url, "login": login, "password": password}
+    settings.update(options)
     if base_url.startswith("https://"):
         settings["transport"] = httpx.ASGITransport(app=emulator.app)
     else:
@@ -162,3 +167,19 @@ async def test_a_fourth_change_of_one_sub_client_within_a_minute_is_refused(
     await client.users.change("shop-3", phone=PHONE)
     with pytest.raises(TooManyRequestsError):
         await client.users.change("shop-3", password="pw-2")
+
+
+async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before_sending(
+    emulator: SMSCEmulator, base_url: str
+) -> None:
+    limiter = InProcessLimiter(clock=emulator.clock.now)
+    settings: dict[str, object] = {"limiter": limiter}
+    async with _client(emulator, base_url, LOGIN, PASSWORD, **settings) as client:
+        await client.users.add("shop-4", password="pw-1")
+        await client.users.change("shop-4", name="Four")
+        await client.users.add("shop-5", password="pw-1")  # another sub-client: its own count
+        await client.users.change("shop-4", phone=PHONE)
+        with pytest.raises(LimitExceededError):
+            await client.users.change("shop-4", name="Again")
+    # The refused change never reached the service: the sub-client keeps its name.
+    assert emulator.directory(LOGIN).subclients["shop-4"].fio == "Four"

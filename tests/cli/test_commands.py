@@ -101,12 +101,19 @@ async def test_python_dash_m_smsc_is_the_same_command(tmp_path: Path) -> None:
     assert out.decode().startswith("smsc, version ")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 async def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
     env = base_env(tmp_path)
     process = await asyncio.create_subprocess_exec(
         str(SMSC), "emulator", "--port", "0", "--login", "shop", "--password", "pw",
         "--balance", "7.50", "--json",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        # A pytest-xdist worker ignores SIGINT and a child inherits that: Ctrl-C is restored
+        # as a person's shell would leave it, or the emulator could never be interrupted.
+        preexec_fn=_default_sigint,
     )  # fmt: skip
     assert process.stdout is not None
     try:

@@ -7,7 +7,6 @@ phone (it is masked), a name or a secret.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from .._enums import MessageFormat
@@ -27,7 +26,6 @@ __all__ = [
     "name",
     "one_phone",
     "password",
-    "period",
     "record_id",
     "sender_name",
     "template_text",
@@ -157,14 +155,3 @@ def amount(value: object, field: str = "amount") -> Decimal:
         raise _fail(field, "must be a positive amount below 10**12")
     return number
 
-
-def period(start: object, end: object) -> tuple[date, date]:
-    """A ``start``..``end`` pair of days (``datetime`` values give their day), in order."""
-    days = []
-    for field, value in (("start", start), ("end", end)):
-        if not isinstance(value, date):
-            raise _fail(field, "must be a datetime.date")
-        days.append(value.date() if isinstance(value, datetime) else value)
-    if days[0] > days[1]:
-        raise _fail("start", "must not be after end")
-    return days[0], days[1]

@@ -12,6 +12,7 @@ from .._errors import RequestValidationError
 from .._hidden import HiddenText
 from .._wire import users as wire
 from . import _checks as check
+from ._report_checks import check_period
 
 if TYPE_CHECKING:
     from .._base_client import BaseClient
@@ -115,7 +116,7 @@ class Users:
 
         ``with_balance=True`` also asks for each sub-client's balance.
         """
-        first, last = check.period(start, end)
+        first, last = check_period(start, end)
         if not isinstance(with_balance, bool):
             raise RequestValidationError("with_balance must be True or False", field="with_balance")
         args = wire.SubClientArgs(

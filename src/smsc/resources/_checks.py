@@ -154,4 +154,3 @@ def amount(value: object, field: str = "amount") -> Decimal:
     if not number.is_finite() or number <= 0 or number >= _MAX_AMOUNT:
         raise _fail(field, "must be a positive amount below 10**12")
     return number
-

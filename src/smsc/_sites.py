@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 
@@ -19,21 +19,24 @@ from ._errors import ConfigurationError
 
 __all__ = [
     "BACKSTOP_GRACE",
-    "RAW_BODY",
     "BodyWatch",
     "EventKind",
     "FailoverEvent",
+    "Got",
     "Health",
     "Outcome",
     "Site",
     "SiteStats",
     "Wait",
     "aim",
+    "clamp",
     "describe",
     "judge",
     "replayable",
     "within",
 ]
+
+_T = TypeVar("_T")
 
 EventKind = Literal["attempt", "failure", "switch", "recovered"]
 
@@ -98,6 +101,8 @@ class Site:
         self.prefix = url.path.rstrip("/")
         port = f":{url.port}" if url.port is not None else ""
         self.label = f"{url.scheme}://{url.host}{port}"
+        self.base = self.label + self.prefix
+        self.urls: dict[str, str] = {}  # path -> this site's URL for it (the bytes path)
         self.health = Health.UNKNOWN
         self.down_until = 0.0
         self.probe: asyncio.Event | None = None  # set while one request tests the site
@@ -105,15 +110,41 @@ class Site:
         self.failures = 0
 
 
-@dataclass
+class Got:
+    """The answer one attempt brought back, read whole.
+
+    ``response`` is the transport's ``httpx.Response`` (unread, its body held in memory) on
+    the httpx path, ``None`` on the bytes path; ``body`` is ``raw`` without its content coding,
+    set by :func:`judge` (``None``: it could not be decoded).
+    """
+
+    __slots__ = ("body", "encoding", "raw", "response", "status")
+
+    def __init__(
+        self,
+        status: int,
+        encoding: str | None,
+        raw: bytes,
+        response: httpx.Response | None = None,
+    ) -> None:
+        self.status = status
+        self.encoding = encoding
+        self.raw = raw
+        self.response = response
+        self.body: bytes | None = raw
+
+
 class Outcome:
     """What one attempt produced."""
 
-    site: Site
-    response: httpx.Response | None = None
-    error: httpx.TransportError | None = None
-    failure: str | None = None  # None: a good answer
-    never_left: bool = False
+    __slots__ = ("error", "failure", "got", "never_left", "site")
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.got: Got | None = None
+        self.error: httpx.TransportError | None = None
+        self.failure: str | None = None  # None: a good answer
+        self.never_left = False
 
 
 class BodyWatch(httpx.AsyncByteStream):
@@ -136,19 +167,18 @@ class BodyWatch(httpx.AsyncByteStream):
 
 
 BACKSTOP_GRACE = 0.05  # seconds: lets a phase's own (clamped) timeout fire first
-RAW_BODY = "smsc_raw_body"  # private extension: the body _exchange read, for judge
 
 
 if sys.version_info >= (3, 11):
 
-    async def within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
+    async def within(seconds: float, work: Awaitable[_T]) -> _T:
         """``work``, cancelled after ``seconds`` (no extra task, unlike ``wait_for``)."""
         async with asyncio.timeout(seconds):
             return await work
 
 else:  # pragma: no cover - Python 3.10
 
-    async def within(seconds: float, work: Awaitable[httpx.Response]) -> httpx.Response:
+    async def within(seconds: float, work: Awaitable[_T]) -> _T:
         """``work``, cancelled after ``seconds``."""
         return await asyncio.wait_for(work, seconds)
 
@@ -170,18 +200,20 @@ def describe(exc: httpx.TransportError) -> str:
     return name
 
 
-def judge(response: httpx.Response, body_check: object) -> str | None:
-    """Why ``response`` (fresh from :meth:`FailoverTransport._exchange`) is not usable."""
-    raw = response.extensions.pop(RAW_BODY, b"")  # private: never handed to the caller
-    if response.status_code >= 500:
-        return f"HTTP {response.status_code}"
-    body = raw
-    if response.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+def judge(got: Got, body_check: object) -> str | None:
+    """Why ``got`` is not a usable answer (``None``: it is); sets ``got.body``."""
+    if got.status >= 500:
+        return f"HTTP {got.status}"
+    body = got.raw
+    encoding = got.encoding
+    if encoding is not None and encoding.strip().lower() not in ("", "identity"):
         try:
-            # Decode (gzip, ...) a throw-away copy: the response itself stays unread.
-            body = httpx.Response(200, headers=response.headers, content=raw).content
+            # Decode (gzip, ...) a copy: an httpx response itself stays unread.
+            body = httpx.Response(200, headers={"Content-Encoding": encoding}, content=body).content
         except httpx.DecodingError:
+            got.body = None
             return "undecodable body"
+        got.body = body
     if not body.strip():
         return "empty body"
     if callable(body_check):
@@ -194,42 +226,52 @@ def judge(response: httpx.Response, body_check: object) -> str | None:
     return None
 
 
+def clamp(
+    timeouts: Mapping[str, float | None], remaining: float
+) -> tuple[Mapping[str, float | None], bool]:
+    """``timeouts`` (httpx's four phases) with none longer than ``remaining`` seconds; and
+    whether any had to be shortened. The dict given is returned as it is when none had."""
+    remaining = max(remaining, 0.001)
+    for key in _TIMEOUT_KEYS:
+        value = timeouts.get(key)
+        if value is None or value > remaining:
+            break
+    else:
+        return timeouts, False
+    clamped = dict(timeouts)
+    for key in _TIMEOUT_KEYS:
+        value = clamped.get(key)
+        if value is None or value > remaining:
+            clamped[key] = remaining
+    return clamped, True
+
+
 _TIMEOUT_KEYS = ("connect", "read", "write", "pool")
 
 
 def aim(
     request: httpx.Request,
     extensions: dict[str, Any],
+    timeouts: Mapping[str, float | None],
     site: Site,
     primary: str,
-    remaining: float | None,
     watch: BodyWatch,
-) -> tuple[httpx.Request, bool]:
-    """``request`` aimed at ``site``, its timeouts clamped to ``remaining`` seconds; and
-    whether any was clamped.
+) -> httpx.Request:
+    """``request`` aimed at ``site`` with the attempt's ``timeouts``.
 
     ``primary`` is the primary site's path prefix. For the site the request already names
     (the primary, usually) the request itself is sent with new extensions: building a copy
     costs as much as the rest of the call. The caller puts the request's own extensions and
     stream back when the attempt ends.
     """
-    timeout = dict(extensions.get("timeout") or {})
-    clamped = False
-    if remaining is not None:
-        remaining = max(remaining, 0.001)
-        for key in _TIMEOUT_KEYS:
-            value = timeout.get(key)
-            if value is None or value > remaining:
-                timeout[key] = remaining
-                clamped = True
-    attempt_extensions = {**extensions, "timeout": timeout}
+    attempt_extensions = {**extensions, "timeout": timeouts}
     url = request.url
     if (url.scheme, url.host, url.port) == (site.scheme, site.host, site.port) and (
         site.prefix == primary
     ):
         request.extensions = attempt_extensions
         request.stream = watch
-        return request, clamped
+        return request
     url = url.copy_with(scheme=site.scheme, host=site.host, port=site.port)
     if site.prefix != primary:
         path = url.path
@@ -246,4 +288,4 @@ def aim(
         request.method, url, headers=headers, stream=request.stream, extensions=attempt_extensions
     )
     sub.stream = watch
-    return sub, clamped
+    return sub

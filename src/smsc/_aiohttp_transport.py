@@ -24,12 +24,14 @@ import asyncio
 import functools
 import ssl
 import sys
-from collections.abc import AsyncIterable, Awaitable
+from collections.abc import AsyncIterable, Awaitable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
 import httpx
 from yarl import URL
+
+from ._secrets import FormBody
 
 __all__ = ["AiohttpTransport"]
 
@@ -66,7 +68,7 @@ class _Slots:
     def __init__(self, size: int) -> None:
         self._free = asyncio.Semaphore(size)
 
-    async def acquire(self, timeout: float | None, request: httpx.Request) -> None:
+    async def acquire(self, timeout: float | None, request: httpx.Request | None) -> None:
         if not self._free.locked() or timeout is None:
             await self._free.acquire()
             return
@@ -91,7 +93,7 @@ else:  # pragma: no cover - Python 3.10
         await asyncio.wait_for(work, seconds)
 
 
-def _map_error(exc: BaseException, request: httpx.Request) -> httpx.TransportError | None:
+def _map_error(exc: BaseException, request: httpx.Request | None) -> httpx.TransportError | None:
     """The httpx exception saying what ``exc`` says about the request having left."""
     # Before anything was written: the connection never came.
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
@@ -138,8 +140,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
         self._slots = _Slots(max_connections)
-        # aiohttp's form of the URLs seen: the SDK sends the same httpx.URL per command.
+        # aiohttp's form of the URLs seen: the SDK sends the same httpx.URL per command, and
+        # the bytes path the same text.
         self._urls: dict[int, tuple[httpx.URL, URL]] = {}
+        self._by_text: dict[str, URL] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -155,25 +159,83 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` and read its answer whole."""
-        session = self._session or self._open()
         timeouts: dict[str, Any] = request.extensions.get("timeout") or {}
+        answer, raw = await self._fetch(
+            request.method,
+            self._url(request.url),
+            [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+            # The body stream itself, iterated by aiohttp's writer once connected: its
+            # bytes (credentials) never become a local of this frame.
+            None if request.method in _NO_BODY else _request_body(request.stream),
+            _client_timeout(timeouts.get("connect"), timeouts.get("read")),
+            timeouts.get("pool"),
+            request,
+        )
+        return httpx.Response(
+            answer.status,
+            headers=list(answer.raw_headers),
+            stream=httpx.ByteStream(raw),  # read whole: the connection is back in the pool
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": (answer.reason or "").encode("ascii", "replace"),
+            },
+        )
+
+    async def exchange(
+        self,
+        url: str,
+        headers: Sequence[tuple[str, str]],
+        body: FormBody,
+        timeouts: Mapping[str, float | None],
+        total: float | None,
+    ) -> tuple[int, str | None, bytes]:
+        """POST ``body`` to ``url`` without httpx objects (the failover layer's bytes path).
+
+        Returns:
+            The status, the ``Content-Encoding`` header (``None`` without one) and the body.
+        """
+        yarl_url = self._by_text.get(url)
+        if yarl_url is None:
+            if len(self._by_text) >= 64:  # a caller sending to ever new URLs: stay bounded
+                self._by_text.clear()
+            yarl_url = self._by_text[url] = URL(url, encoded=True)
+        connect, read = timeouts.get("connect"), timeouts.get("read")
+        answer, raw = await self._fetch(
+            "POST",
+            yarl_url,
+            [*headers, ("Content-Length", str(len(body)))],
+            # Iterated by aiohttp's writer: the bytes are no local of this frame. Given as a
+            # payload, aiohttp takes it as it is (no search of its registry of body types).
+            aiohttp.AsyncIterablePayload(body),
+            _client_timeout(connect, read)
+            if total is None
+            else aiohttp.ClientTimeout(
+                total=total, connect=connect, sock_connect=connect, sock_read=read
+            ),
+            timeouts.get("pool"),
+            None,
+        )
+        return answer.status, answer.headers.get("Content-Encoding"), raw
+
+    async def _fetch(
+        self,
+        method: str,
+        url: URL,
+        headers: list[tuple[str, str]],
+        data: AsyncIterable[bytes] | aiohttp.Payload | None,
+        timeout: aiohttp.ClientTimeout,
+        pool: float | None,
+        request: httpx.Request | None,
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
+        """One request through the session, read whole; failures mapped (see the module)."""
+        session = self._session or self._open()
         failure: httpx.TransportError | None = None
-        await self._slots.acquire(timeouts.get("pool"), request)
+        await self._slots.acquire(pool, request)
         try:
             async with session.request(
-                request.method,
-                self._url(request.url),
-                headers=[
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
-                ],
-                # The body stream itself, iterated by aiohttp's writer once connected: its
-                # bytes (credentials) never become a local of this frame.
-                data=None if request.method in _NO_BODY else _request_body(request.stream),
-                allow_redirects=False,
-                timeout=_client_timeout(timeouts.get("connect"), timeouts.get("read")),
+                method, url, headers=headers, data=data, allow_redirects=False, timeout=timeout
             ) as answer:
                 raw = await answer.read()
-                status, headers, reason = answer.status, answer.raw_headers, answer.reason
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
             failure = _map_error(exc, request)
             if failure is None:  # pragma: no cover - every exception caught here is mapped
@@ -182,15 +244,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._slots.release()
         if failure is not None:
             raise failure  # outside the handler: no aiohttp exception (or URL) chained to it
-        return httpx.Response(
-            status,
-            headers=list(headers),
-            stream=httpx.ByteStream(raw),  # read whole: the connection is back in the pool
-            extensions={
-                "http_version": b"HTTP/1.1",
-                "reason_phrase": (reason or "").encode("ascii", "replace"),
-            },
-        )
+        return answer, raw
 
     def _url(self, url: httpx.URL) -> URL:
         # By identity (hashing an httpx.URL formats it): the entry keeps the URL alive, so

@@ -52,20 +52,23 @@ from ._arguments import check_timeout
 from ._backends import HTTPBackend, inner_transport
 from ._config import SMSCConfig
 from ._errors import (
-    APIConnectionError,
-    APITimeoutError,
     ConfigurationError,
     InvalidResponseError,
-    OutcomeUnknownError,
-    SendOutcomeUnknownError,
     ServerError,
     SMSCError,
 )
+from ._failures import NEVER_LEFT, failure, outcome_unknown
 from ._limits import Hit, Limiter
 from ._limits._base import count_all, take_back
 from ._options import ClientOverrides
 from ._secrets import Credentials, FormBody, scrub, secret_forms
-from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
+from ._transport import (
+    BytesTransport,
+    FailoverEvent,
+    FailoverTransport,
+    SiteStats,
+    build_transport,
+)
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
@@ -169,18 +172,23 @@ class BaseClient:
                 "build the failover transport into your own client (smsc.build_transport)"
             )
         self._config = config
-        self._credentials = Credentials(config)
+        self._credentials = Credentials(config, COMMON_FIELDS)
         # A limiter handed in sets the cap (it may be shared by several processes); the
         # client never closes it. Without one, a bare semaphore caps this client alone.
         cap = config.max_concurrency if limiter is None else limiter.max_concurrency
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
+        # The failover layer's bytes path, when the transport under it has one (aiohttp's):
+        # no httpx request or response objects per call (see _exchange).
+        self._bytes: FailoverTransport | None = None
         if http_client is None:
             # A pool larger than the cap, that drops connections stranded by cancelled
             # requests: see inner_transport and pooled_transport (docs/guarantees.md).
             inner = transport or inner_transport(http_backend, cap)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
+            if isinstance(inner, BytesTransport):
+                self._bytes = failover
             http_client = httpx.AsyncClient(
                 transport=failover,
                 timeout=config.http_timeout,
@@ -203,6 +211,11 @@ class BaseClient:
         self._send_headers = httpx.Headers(self._http.headers)
         self._send_headers.update({"User-Agent": USER_AGENT, **_FORM_HEADERS})
         self._targets: dict[str, tuple[httpx.URL, httpx.Headers]] = {}
+        # The same headers on the bytes path (its transport adds Host and Content-Length).
+        self._bytes_headers = tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in self._send_headers.raw
+        )
         self._timeouts = config.http_timeout.as_dict()
 
     # ------------------------------------------------------------------ lifecycle
@@ -291,6 +304,7 @@ class BaseClient:
         copy._limiter = self._limiter
         copy._rules = self._rules
         copy._failover = self._failover
+        copy._bytes = self._bytes
         return copy
 
     def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
@@ -329,7 +343,7 @@ class BaseClient:
                 if spec.may_repeat:
                     raise
                 # The service took the request but its answer is unreadable: it may have acted.
-                raise _outcome_unknown(spec, args, "unreadable answer") from exc
+                raise outcome_unknown(spec, args, "unreadable answer") from exc
         except SMSCError as exc:
             # No error text may quote the account's secrets, even from an echoed answer.
             self._credentials.scrub(exc)
@@ -344,14 +358,8 @@ class BaseClient:
         request_timeout = (
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
-        body = self._credentials.body({**COMMON_FIELDS, **spec.encode(args)})
-        extensions = {
-            "smsc_operation": spec.name,
-            "smsc_may_repeat": spec.may_repeat,
-            "smsc_deadline": _time.monotonic() + self._config.retry_deadline,
-            "smsc_max_retries": self._config.max_retries,
-            "smsc_body_check": spec.check,
-        }
+        body = self._credentials.body(spec.encode(args))
+        deadline = _time.monotonic() + self._config.retry_deadline
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():
@@ -361,27 +369,49 @@ class BaseClient:
                 if self._rules is not None:
                     hits = await count_all(self._rules, spec.limits(args))
                 try:
-                    if self._failover is not None:
-                        status_code, content = await self._send_direct(
-                            self._failover, spec, body, request_timeout, extensions
+                    if self._bytes is not None:
+                        status_code, content = await self._bytes.send_bytes(
+                            spec.path,
+                            self._bytes_headers,
+                            body,
+                            self._timeouts
+                            if isinstance(request_timeout, UseClientDefault)
+                            else httpx.Timeout(request_timeout).as_dict(),
+                            may_repeat=spec.may_repeat,
+                            operation=spec.name,
+                            deadline=deadline,
+                            max_retries=self._config.max_retries,
+                            body_check=spec.check,
                         )
                     else:
-                        status_code, content = await self._send_borrowed(
-                            spec, body, request_timeout, extensions
-                        )
+                        extensions = {
+                            "smsc_operation": spec.name,
+                            "smsc_may_repeat": spec.may_repeat,
+                            "smsc_deadline": deadline,
+                            "smsc_max_retries": self._config.max_retries,
+                            "smsc_body_check": spec.check,
+                        }
+                        if self._failover is not None:
+                            status_code, content = await self._send_direct(
+                                self._failover, spec, body, request_timeout, extensions
+                            )
+                        else:
+                            status_code, content = await self._send_borrowed(
+                                spec, body, request_timeout, extensions
+                            )
                 except (httpx.TransportError, httpx.DecodingError) as exc:
-                    raise _failure(spec, args, exc) from exc
+                    raise failure(spec, args, exc) from exc
         except SMSCError as exc:
             # Never left (the connection was refused): the counts are taken back so that
             # the same call may be made again.
-            if hits and isinstance(exc.__cause__, _NEVER_LEFT):
+            if hits and isinstance(exc.__cause__, NEVER_LEFT):
                 await take_back(self._rules, hits)
             raise
         if status_code < 400:
             return content
         del content  # it may echo the request: keep it out of this frame's locals
         if not spec.may_repeat:
-            raise _outcome_unknown(spec, args, f"HTTP {status_code}")
+            raise outcome_unknown(spec, args, f"HTTP {status_code}")
         raise ServerError(
             f"{spec.name}: the service answered HTTP {status_code}", status_code=status_code
         )
@@ -446,46 +476,3 @@ class BaseClient:
         request.stream = body  # replayable as it is: no layer copies it into request.content
         response = await self._http.send(request)
         return response.status_code, response.content
-
-
-# Failures after which the request provably never left: safe to report as "not sent".
-_NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def _failure(
-    spec: CommandSpec[Any, Any], args: object, exc: httpx.TransportError | httpx.DecodingError
-) -> SMSCError:
-    """The one mapping of a failed exchange to the SDK's error for ``spec``."""
-    if isinstance(exc, _NEVER_LEFT):
-        return _connection_error(spec.name, exc)
-    if not spec.may_repeat:
-        # It may have been written, or an answer came (a bad Content-Encoding): it may have
-        # acted, so it is neither "not sent" nor repeatable.
-        return _outcome_unknown(spec, args, _reason(exc))
-    if isinstance(exc, httpx.DecodingError):
-        return InvalidResponseError(
-            f"{spec.name}: the answer could not be decoded ({_reason(exc)})"
-        )
-    return _connection_error(spec.name, exc)
-
-
-def _outcome_unknown(spec: CommandSpec[Any, Any], args: object, reason: str) -> OutcomeUnknownError:
-    # A command that sends messages names what it sent through its arguments' ``id`` and
-    # ``phones`` (a SendRequest does), so the caller can check before sending again; any
-    # other write names itself.
-    if spec.sends:
-        return SendOutcomeUnknownError(
-            reason, message_id=getattr(args, "id", None), phones=getattr(args, "phones", ())
-        )
-    return OutcomeUnknownError(reason, command=spec.name)
-
-
-def _reason(exc: httpx.RequestError) -> str:
-    # The exception's class names the failure; its text may carry a URL, so it is not used.
-    return type(exc).__name__
-
-
-def _connection_error(command: str, exc: httpx.TransportError) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"{command}: timed out ({_reason(exc)})")
-    return APIConnectionError(f"{command}: could not reach the service ({_reason(exc)})")

@@ -9,7 +9,7 @@ docstring says so. Errors never echo a phone or a text: phones are shown masked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ._enums import MessageFormat
 from ._errors import RequestValidationError
@@ -99,8 +99,13 @@ def parse_phones(
     """
     if not isinstance(phones, (str, Sequence)):
         raise RequestValidationError("phones must be a string or a list", field="phones")
+    items: Iterable[str]
+    if type(phones) is str and "," not in phones and ";" not in phones:
+        items = (phones.strip(),) if phones.strip() else ()  # one recipient, the usual case
+    else:
+        items = _items(phones)
     result: list[str] = []
-    for position, item in enumerate(_items(phones), start=1):
+    for position, item in enumerate(items, start=1):
         recipient = _recipient(item, format)
         if recipient is None:
             expected = "an e-mail address" if format is MessageFormat.MAIL else _PHONE_HINT

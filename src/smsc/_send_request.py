@@ -92,10 +92,10 @@ def build_send_request(
     Raises:
         RequestValidationError: an argument breaks a rule; ``field`` names it.
     """
-    fmt = message_format(format)
+    fmt = format if type(format) is MessageFormat else message_format(format)
     if not isinstance(message, str):
         raise RequestValidationError("message must be a string", field="message")
-    checked_translit = _translit(translit)
+    checked_translit = None if translit is None else _translit(translit)
     if maxsms is not None and (
         isinstance(maxsms, bool) or not isinstance(maxsms, int) or maxsms < 1
     ):
@@ -106,19 +106,23 @@ def build_send_request(
         message_id = validate_message_id(message_id)
     elif assign_id:
         message_id = new_message_id()
-    given = {
-        name
-        for name, value in (
-            ("translit", translit),
-            ("time", time),
-            ("tz", tz),
-            ("sender", sender),
-            ("valid", valid),
-            ("maxsms", maxsms),
-            ("tinyurl", tinyurl),
-        )
-        if value is not None
-    }
+    given = (
+        set()
+        if not extra
+        else {
+            name
+            for name, value in (
+                ("translit", translit),
+                ("time", time),
+                ("tz", tz),
+                ("sender", sender),
+                ("valid", valid),
+                ("maxsms", maxsms),
+                ("tinyurl", tinyurl),
+            )
+            if value is not None
+        }
+    )
     if phones is None:
         if message:
             raise RequestValidationError(
@@ -140,7 +144,7 @@ def build_send_request(
         valid=validate_valid(valid) if valid is not None else None,
         maxsms=maxsms,
         tinyurl=tinyurl,
-        extra=extra_fields(extra, given=given),
+        extra=extra_fields(extra, given=given) if extra else {},
     )
 
 

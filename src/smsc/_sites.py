@@ -118,16 +118,16 @@ class Got:
     set by :func:`judge` (``None``: it could not be decoded).
     """
 
-    __slots__ = ("body", "encoding", "raw", "response", "status")
+    __slots__ = ("body", "code", "encoding", "raw", "response")
 
     def __init__(
         self,
-        status: int,
+        code: int,
         encoding: str | None,
         raw: bytes,
         response: httpx.Response | None = None,
     ) -> None:
-        self.status = status
+        self.code = code  # the HTTP status code
         self.encoding = encoding
         self.raw = raw
         self.response = response
@@ -202,8 +202,8 @@ def describe(exc: httpx.TransportError) -> str:
 
 def judge(got: Got, body_check: object) -> str | None:
     """Why ``got`` is not a usable answer (``None``: it is); sets ``got.body``."""
-    if got.status >= 500:
-        return f"HTTP {got.status}"
+    if got.code >= 500:
+        return f"HTTP {got.code}"
     body = got.raw
     encoding = got.encoding
     if encoding is not None and encoding.strip().lower() not in ("", "identity"):

@@ -129,6 +129,8 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             deadline_clock=deadline_clock,
         )
         self._inner = inner
+        # Checked once: a runtime protocol check costs more than the rest of the layer.
+        self._bytes_inner = inner if isinstance(inner, BytesTransport) else None
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
@@ -225,8 +227,8 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                 body's content coding could not be undone.
             TypeError: the wrapped transport is not a :class:`BytesTransport`.
         """
-        inner = self._inner
-        if not isinstance(inner, BytesTransport):
+        inner = self._bytes_inner
+        if inner is None:
             raise TypeError("the wrapped transport has no bytes path (exchange)")
 
         async def send(site: Site, timeouts: Timeouts, remaining: float | None) -> Got:
@@ -257,7 +259,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         assert got is not None
         if got.body is None:
             raise httpx.DecodingError("the answer's content coding could not be undone")
-        return got.status, got.body
+        return got.code, got.body
 
     async def _exchange(
         self, sub: httpx.Request, original: httpx.Request

@@ -51,6 +51,7 @@ class Behaviour(enum.Enum):
     GARBAGE = "garbage"  # 200 with an HTML page instead of JSON
     CLOSE_MID = "close mid-response"  # headers and half of the body, then the socket closes
     HANG = "hang"  # reads the request and never answers
+    TRICKLE = "trickle"  # headers, then one byte of the body every 20 ms, never all of it
 
 
 class RecordedRequest:
@@ -168,6 +169,15 @@ class LoopbackServer:
         behaviour = self.behaviour
         if behaviour is Behaviour.HANG:
             await self._release.wait()
+            return False
+        if behaviour is Behaviour.TRICKLE:
+            # Each read gets a byte well within any read timeout: only a bound on the whole
+            # exchange (the call's deadline) ends it.
+            writer.write(_head(200, 1_000_000))
+            while not self._release.is_set():
+                writer.write(b" ")
+                await writer.drain()
+                await asyncio.sleep(0.02)
             return False
         if behaviour is Behaviour.CLOSE_MID:
             payload = self.answer(request)

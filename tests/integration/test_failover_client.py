@@ -117,6 +117,21 @@ async def test_balance_moves_to_the_mirror_after_the_primary_answers_500(
     assert (primary.count, mirror.count) == (1, 1)
 
 
+@pytest.mark.parametrize("command", ["send", "balance"])
+async def test_an_answer_that_trickles_forever_ends_by_the_retry_deadline(
+    servers: Servers, command: str
+) -> None:
+    # Every read gets a byte within its timeout; only the deadline's backstop (the aiohttp
+    # session's total timeout on the bytes path, the failover layer's own on httpx) ends it.
+    trickling = await servers.start(Behaviour.TRICKLE)
+    async with _client(trickling.url, retry_deadline=0.5, timeout=30.0) as client:
+        call = client.send(PHONE, "Hi", id="t-1") if command == "send" else client.balance()
+        expected = smsc.SendOutcomeUnknownError if command == "send" else smsc.APITimeoutError
+        with pytest.raises(expected):
+            # A guard far beyond the deadline: without a backstop the call never ends.
+            await asyncio.wait_for(call, 20.0)
+
+
 async def test_balance_against_a_silent_site_ends_by_the_retry_deadline(servers: Servers) -> None:
     silent = await servers.start(Behaviour.HANG)
     async with _client(silent.url, retry_deadline=0.5, timeout=30.0) as client:

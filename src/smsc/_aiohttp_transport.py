@@ -57,6 +57,28 @@ def _client_timeout(connect: float | None, read: float | None) -> aiohttp.Client
     return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect, sock_read=read)
 
 
+@functools.lru_cache(maxsize=64)
+def _one_timer(connect: float | None, total: float | None) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=total, connect=connect, sock_connect=connect)
+
+
+def _exchange_timeout(
+    connect: float | None, read: float | None, backstop: float | None
+) -> aiohttp.ClientTimeout:
+    """The timeouts of one exchange on the bytes path: one timer for the whole of it.
+
+    ``read`` is the SDK's ``timeout``, "overall seconds for reading an answer (and
+    writing)": the exchange gets ``connect + read`` in all (or less, to end by the call's
+    deadline, ``backstop``), measured by one timer, where per-read timeouts would start a
+    timer per received chunk. Connecting keeps its own timeout, so that a connection that
+    never came is told apart from an answer that never came.
+    """
+    bound = None if connect is None or read is None else connect + read
+    if backstop is None or (bound is not None and bound <= backstop):
+        return _one_timer(connect, bound)  # the usual case: made once per client
+    return aiohttp.ClientTimeout(total=backstop, connect=connect, sock_connect=connect)
+
+
 class _Slots:
     """The pool's size, counted here so that waiting for a connection is ``httpx.PoolTimeout``.
 
@@ -199,7 +221,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if len(self._by_text) >= 64:  # a caller sending to ever new URLs: stay bounded
                 self._by_text.clear()
             yarl_url = self._by_text[url] = URL(url, encoded=True)
-        connect, read = timeouts.get("connect"), timeouts.get("read")
         answer, raw = await self._fetch(
             "POST",
             yarl_url,
@@ -207,11 +228,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             # Iterated by aiohttp's writer: the bytes are no local of this frame. Given as a
             # payload, aiohttp takes it as it is (no search of its registry of body types).
             aiohttp.AsyncIterablePayload(body),
-            _client_timeout(connect, read)
-            if total is None
-            else aiohttp.ClientTimeout(
-                total=total, connect=connect, sock_connect=connect, sock_read=read
-            ),
+            _exchange_timeout(timeouts.get("connect"), timeouts.get("read"), total),
             timeouts.get("pool"),
             None,
         )

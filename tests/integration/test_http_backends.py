@@ -244,3 +244,36 @@ async def test_warm_up_with_a_borrowed_http_client_does_nothing(server: Counting
         client = _client(server.url, http_client=http)
         assert await client.warm_up() == 0
     assert server.connections == 0
+
+
+def test_the_bytes_path_times_the_whole_exchange_with_one_timer() -> None:
+    from smsc._aiohttp_transport import _exchange_timeout
+
+    usual = _exchange_timeout(5.0, 30.0, 60.05)
+    assert (usual.total, usual.connect, usual.sock_connect, usual.sock_read) == (
+        35.0,
+        5.0,
+        5.0,
+        None,
+    )
+    assert _exchange_timeout(5.0, 30.0, 60.05) is usual  # made once, not per request
+    assert _exchange_timeout(2.0, 2.0, 2.05).total == 2.05  # the deadline comes first
+    assert _exchange_timeout(5.0, None, 60.05).total == 60.05  # no read limit: the deadline
+    assert _exchange_timeout(None, None, None).total is None
+
+
+async def test_an_answer_trickling_past_the_timeout_ends_on_the_aiohttp_backend() -> None:
+    # The SDK's ``timeout`` bounds reading the whole answer there: a site that sends one byte
+    # at a time, each within any per-read timeout, still ends the call once it is spent.
+    from .loopback import Behaviour, Servers
+
+    servers = Servers()
+    try:
+        trickling = await servers.start(Behaviour.TRICKLE)
+        async with _client(
+            trickling.url, http_backend="aiohttp", timeout=0.3, connect_timeout=0.2, max_retries=0
+        ) as client:
+            with pytest.raises(smsc.APITimeoutError):
+                await asyncio.wait_for(client.balance(), 20.0)
+    finally:
+        await servers.close()

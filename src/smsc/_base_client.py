@@ -211,10 +211,12 @@ class BaseClient:
         self._send_headers = httpx.Headers(self._http.headers)
         self._send_headers.update({"User-Agent": USER_AGENT, **_FORM_HEADERS})
         self._targets: dict[str, tuple[httpx.URL, httpx.Headers]] = {}
-        # The same headers on the bytes path (its transport adds Host and Content-Length).
+        # The same headers on the bytes path, less what its transport writes by itself
+        # (Host, Content-Length, ``Accept: */*``) and what HTTP/1.1 implies (keep-alive).
         self._bytes_headers = tuple(
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, value in self._send_headers.raw
+            if name.lower() not in (b"accept", b"connection")
         )
         self._timeouts = config.http_timeout.as_dict()
 

@@ -214,7 +214,7 @@ def judge(got: Got, body_check: object) -> str | None:
             got.body = None
             return "undecodable body"
         got.body = body
-    if not body.strip():
+    if not body or body.isspace():
         return "empty body"
     if callable(body_check):
         try:

@@ -199,3 +199,10 @@ def test_delete_answer_ok_is_the_deleted_message_and_anything_else_is_invalid() 
         DELETE.read(b'{"result": "maybe"}', (7, "7999"))
     with pytest.raises(smsc.DeleteError):
         DELETE.read(b'{"error": "delete error", "error_code": 5}', (7, "7999"))
+
+
+def test_a_send_answer_keeps_amounts_of_zero_and_leaves_absent_fields_at_their_defaults() -> None:
+    free = decode_send(b'{"id": 7, "cnt": 1, "cost": "0", "balance": "0.00", "code": ""}')
+    assert (free.cost, free.balance, free.code) == (Decimal("0"), Decimal("0.00"), "")
+    bare = decode_send(b'{"id": 7, "cnt": 2}')
+    assert (bare.cost, bare.balance, bare.phones, bare.code) == (None, None, (), None)

@@ -69,14 +69,19 @@ def send_result(data: Any, body: bytes, sent_id: int | str | None) -> SendResult
     count = integer(required(obj, "cnt", "send", body))
     if count is None:
         raise InvalidResponseError("send: bad 'cnt' in the answer", body_excerpt=excerpt(body))
-    return SendResult(
-        id=found,
-        count=count,
-        cost=decimal(obj.get("cost")),
-        balance=decimal(obj.get("balance")),
-        phones=_phones(obj),
-        code=text(obj.get("code")),
-    )
+    # Only the fields present are passed: a default is not validated again (every send).
+    fields: dict[str, Any] = {"id": found, "count": count}
+    for name, value in (
+        ("cost", decimal(obj.get("cost"))),
+        ("balance", decimal(obj.get("balance"))),
+        ("code", text(obj.get("code"))),
+    ):
+        if value is not None:  # an amount of 0 is kept
+            fields[name] = value
+    phones = _phones(obj)
+    if phones:
+        fields["phones"] = phones
+    return SendResult(**fields)
 
 
 def cost_result(data: Any, body: bytes) -> CostResult:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
@@ -104,21 +104,32 @@ def _nesting(body: bytes) -> int:
     return max(itertools.accumulate(steps))
 
 
+# The C scanner under JSONDecoder.decode, called without its wrapper (set by every
+# JSONDecoder since Python 2.6; not in the type stubs).
+_SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[attr-defined]
+_JSON_SPACE = b" \t\n\r"  # JSON's whitespace (bytes.strip() alone would take \f and \v too)
+
+
 def load_json(body: bytes, command: str) -> Any:
     """The JSON value of an answer, numbers bounded and amounts as ``Decimal``."""
-    if not body.strip():
+    stripped = body.strip(_JSON_SPACE)
+    if not stripped:
         raise InvalidResponseError(f"{command}: empty answer from the service")
-    if _nesting(body) > MAX_NESTING:
+    if _nesting(stripped) > MAX_NESTING:
         raise InvalidResponseError(
             f"{command}: the answer nests deeper than {MAX_NESTING} levels",
             body_excerpt=excerpt(body),
         )
     try:
-        return _JSON.decode(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        text = stripped.decode("utf-8")
+        value, end = _SCAN(text, 0)
+    except (ValueError, UnicodeDecodeError, RecursionError, StopIteration):
         raise InvalidResponseError(
             f"{command}: the answer is not JSON", body_excerpt=excerpt(body)
         ) from None
+    if end != len(text):  # a value followed by more than whitespace
+        raise InvalidResponseError(f"{command}: the answer is not JSON", body_excerpt=excerpt(body))
+    return value
 
 
 def is_whole_json(body: bytes) -> bool:

@@ -101,6 +101,8 @@ class _FromMemory(httpx.AsyncBaseTransport):
 class _BytesFromMemory(_FromMemory):
     """The same for the failover layer's bytes path (which the aiohttp backend takes)."""
 
+    smsc_bytes_path = True
+
     async def exchange(
         self,
         url: str,

@@ -150,6 +150,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     off); HTTP/2 is not offered.
     """
 
+    smsc_bytes_path = True  # exchange() is the failover layer's bytes path
+
     def __init__(
         self,
         *,

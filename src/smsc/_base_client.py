@@ -63,7 +63,6 @@ from ._limits._base import count_all, take_back
 from ._options import ClientOverrides
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._transport import (
-    BytesTransport,
     FailoverEvent,
     FailoverTransport,
     SiteStats,
@@ -187,7 +186,7 @@ class BaseClient:
             inner = transport or inner_transport(http_backend, cap)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
-            if isinstance(inner, BytesTransport):
+            if failover.has_bytes_path:
                 self._bytes = failover
             http_client = httpx.AsyncClient(
                 transport=failover,

@@ -36,7 +36,7 @@ from ._sites import (
     judge,
 )
 
-__all__ = ["BytesTransport", "Failover", "Send", "Timeouts"]
+__all__ = ["BytesTransport", "Failover", "Send", "Timeouts", "bytes_path_of"]
 
 logger = logging.getLogger("smsc.transport")
 
@@ -54,7 +54,14 @@ Send = Callable[[Site, Timeouts, "float | None"], Awaitable[Got]]
 
 @runtime_checkable
 class BytesTransport(Protocol):
-    """A transport that can POST a form without ``httpx`` request or response objects."""
+    """A transport that can POST a form without ``httpx`` request or response objects.
+
+    It opts in by a class attribute ``smsc_bytes_path = True`` besides ``exchange`` (see
+    :func:`bytes_path_of`): a transport that merely has a method of that name is not taken
+    for one.
+    """
+
+    smsc_bytes_path: bool
 
     async def exchange(
         self,
@@ -70,6 +77,15 @@ class BytesTransport(Protocol):
         the ``httpx.TransportError`` saying whether the request may have left.
         """
         ...
+
+
+def bytes_path_of(transport: object) -> BytesTransport | None:
+    """``transport`` if it offers the bytes path (it declares ``smsc_bytes_path = True``)."""
+    if getattr(transport, "smsc_bytes_path", False) is True and isinstance(
+        transport, BytesTransport
+    ):
+        return transport
+    return None
 
 
 class Failover:

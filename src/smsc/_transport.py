@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ._errors import ConfigurationError
-from ._failover import BytesTransport, Failover, Timeouts
+from ._failover import BytesTransport, Failover, Timeouts, bytes_path_of
 from ._pool import pooled_transport
 from ._secrets import FormBody
 from ._sites import (
@@ -130,7 +130,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         )
         self._inner = inner
         # Checked once: a runtime protocol check costs more than the rest of the layer.
-        self._bytes_inner = inner if isinstance(inner, BytesTransport) else None
+        self._bytes_inner = bytes_path_of(inner)
+
+    @property
+    def has_bytes_path(self) -> bool:
+        """Whether :meth:`send_bytes` can be used: the wrapped transport offers ``exchange``."""
+        return self._bytes_inner is not None
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""

@@ -32,6 +32,8 @@ Step = tuple[int, str | None, bytes] | type[httpx.TransportError]
 class Scripted(httpx.AsyncBaseTransport):
     """A bytes transport answering each site from its own script, recording every call."""
 
+    smsc_bytes_path = True
+
     def __init__(self, **scripts: list[Step]) -> None:
         self.scripts = {f"http://{name}.test": list(steps) for name, steps in scripts.items()}
         self.calls: list[dict[str, Any]] = []
@@ -235,3 +237,17 @@ async def test_a_client_over_a_plain_httpx_transport_keeps_the_httpx_path() -> N
     async with client(httpx.MockTransport(answer), mirrors=[]) as sdk:  # type: ignore[arg-type]
         assert (await sdk.balance()).amount == Decimal("12.50")
     assert len(calls) == 1
+
+
+async def test_a_transport_with_an_unrelated_exchange_method_keeps_the_httpx_path() -> None:
+    class Unrelated(httpx.AsyncBaseTransport):
+        """Has a method named exchange, but never declared the SDK's bytes path."""
+
+        async def exchange(self, *args: object) -> None:
+            raise AssertionError("not the SDK's bytes path")
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, content=BALANCE)
+
+    async with client(Unrelated(), mirrors=[]) as sdk:  # type: ignore[arg-type]
+        assert (await sdk.balance()).amount == Decimal("12.50")

@@ -251,3 +251,20 @@ async def test_a_transport_with_an_unrelated_exchange_method_keeps_the_httpx_pat
 
     async with client(Unrelated(), mirrors=[]) as sdk:  # type: ignore[arg-type]
         assert (await sdk.balance()).amount == Decimal("12.50")
+
+
+async def test_a_with_options_copy_sends_on_the_bytes_path_with_its_own_settings() -> None:
+    transport = Scripted(primary=[(200, None, BALANCE), (200, None, BALANCE)])
+    async with client(transport, timeout=30.0) as sdk:
+        fast = sdk.with_options(
+            timeout=2.0, connect_timeout=1.0, login=None, password=None, api_key="k-123"
+        )
+        await fast.balance()
+        await sdk.balance()
+    copy_call, parent_call = transport.calls
+    assert (copy_call["timeouts"]["read"], copy_call["timeouts"]["connect"]) == (2.0, 1.0)
+    assert copy_call["form"].get("apikey") == "k-123"
+    assert "psw" not in copy_call["form"]
+    assert parent_call["timeouts"]["read"] == 30.0
+    assert parent_call["form"]["psw"] == "s3cret-password"
+    assert transport.httpx_requests == 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import smsc
 from smsc import AsyncSMSCClient, CampaignProgress
 from smsc.testing import Fault, SMSCEmulator
 
@@ -132,3 +133,71 @@ async def test_a_campaign_killed_mid_request_resumes_and_sends_each_message_once
     assert _states(journal) == {"accepted": 1000}
     assert held > 200
     assert sorted(receipts(emulator).values()) == [1] * 1000
+
+
+async def test_one_lost_answer_on_a_single_site_does_not_stop_the_campaign(
+    journal: Path,
+) -> None:
+    # One answer is cut: the only site is marked down and one request re-tests it while the
+    # others, finding no site, fail fast (nothing sent). The campaign waits and sends them
+    # again instead of stopping. Its pauses end when the re-test has its verdict (no clock).
+    async with SMSCEmulator(service_time=0.02) as emulator:
+        emulator.add_account(LOGIN, PASSWORD, balance=1_000_000)
+        async with emulator.serve(ports=[0]) as (site,):
+            cut: list[int] = []
+
+            def inject(progress: CampaignProgress) -> None:
+                if progress.sent_this_run >= 100 and not cut:
+                    cut.append(progress.sent_this_run)
+                    site.faults.set(Fault.CLOSE_MID_ANSWER, times=1)
+
+            async with AsyncSMSCClient(
+                login=LOGIN, password=PASSWORD, host=site.url, allow_http=True, max_concurrency=4
+            ) as client:
+                failover = client._failover
+                assert failover is not None
+                pauses: list[float] = []
+
+                async def until_retested(seconds: float) -> None:
+                    pauses.append(seconds)
+                    await _until(
+                        lambda: all(s.probe is None for s in failover._sites), "the re-test"
+                    )
+
+                progress = await client.campaign(
+                    messages(1000),
+                    journal=journal,
+                    max_lines=20,
+                    settle_after=0,
+                    on_progress=inject,
+                    sleep=until_retested,
+                ).run()
+    assert cut
+    assert pauses  # the campaign did meet a moment with no site to send to
+    assert (progress.accepted, progress.unknown, progress.planned) == (980, 20, 0)
+    assert max(receipts(emulator).values()) == 1
+
+
+async def test_a_site_that_stays_unreachable_stops_the_campaign_after_five_tries(
+    emulator: SMSCEmulator, journal: Path
+) -> None:
+    async with emulator.serve(ports=[0]) as (site,):
+        await site.set_fault(Fault.REFUSE)
+        pauses: list[float] = []
+        now = [0.0]
+
+        async def sleep(seconds: float) -> None:  # a virtual clock: no real waiting
+            pauses.append(seconds)
+            now[0] += seconds
+
+        async with AsyncSMSCClient(
+            login=LOGIN, password=PASSWORD, host=site.url, allow_http=True, mirror_cooldown=0
+        ) as client:
+            campaign = client.campaign(
+                messages(10), journal=journal, sleep=sleep, clock=lambda: now[0]
+            )
+            with pytest.raises(smsc.APIConnectionError):
+                await campaign.run()
+            assert campaign.progress.planned == 10  # nothing was sent: all of it planned again
+    assert pauses == [1.0, 2.0, 4.0, 8.0]
+    assert emulator.messages == []

@@ -71,7 +71,8 @@ class BulkMethods(BaseClient):
             settle_after: seconds after a request left before its unknown messages are asked
                 with ``status`` (the service may still be working on it).
             busy_pause: the longest pause after an error 9 (the service's own hint is used
-                when it is shorter).
+                when it is shorter), and after a request that reached no site (pauses of 1,
+                2, 4, 8 s; the fifth such try in a row stops the campaign).
             on_progress: called with a :class:`CampaignProgress` after every answer.
             sleep, clock: for tests on a virtual clock.
 

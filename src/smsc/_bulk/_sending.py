@@ -42,10 +42,15 @@ log = logging.getLogger("smsc.bulk")
 
 BUSY_ATTEMPTS: Final = 5
 """Error 9 answers in a row for one request before the campaign stops."""
+UNREACHED_ATTEMPTS: Final = 5
+"""Tries of one request that could not reach any site (it never left) before the campaign
+stops: a site marked down by one failure is re-tested by one request while the others fail
+fast, so a campaign waits and tries again (pauses of 1, 2, 4, 8 s, each at most
+``busy_pause``) before it gives up."""
 # Whole-request refusals that concern one line of the request: split it to find that line.
 _SPLIT: Final = (MessageDeniedError, ParametersError)
 # Whole-request errors after which sending more makes no sense: the campaign stops.
-_STOP: Final = (InsufficientFundsError, AuthenticationError, IPBlockedError, APIConnectionError)
+_STOP: Final = (InsufficientFundsError, AuthenticationError, IPBlockedError)
 
 
 class CampaignClient(Protocol):
@@ -142,8 +147,17 @@ class Tally:
     def pause(self, exc: APIError) -> None:
         """The service is busy (error 9): every request waits (at most ``busy_pause``)."""
         pause = min(exc.retry_after or self.settings.busy_pause, self.settings.busy_pause)
-        self._resume_at = max(self._resume_at, self.settings.clock() + pause)
+        self._hold(pause)
         log.info("bulk: the service is busy (error %s); pausing %.0f s", exc.code, pause)
+
+    def unreached(self, attempt: int) -> None:
+        """No site could be reached for the ``attempt``-th time: every request waits."""
+        pause = min(2.0 ** (attempt - 1), self.settings.busy_pause)
+        self._hold(pause)
+        log.warning("bulk: no site could be reached (nothing was sent); pausing %.0f s", pause)
+
+    def _hold(self, seconds: float) -> None:
+        self._resume_at = max(self._resume_at, self.settings.clock() + seconds)
 
     async def wait_if_paused(self) -> None:
         """Return when no pause is running."""
@@ -173,7 +187,7 @@ class RequestRunner:
             Stop: an error that ends the campaign (the rows are planned again).
         """
         tally = self._tally
-        attempts = 0
+        attempts = unreached = 0
         while True:
             first = rows[0]
             request = wire_bulk.ListSend(
@@ -203,7 +217,17 @@ class RequestRunner:
                 tally.move(OutcomeState.IN_FLIGHT, OutcomeState.UNKNOWN, len(rows))
                 tally.report(len(rows))
                 return [outcome(row, OutcomeState.UNKNOWN) for row in rows]
-            except _STOP as exc:  # APIConnectionError: it never left
+            except APIConnectionError as exc:
+                # It never left (a send that may have left is an unknown outcome, above): the
+                # sites are down or being re-tested. Pause everyone, then send it again.
+                unreached += 1
+                if unreached >= UNREACHED_ATTEMPTS:
+                    await self._replan(rows)
+                    raise Stop(exc) from None
+                tally.unreached(unreached)
+                await self.send_out(rows)
+                continue
+            except _STOP as exc:
                 await self._replan(rows)
                 raise Stop(exc) from None
             except _SPLIT as exc:

@@ -31,6 +31,7 @@ import aiohttp
 import httpx
 from yarl import URL
 
+from ._body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 from ._secrets import FormBody
 
 __all__ = ["AiohttpTransport"]
@@ -254,7 +255,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             async with session.request(
                 method, url, headers=headers, data=data, allow_redirects=False, timeout=timeout
             ) as answer:
-                raw = await answer.read()
+                length = answer.content_length
+                if method == "HEAD" or (length is not None and length <= MAX_ANSWER_BYTES):
+                    raw = await answer.read()  # the parser reads no more than the length
+                elif length is not None:
+                    raise AnswerTooLarge()  # by its own header: not a byte of it is read
+                else:
+                    raw = await read_bounded(answer.content.iter_chunked(65536))
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
             failure = _map_error(exc, request)
             if failure is None:  # pragma: no cover - every exception caught here is mapped

@@ -50,6 +50,7 @@ from httpx._client import UseClientDefault
 
 from ._arguments import check_timeout
 from ._backends import HTTPBackend, inner_transport
+from ._body import ACCEPT_ENCODING, MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded, undo_coding
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -208,7 +209,9 @@ class BaseClient:
         # For the SDK's own pool: what every request to a command's URL carries, made once
         # (see _send_direct). A with_options copy borrows the SDK-built client: same headers.
         self._send_headers = httpx.Headers(self._http.headers)
-        self._send_headers.update({"User-Agent": USER_AGENT, **_FORM_HEADERS})
+        self._send_headers.update(
+            {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **_FORM_HEADERS}
+        )
         self._targets: dict[str, tuple[httpx.URL, httpx.Headers]] = {}
         # The same headers on the bytes path, less what its transport writes by itself
         # (Host, Content-Length, ``Accept: */*``) and what HTTP/1.1 implies (keep-alive).
@@ -449,14 +452,18 @@ class BaseClient:
         request.headers["Content-Length"] = str(len(body))
         response = await failover.handle_async_request(request)
         stream = response.stream
-        if isinstance(stream, httpx.ByteStream) and "Content-Encoding" not in response.headers:
-            # The failover layer read the body whole into memory: it is the content as it is.
-            return response.status_code, b"".join(stream)
-        response.request = request
         try:
-            return response.status_code, await response.aread()  # decodes gzip and the like
+            if isinstance(stream, httpx.ByteStream):
+                raw = b"".join(stream)  # the failover layer read it whole, within the bound
+            elif isinstance(stream, httpx.AsyncByteStream):
+                raw = await read_bounded(stream)
+            else:
+                raise httpx.StreamError("the failover transport returned a sync stream")
         finally:
             await response.aclose()
+        encoding = response.headers.get("Content-Encoding")
+        # Decoded here, within the bound (httpx's own decoders know no limit: a gzip bomb).
+        return response.status_code, raw if encoding is None else undo_coding(encoding, raw)
 
     async def _send_borrowed(
         self,
@@ -470,10 +477,18 @@ class BaseClient:
             "POST",
             self._config.base_url + spec.path,
             content=body,
-            headers={**(self._headers or {}), **_FORM_HEADERS, "Content-Length": str(len(body))},
+            headers={
+                **(self._headers or {}),
+                "Accept-Encoding": ACCEPT_ENCODING,
+                **_FORM_HEADERS,
+                "Content-Length": str(len(body)),
+            },
             timeout=timeout,
             extensions=extensions,
         )
         request.stream = body  # replayable as it is: no layer copies it into request.content
         response = await self._http.send(request)
+        # Read (and decoded) by the caller's client, which knows no bound: held to it here.
+        if len(response.content) > MAX_ANSWER_BYTES:
+            raise AnswerTooLarge()
         return response.status_code, response.content

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from ._body import AnswerTooLarge
 from ._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -38,6 +39,8 @@ def failure(
         # It may have been written, or an answer came (a bad Content-Encoding): it may have
         # acted, so it is neither "not sent" nor repeatable.
         return outcome_unknown(spec, args, _reason(exc))
+    if isinstance(exc, AnswerTooLarge):
+        return InvalidResponseError(f"{spec.name}: {exc}")
     if isinstance(exc, httpx.DecodingError):
         return InvalidResponseError(
             f"{spec.name}: the answer could not be decoded ({_reason(exc)})"

@@ -76,6 +76,8 @@ class _SweptStream(httpx.AsyncByteStream):
         try:
             async for chunk in self._stream:
                 yield chunk
+        except GeneratorExit:
+            raise  # the reader stopped early (an answer too large): its aclose() follows
         except BaseException:
             await self._transport._sweep(self._pool_request)
             raise

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
+from ._body import AnswerTooLarge, undo_coding
 from ._errors import ConfigurationError
 
 __all__ = [
@@ -115,10 +116,10 @@ class Got:
 
     ``response`` is the transport's ``httpx.Response`` (unread, its body held in memory) on
     the httpx path, ``None`` on the bytes path; ``body`` is ``raw`` without its content coding,
-    set by :func:`judge` (``None``: it could not be decoded).
+    set by :func:`judge` (``None``: it could not be decoded, ``error`` says why).
     """
 
-    __slots__ = ("body", "code", "encoding", "raw", "response")
+    __slots__ = ("body", "code", "encoding", "error", "raw", "response")
 
     def __init__(
         self,
@@ -132,6 +133,7 @@ class Got:
         self.raw = raw
         self.response = response
         self.body: bytes | None = raw
+        self.error: httpx.TransportError | httpx.DecodingError | None = None  # why no body
 
 
 class Outcome:
@@ -208,11 +210,10 @@ def judge(got: Got, body_check: object) -> str | None:
     encoding = got.encoding
     if encoding is not None and encoding.strip().lower() not in ("", "identity"):
         try:
-            # Decode (gzip, ...) a copy: an httpx response itself stays unread.
-            body = httpx.Response(200, headers={"Content-Encoding": encoding}, content=body).content
-        except httpx.DecodingError:
-            got.body = None
-            return "undecodable body"
+            body = undo_coding(encoding, body)  # a copy: an httpx response itself stays unread
+        except (httpx.DecodingError, AnswerTooLarge) as exc:
+            got.body, got.error = None, exc
+            return "answer too large" if isinstance(exc, AnswerTooLarge) else "undecodable body"
         got.body = body
     if not body or body.isspace():
         return "empty body"

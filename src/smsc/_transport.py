@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 from ._errors import ConfigurationError
 from ._failover import BytesTransport, Failover, Timeouts, bytes_path_of
 from ._pool import pooled_transport
@@ -263,7 +264,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         got = outcome.got
         assert got is not None
         if got.body is None:
-            raise httpx.DecodingError("the answer's content coding could not be undone")
+            raise got.error or httpx.DecodingError("the answer could not be decoded")
         return got.code, got.body
 
     async def _exchange(
@@ -276,21 +277,26 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             # Some transports (httpx.MockTransport) hand back a response already read and
             # decoded: pass the decoded body on without its content coding.
             raw = response.content
+            if len(raw) > MAX_ANSWER_BYTES:
+                raise AnswerTooLarge()
             headers = headers.copy()
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
         except httpx.ResponseNotRead:
             stream = response.stream
             if isinstance(stream, httpx.ByteStream):
-                # Already in memory (the aiohttp transport reads answers whole): no I/O here.
+                # Already in memory (the aiohttp transport reads answers whole, within the
+                # bound): no I/O here.
                 raw = b"".join(stream)
+                if len(raw) > MAX_ANSWER_BYTES:
+                    raise AnswerTooLarge() from None
             elif not isinstance(stream, httpx.AsyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned a sync stream") from None
             else:
                 try:
-                    raw = b"".join([chunk async for chunk in stream])
+                    raw = await read_bounded(stream)
                 finally:
-                    await stream.aclose()  # hands the connection back to the pool
+                    await stream.aclose()  # hands the connection back (or drops it if unread)
                 # The same response, unread, with the body held in memory: the caller's
                 # client reads (and decodes) it as usual, and times and closes it as usual.
                 response.stream = httpx.ByteStream(raw)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
+import gzip
 import json
 import socket
 import time
@@ -52,6 +54,9 @@ class Behaviour(enum.Enum):
     CLOSE_MID = "close mid-response"  # headers and half of the body, then the socket closes
     HANG = "hang"  # reads the request and never answers
     TRICKLE = "trickle"  # headers, then one byte of the body every 20 ms, never all of it
+    HUGE = "huge"  # says Content-Length 96 MiB and sends zeros until the client hangs up
+    ENDLESS = "endless"  # a chunked body of 1 MiB chunks that does not end (96 of them)
+    GZIP_BOMB = "gzip bomb"  # 130 KB of gzip that inflate to 128 MiB of spaces
 
 
 class RecordedRequest:
@@ -179,6 +184,18 @@ class LoopbackServer:
                 await writer.drain()
                 await asyncio.sleep(0.02)
             return False
+        if behaviour in (Behaviour.HUGE, Behaviour.ENDLESS):
+            endless = behaviour is Behaviour.ENDLESS
+            writer.write(_head(200, None if endless else 96 << 20))
+            chunk = b"0" * (1 << 20)
+            for _ in range(96):  # until the client hangs up (ConnectionError), or 96 MiB
+                writer.write(b"100000\r\n" + chunk + b"\r\n" if endless else chunk)
+                await writer.drain()
+            return False
+        if behaviour is Behaviour.GZIP_BOMB:
+            writer.write(_head(200, len(gzip_bomb()), encoding="gzip") + gzip_bomb())
+            await writer.drain()
+            return True
         if behaviour is Behaviour.CLOSE_MID:
             payload = self.answer(request)
             writer.write(_head(200, len(payload)) + payload[: len(payload) // 2])
@@ -197,12 +214,20 @@ class LoopbackServer:
         return True
 
 
-def _head(status: int, length: int) -> bytes:
+def _head(status: int, length: int | None, *, encoding: str | None = None) -> bytes:
     reason = {200: "OK", 500: "Internal Server Error"}[status]
+    size = "Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}"
+    coding = f"Content-Encoding: {encoding}\r\n" if encoding else ""
     return (
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {length}\r\nConnection: keep-alive\r\n\r\n"
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n{coding}"
+        f"{size}\r\nConnection: keep-alive\r\n\r\n"
     ).encode("ascii")
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """130 KB of gzip that inflate to 128 MiB (made once, when a test first asks)."""
+    return gzip.compress(b" " * (128 << 20), compresslevel=9)
 
 
 class BlackholeServer:

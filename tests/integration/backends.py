@@ -7,12 +7,15 @@ once per backend, and builds its inner transport with :func:`new_inner` (or pass
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+import smsc
 from smsc._aiohttp_transport import AiohttpTransport
 from smsc._backends import HTTPBackend
 
-__all__ = ["BACKENDS", "current", "new_inner", "use"]
+__all__ = ["BACKENDS", "current", "new_inner", "sdk_client", "use"]
 
 BACKENDS: tuple[HTTPBackend, ...] = ("httpx", "aiohttp")
 
@@ -35,3 +38,16 @@ def new_inner(max_connections: int = 100) -> httpx.AsyncBaseTransport:
     if _current[0] == "aiohttp":
         return AiohttpTransport(max_connections=max_connections)
     return httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=max_connections))
+
+
+def sdk_client(primary: str, *mirrors: str, **options: Any) -> smsc.AsyncSMSCClient:
+    """A client of the test account on loopback sites, on the running test's backend."""
+    return smsc.AsyncSMSCClient(
+        login="alice",
+        password="s3cret-password",
+        host=primary,
+        mirrors=mirrors,
+        allow_http=True,
+        http_backend=current(),
+        **options,
+    )

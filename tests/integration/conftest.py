@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from smsc._backends import HTTPBackend
 
 from . import backends
+from .loopback import Servers
 
 
 @pytest.fixture(params=backends.BACKENDS)
@@ -16,3 +17,11 @@ def http_backend(request: pytest.FixtureRequest) -> Iterator[HTTPBackend]:
     backends.use(backend)
     yield backend
     backends.use("httpx")
+
+
+@pytest.fixture
+async def servers() -> AsyncIterator[Servers]:
+    """Loopback sites a test starts with the behaviour it needs; all closed at its end."""
+    pool = Servers()
+    yield pool
+    await pool.close()

@@ -9,14 +9,13 @@ with the client's memory never near the answer's size, a send in ``SendOutcomeUn
 from __future__ import annotations
 
 import tracemalloc
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 import smsc
 
-from .backends import current
+from .backends import sdk_client
 from .loopback import Behaviour, Servers, gzip_bomb
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
@@ -24,24 +23,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 TOO_LARGE = [Behaviour.HUGE, Behaviour.ENDLESS, Behaviour.GZIP_BOMB]
 
 
-@pytest.fixture
-async def servers() -> AsyncIterator[Servers]:
-    pool = Servers()
-    yield pool
-    await pool.close()
-
-
-def _client(url: str, **options: Any) -> smsc.AsyncSMSCClient:
+def _client(url: str, *mirrors: str, **options: Any) -> smsc.AsyncSMSCClient:
     options.setdefault("max_retries", 0)
-    return smsc.AsyncSMSCClient(
-        login="alice",
-        password="s3cret-password",
-        host=url,
-        allow_http=True,
-        http_backend=current(),
-        timeout=10.0,
-        **options,
-    )
+    return sdk_client(url, *mirrors, timeout=10.0, **options)
 
 
 @pytest.mark.parametrize("behaviour", TOO_LARGE, ids=lambda b: b.name.lower())
@@ -68,7 +52,7 @@ async def test_a_send_whose_answer_is_too_large_has_an_unknown_outcome(
 ) -> None:
     site = await servers.start(behaviour)
     mirror = await servers.start()
-    async with _client(site.url, mirrors=[mirror.url]) as client:
+    async with _client(site.url, mirror.url) as client:
         with pytest.raises(smsc.SendOutcomeUnknownError) as info:
             await client.send("79991234567", "Hi", id="big-1")
     assert info.value.message_id == "big-1"
@@ -80,7 +64,7 @@ async def test_a_query_whose_answer_was_too_large_is_repeated_on_the_mirror(
 ) -> None:
     site = await servers.start(Behaviour.ENDLESS)
     mirror = await servers.start()
-    async with _client(site.url, mirrors=[mirror.url], max_retries=1) as client:
+    async with _client(site.url, mirror.url, max_retries=1) as client:
         balance = await client.balance()
     assert balance.amount is not None
     assert (site.count, mirror.count) == (1, 1)

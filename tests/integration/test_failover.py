@@ -7,7 +7,7 @@ mirror after any failure of the primary. The cool-down runs on an injected clock
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -21,13 +21,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 SHORT = httpx.Timeout(5.0, read=0.3)
 BAD_ANSWERS = [Behaviour.ERROR_500, Behaviour.EMPTY, Behaviour.GARBAGE]
-
-
-@pytest.fixture
-async def servers() -> AsyncIterator[Servers]:
-    pool = Servers()
-    yield pool
-    await pool.close()
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
 import smsc
 
-from .backends import current
+from .backends import sdk_client
 from .loopback import Behaviour, RecordedRequest, Servers
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
@@ -20,23 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 PHONE = "79991234567"
 
 
-@pytest.fixture
-async def servers() -> AsyncIterator[Servers]:
-    pool = Servers()
-    yield pool
-    await pool.close()
-
-
-def _client(primary: str, *mirrors: str, **options: Any) -> smsc.AsyncSMSCClient:
-    return smsc.AsyncSMSCClient(
-        login="alice",
-        password="s3cret-password",
-        host=primary,
-        mirrors=mirrors,
-        allow_http=True,
-        http_backend=current(),
-        **options,
-    )
+_client = sdk_client
 
 
 def _busy(request: RecordedRequest) -> bytes:

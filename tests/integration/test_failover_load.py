@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -23,13 +22,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("http_backend")]
 
 CROWD = 200
 HANDFUL = 5
-
-
-@pytest.fixture
-async def servers() -> AsyncIterator[Servers]:
-    pool = Servers()
-    yield pool
-    await pool.close()
 
 
 def _transport(*sites: str) -> FailoverTransport:

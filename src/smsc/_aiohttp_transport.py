@@ -1,10 +1,12 @@
 """An ``httpx`` transport that does its I/O with aiohttp (the optional ``aiohttp`` extra).
 
 ``AsyncSMSCClient(http_backend="aiohttp")`` puts it under the failover layer in place of
-``httpx.AsyncHTTPTransport``: httpx still builds the requests and reads the answers, aiohttp's
-connection pool carries them. It is thin on purpose: it does only what the SDK needs (HTTP/1.1
-POSTs and HEADs with small bodies, answers read whole) and maps every aiohttp failure onto the
-``httpx`` exception that says the same thing about whether the request may have left:
+``httpx.AsyncHTTPTransport``. It has two ways in: ``handle_async_request`` (httpx requests and
+responses, for any httpx client) and ``exchange()``, the failover layer's bytes path, which the
+SDK's own calls take (a form in, the status and body out, no httpx objects). It is thin on
+purpose: it does only what the SDK needs (HTTP/1.1 POSTs and HEADs with small bodies, answers
+read whole within the SDK's bound) and maps every aiohttp failure onto the ``httpx``
+exception that says the same thing about whether the request may have left:
 
 * the connection could not be made (refused, DNS, TLS handshake, connect timeout):
   ``httpx.ConnectError`` / ``httpx.ConnectTimeout``; no connection of the pool became free in

@@ -16,6 +16,11 @@ command names):
 
 The transport never parses API error codes: a well-formed answer is returned as it is, so
 errors 4 and 9 reach the client once and are never hammered.
+
+It has two ways in over one policy (:class:`smsc._failover.Failover`): the httpx interface,
+``handle_async_request``, and :meth:`FailoverTransport.send_bytes`, which builds no httpx
+objects and which the SDK's own calls take when the wrapped transport offers ``exchange()``
+(the aiohttp backend).
 """
 
 from __future__ import annotations

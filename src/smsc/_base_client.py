@@ -22,17 +22,19 @@ namespace class per group, in the openai-python style::
 
     # on AsyncSMSCClient: self.senders = Senders(self)
 
-The pipeline is the one place that knows how a failure reads: a request that provably never
-left is "not sent"; after it may have left, a command whose spec says it may not be repeated
-ends in an :class:`OutcomeUnknownError` naming the command (:class:`SendOutcomeUnknownError`
-for a send, with its id and phones), anything else in a connection, timeout, server or
-invalid-answer error. Secrets a command carries besides the account's (a sub-client's
-password: ``spec.secrets``) are scrubbed from its errors like the account's own.
-It takes the in-flight slot from one object, ``_limiter``, through one call site (a
-:class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``: in-process,
-or shared on Redis) takes its slots from it and, once a slot is held, counts the request
-against the window rules its spec names (``spec.limits``); those counts are taken back when
-the request provably never left.
+The pipeline is the one place that maps failures (through ``smsc._failures``): a request
+that provably never left is "not sent"; after it may have left, a command whose spec says it
+may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
+(:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
+connection, timeout, server or invalid-answer error. Secrets a command carries besides the
+account's (a sub-client's password: ``spec.secrets``) are scrubbed from its errors like the
+account's own. On the aiohttp backend it hands the form to the failover layer's bytes path
+(``FailoverTransport.send_bytes``), with no httpx request or response; otherwise it builds an
+``httpx.Request``. It takes the in-flight slot from one object, ``_limiter``, through one call
+site (a :class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``:
+in-process, or shared on Redis) takes its slots from it and, once a slot is held, counts the
+request against the window rules its spec names (``spec.limits``); those counts are taken back
+when the request provably never left.
 """
 
 from __future__ import annotations

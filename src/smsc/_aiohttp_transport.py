@@ -27,7 +27,7 @@ import functools
 import ssl
 import sys
 from collections.abc import AsyncIterable, Awaitable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import aiohttp
 import httpx
@@ -137,6 +137,20 @@ def _map_error(exc: BaseException, request: httpx.Request | None) -> httpx.Trans
             f"connection lost after connecting ({type(exc).__name__})", request=request
         )
     return None
+
+
+def _raise_alone(failure: httpx.TransportError) -> NoReturn:
+    """Raise ``failure`` with no aiohttp exception (or URL) chained to it.
+
+    It is raised outside the ``except`` block that mapped it, yet Python 3.10 can still chain
+    the error the coroutine was handling a moment before (its exception state outlives the
+    handler there): the context is cut once raised, and the exception raised again as it is.
+    """
+    try:
+        raise failure
+    except httpx.TransportError as raised:
+        raised.__context__ = None
+        raise
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -271,7 +285,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         finally:
             self._slots.release()
         if failure is not None:
-            raise failure  # outside the handler: no aiohttp exception (or URL) chained to it
+            _raise_alone(failure)
         return answer, raw
 
     def _url(self, url: httpx.URL) -> URL:

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ async def _until(condition: Callable[[], bool], what: str, deadline: float = 30.
 
 
 def _states(journal: Path) -> dict[str, int]:
-    with sqlite3.connect(journal) as db:
+    with closing(sqlite3.connect(journal)) as db, db:  # closed, not only committed
         return dict(db.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from .conftest import LOGIN, PASSWORD, messages
 
 
 def _states(journal: Path) -> dict[str, int]:
-    with sqlite3.connect(journal) as db:
+    with closing(sqlite3.connect(journal)) as db, db:  # closed, not only committed
         return dict(db.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
 
 
@@ -25,7 +26,7 @@ async def test_the_journal_records_every_message_and_its_request(
 ) -> None:
     await client.send_batch(messages(250), journal=journal, name="march")
     assert _states(journal) == {"accepted": 250}
-    with sqlite3.connect(journal) as db:
+    with closing(sqlite3.connect(journal)) as db, db:  # closed, not only committed
         (requests,) = db.execute("SELECT COUNT(DISTINCT request_id) FROM messages").fetchone()
         (mode,) = db.execute("PRAGMA journal_mode").fetchone()
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -85,7 +86,7 @@ async def test_a_corrupt_journal_is_refused_and_nothing_is_sent(
 async def test_another_sqlite_file_is_not_taken_for_a_journal(
     client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
 ) -> None:
-    with sqlite3.connect(journal) as db:
+    with closing(sqlite3.connect(journal)) as db, db:  # closed, not only committed
         db.execute("CREATE TABLE orders (id INTEGER)")
     with pytest.raises(JournalError, match="not a campaign journal"):
         await client.send_batch(messages(5), journal=journal)

@@ -146,15 +146,29 @@ async def _serve(mode: str, reader: asyncio.StreamReader, writer: asyncio.Stream
 @pytest.fixture
 async def site() -> AsyncIterator[Callable[[str], str]]:
     servers: list[asyncio.Server] = []
+    handlers: set[asyncio.Task[None]] = set()
+
+    async def handle(mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.add(task)
+        await _serve(mode, reader, writer)
 
     async def start(mode: str) -> str:
-        server = await asyncio.start_server(lambda r, w: _serve(mode, r, w), "127.0.0.1", 0)
+        server = await asyncio.start_server(lambda r, w: handle(mode, r, w), "127.0.0.1", 0)
         servers.append(server)
         return f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
 
     yield start  # type: ignore[misc]
     for server in servers:
         server.close()
+    # A "hang" handler waits forever: ended here, so that its connection is closed now and
+    # not reported as unclosed when the loop goes (Python 3.10 does not wait for handlers).
+    for task in handlers:
+        task.cancel()
+    await asyncio.gather(*handlers, return_exceptions=True)
+    for server in servers:
+        await server.wait_closed()
 
 
 def _closed_port() -> str:

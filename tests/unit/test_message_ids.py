@@ -38,6 +38,8 @@ def test_threads_drawing_at_once_never_get_the_same_id() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork")
+# Python 3.12+ warns about fork in a process with threads: the child only draws ids and exits.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_worker_does_not_repeat_the_parents_next_ids() -> None:
     new_message_id()  # the buffer now holds unused random bytes that a child would inherit
     read, write = os.pipe()

@@ -52,7 +52,7 @@ from httpx._client import UseClientDefault
 
 from ._arguments import check_timeout
 from ._backends import HTTPBackend, inner_transport
-from ._body import ACCEPT_ENCODING, MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded, undo_coding
+from ._body import ACCEPT_ENCODING, bounded
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -452,20 +452,8 @@ class BaseClient:
             "POST", target[0], headers=target[1], stream=body, extensions=extensions
         )
         request.headers["Content-Length"] = str(len(body))
-        response = await failover.handle_async_request(request)
-        stream = response.stream
-        try:
-            if isinstance(stream, httpx.ByteStream):
-                raw = b"".join(stream)  # the failover layer read it whole, within the bound
-            elif isinstance(stream, httpx.AsyncByteStream):
-                raw = await read_bounded(stream)
-            else:
-                raise httpx.StreamError("the failover transport returned a sync stream")
-        finally:
-            await response.aclose()
-        encoding = response.headers.get("Content-Encoding")
-        # Decoded here, within the bound (httpx's own decoders know no limit: a gzip bomb).
-        return response.status_code, raw if encoding is None else undo_coding(encoding, raw)
+        # Read whole, judged and decoded once by the failover layer, within the size bound.
+        return await failover.send_request(request)
 
     async def _send_borrowed(
         self,
@@ -491,6 +479,4 @@ class BaseClient:
         request.stream = body  # replayable as it is: no layer copies it into request.content
         response = await self._http.send(request)
         # Read (and decoded) by the caller's client, which knows no bound: held to it here.
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise AnswerTooLarge()
-        return response.status_code, response.content
+        return response.status_code, bounded(response.content)

@@ -21,6 +21,7 @@ __all__ = [
     "ACCEPT_ENCODING",
     "MAX_ANSWER_BYTES",
     "AnswerTooLarge",
+    "bounded",
     "read_bounded",
     "undo_coding",
 ]
@@ -38,6 +39,17 @@ class AnswerTooLarge(httpx.RemoteProtocolError):
     def __init__(self, limit: int = MAX_ANSWER_BYTES) -> None:
         super().__init__(f"the answer is larger than {limit} bytes")
         self.limit = limit
+
+
+def bounded(raw: bytes, limit: int = MAX_ANSWER_BYTES) -> bytes:
+    """``raw`` (an answer already in memory) when it is within ``limit`` bytes.
+
+    Raises:
+        AnswerTooLarge: it is not.
+    """
+    if len(raw) > limit:
+        raise AnswerTooLarge(limit)
+    return raw
 
 
 async def read_bounded(chunks: AsyncIterable[bytes], limit: int = MAX_ANSWER_BYTES) -> bytes:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
+from ._body import bounded, read_bounded
 from ._errors import ConfigurationError
 from ._failover import BytesTransport, Failover, Timeouts, bytes_path_of
 from ._pool import pooled_transport
@@ -43,6 +43,7 @@ from ._sites import (
     BodyWatch,
     FailoverEvent,
     Got,
+    Outcome,
     Site,
     SiteStats,
     Wait,
@@ -151,6 +152,20 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` to a healthy site, repeating it only where that is safe."""
+        got = await self._run_request(request)
+        assert got.response is not None
+        return got.response
+
+    async def send_request(self, request: httpx.Request) -> tuple[int, bytes]:
+        """As :meth:`handle_async_request`, for the SDK's own pipeline on httpx.
+
+        Returns:
+            The status code and the body without its content coding, decoded once (while the
+            answer was judged) and within the answer size bound.
+        """
+        return _status_and_body(await self._run_request(request))
+
+    async def _run_request(self, request: httpx.Request) -> Got:
         extensions = request.extensions
         operation = extensions.get("smsc_operation")
         raw_deadline = extensions.get("smsc_deadline")
@@ -199,16 +214,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             max_retries=_max_retries(extensions.get("smsc_max_retries"), self._max_retries),
             body_check=extensions.get("smsc_body_check"),
         )
-        if outcome is Wait.NO_SITE:
-            raise httpx.ConnectError(_NO_SITE, request=request)
-        if outcome is Wait.DEADLINE:
-            raise httpx.ConnectTimeout(_NO_TIME, request=request)
-        if outcome.error is not None:
-            raise outcome.error
-        got = outcome.got
-        assert got is not None
-        assert got.response is not None
-        return got.response
+        return _settled(outcome, request)
 
     async def send_bytes(
         self,
@@ -260,17 +266,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             max_retries=self._max_retries if max_retries is None else max_retries,
             body_check=body_check,
         )
-        if outcome is Wait.NO_SITE:
-            raise httpx.ConnectError(_NO_SITE)
-        if outcome is Wait.DEADLINE:
-            raise httpx.ConnectTimeout(_NO_TIME)
-        if outcome.error is not None:
-            raise outcome.error
-        got = outcome.got
-        assert got is not None
-        if got.body is None:
-            raise got.error or httpx.DecodingError("the answer could not be decoded")
-        return got.code, got.body
+        return _status_and_body(_settled(outcome, None))
 
     async def _exchange(
         self, sub: httpx.Request, original: httpx.Request
@@ -281,9 +277,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         try:
             # Some transports (httpx.MockTransport) hand back a response already read and
             # decoded: pass the decoded body on without its content coding.
-            raw = response.content
-            if len(raw) > MAX_ANSWER_BYTES:
-                raise AnswerTooLarge()
+            raw = bounded(response.content)
             headers = headers.copy()
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
@@ -292,9 +286,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             if isinstance(stream, httpx.ByteStream):
                 # Already in memory (the aiohttp transport reads answers whole, within the
                 # bound): no I/O here.
-                raw = b"".join(stream)
-                if len(raw) > MAX_ANSWER_BYTES:
-                    raise AnswerTooLarge() from None
+                raw = bounded(b"".join(stream))
             elif not isinstance(stream, httpx.AsyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned a sync stream") from None
             else:
@@ -314,6 +306,24 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             request=original,
         )
         return fresh, raw
+
+
+def _settled(outcome: Outcome | Wait, request: httpx.Request | None) -> Got:
+    """The answer the call ended with, or the error it ended in."""
+    if outcome is Wait.NO_SITE:
+        raise httpx.ConnectError(_NO_SITE, request=request)
+    if outcome is Wait.DEADLINE:
+        raise httpx.ConnectTimeout(_NO_TIME, request=request)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.got is not None
+    return outcome.got
+
+
+def _status_and_body(got: Got) -> tuple[int, bytes]:
+    if got.body is None:  # the content coding could not be undone, or the answer is too large
+        raise got.error or httpx.DecodingError("the answer could not be decoded")
+    return got.code, got.body
 
 
 def build_transport(

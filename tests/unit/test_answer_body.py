@@ -87,3 +87,35 @@ async def test_a_borrowed_client_answer_beyond_the_bound_is_refused() -> None:
         )
         with pytest.raises(smsc.InvalidResponseError, match="larger than"):
             await client.balance()
+
+
+async def test_a_compressed_answer_is_decoded_once_on_the_httpx_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import smsc
+    import smsc._base_client
+    import smsc._sites
+
+    calls: list[str] = []
+
+    def counting(encoding: str, raw: bytes, limit: int = 1 << 25) -> bytes:
+        calls.append(encoding)
+        return undo_coding(encoding, raw, limit)
+
+    # Every module that could decode an answer, patched alike (the old pipeline decoded again).
+    monkeypatch.setattr(smsc._sites, "undo_coding", counting)
+    monkeypatch.setattr(smsc._base_client, "undo_coding", counting, raising=False)
+
+    class Gzipped(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            packed = gzip.compress(b'{"balance": "12.50"}')
+            return httpx.Response(
+                200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(packed)
+            )
+
+    async with smsc.AsyncSMSCClient(
+        login="alice", password="secret", host="https://smsc.test", transport=Gzipped()
+    ) as client:
+        balance = await client.balance()
+    assert str(balance.amount) == "12.50"
+    assert calls == ["gzip"]

@@ -180,17 +180,12 @@ class BaseClient:
         cap = config.max_concurrency if limiter is None else limiter.max_concurrency
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
-        # The failover layer's bytes path, when the transport under it has one (aiohttp's):
-        # no httpx request or response objects per call (see _exchange).
-        self._bytes: FailoverTransport | None = None
         if http_client is None:
             # A pool larger than the cap, that drops connections stranded by cancelled
             # requests: see inner_transport and pooled_transport (docs/guarantees.md).
             inner = transport or inner_transport(http_backend, cap)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
-            if failover.has_bytes_path:
-                self._bytes = failover
             http_client = httpx.AsyncClient(
                 transport=failover,
                 timeout=config.http_timeout,
@@ -310,7 +305,6 @@ class BaseClient:
         copy._limiter = self._limiter
         copy._rules = self._rules
         copy._failover = self._failover
-        copy._bytes = self._bytes
         return copy
 
     def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
@@ -375,8 +369,11 @@ class BaseClient:
                 if self._rules is not None:
                     hits = await count_all(self._rules, spec.limits(args))
                 try:
-                    if self._bytes is not None:
-                        status_code, content = await self._bytes.send_bytes(
+                    failover = self._failover
+                    if failover is not None and failover.has_bytes_path:
+                        # The transport under it has a bytes path (aiohttp's): no httpx
+                        # request or response objects per call.
+                        status_code, content = await failover.send_bytes(
                             spec.path,
                             self._bytes_headers,
                             body,
@@ -397,9 +394,9 @@ class BaseClient:
                             "smsc_max_retries": self._config.max_retries,
                             "smsc_body_check": spec.check,
                         }
-                        if self._failover is not None:
+                        if failover is not None:
                             status_code, content = await self._send_direct(
-                                self._failover, spec, body, request_timeout, extensions
+                                failover, spec, body, request_timeout, extensions
                             )
                         else:
                             status_code, content = await self._send_borrowed(

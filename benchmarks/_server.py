@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
+from typing import TypeVar
 
 ANSWER = b'{"id": 1, "cnt": 1, "cost": "1.80", "balance": "98.20"}'
 _HEAD = (
@@ -35,6 +36,8 @@ _HEAD = (
     + b"\r\n\r\n"
 )
 RESPONSE = _HEAD + ANSWER
+
+_P = TypeVar("_P")  # what a server process reports on its ports queue
 
 
 async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -214,8 +217,8 @@ class FarSide:
     rtt: float
 
 
-def _ports_of(process: BaseProcess, ports: multiprocessing.Queue[Ports]) -> Ports:
-    """The ports the far side reports, or an error as soon as it died without reporting."""
+def ports_of(process: BaseProcess, ports: multiprocessing.Queue[_P]) -> _P:
+    """The ports a server process reports, or an error as soon as it died without reporting."""
     while True:
         try:
             return ports.get(timeout=0.2)
@@ -238,7 +241,7 @@ def far_side(rtt: float) -> Iterator[FarSide]:
         process.start()
         try:
             tls = ssl.create_default_context(cafile=str(cert))
-            yield FarSide(_ports_of(process, ports), tls, str(cert), rtt)
+            yield FarSide(ports_of(process, ports), tls, str(cert), rtt)
         finally:
             stop.set()
             process.join(timeout=5)

@@ -22,20 +22,18 @@ import asyncio
 import contextlib
 import csv
 import multiprocessing
-import queue
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 from smsc import AsyncSMSCClient, BulkMessage, read_csv
 
-from ._server import _proxy
+from ._server import _proxy, ports_of
 
 LOGIN, PASSWORD = "bulk", "bulk-password"
 
@@ -81,15 +79,6 @@ def _serve(rtt: float, ports_out: multiprocessing.Queue[Ports], stop: EventType)
     asyncio.run(main())
 
 
-def _ports_of(process: BaseProcess, ports: multiprocessing.Queue[Ports]) -> Ports:
-    while True:
-        try:
-            return ports.get(timeout=0.2)
-        except queue.Empty:
-            if not process.is_alive():
-                raise RuntimeError("the emulator process failed to start") from None
-
-
 @contextlib.contextmanager
 def emulator_far_side(rtt: float) -> Iterator[Ports]:
     """The emulator and a latency proxy in front of it, in another process."""
@@ -99,7 +88,7 @@ def emulator_far_side(rtt: float) -> Iterator[Ports]:
     process = context.Process(target=_serve, args=(rtt, ports, stop), daemon=True)
     process.start()
     try:
-        yield _ports_of(process, ports)
+        yield ports_of(process, ports)
     finally:
         stop.set()
         process.join(timeout=10)

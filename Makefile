@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test test-deep mutation lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -25,8 +25,8 @@ $(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(DEMO_STAMP)
 
 lint: venv
-	$(BIN)/ruff check src tests examples benchmarks
-	$(BIN)/ruff format --check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples benchmarks tools
+	$(BIN)/ruff format --check src tests examples benchmarks tools
 
 typecheck: venv
 	$(BIN)/mypy
@@ -42,6 +42,16 @@ docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: lint typecheck pytest docs
+
+# The property tests (every test file using Hypothesis) with every example each asks for;
+# make test runs an eighth of them. CI runs this after make test.
+test-deep: venv
+	SMSC_HYPOTHESIS=deep $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider $$(grep -rl --include='test_*.py' '@given' tests)
+
+# Plants each catalogued bug (tests/mutants/*.json) in a scratch copy and runs the test that
+# must catch it (tools/mutation.py); every mutant must be caught.
+mutation: venv
+	$(BIN)/python tools/mutation.py
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo

@@ -33,7 +33,11 @@ from smsc._wire.templates import OPERATOR_TEMPLATES, TEMPLATES, TemplateArgs
 from smsc._wire.users import USER_COMMANDS, SubClientArgs
 from smsc.callbacks import compute_signature, parse_callback
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from ..properties import examples
+
+SETTINGS = settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 REQUESTED: list[tuple[int | str, str]] = [(1, "79990000001"), ("abc", "79990000002")]
 
 

@@ -120,7 +120,9 @@ class LoopbackServer:
         assert self._sock is not None
         assert self._server is None
         sock, self._sock = self._sock, None
-        self._server = await asyncio.start_server(self._serve, sock=sock)
+        # A deep accept queue: the kernel completes a crowd's handshakes even while a busy
+        # machine runs this loop slowly (a full queue drops SYNs, and a 1 s connect times out).
+        self._server = await asyncio.start_server(self._serve, sock=sock, backlog=1024)
         return self
 
     async def close(self) -> None:

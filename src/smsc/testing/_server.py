@@ -76,8 +76,11 @@ class Site:
         self._started = True
 
     async def _listen(self) -> None:
+        # A deep accept queue (as uvicorn's 2048): with the default of 100, a crowd of clients
+        # on a busy machine overflows it, dropped handshakes wait a second to be retried, and a
+        # short connect timeout reads a healthy emulator as unreachable.
         self._server = await asyncio.start_server(
-            self._handle, self.host, self.port, reuse_address=True, limit=_MAX_HEAD
+            self._handle, self.host, self.port, reuse_address=True, limit=_MAX_HEAD, backlog=2048
         )
         self.port = self._server.sockets[0].getsockname()[1]
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test test-deep mutation lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test test-deep test-httpx028 mutation lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -48,6 +48,13 @@ test: lint typecheck pytest docs
 test-deep: venv
 	SMSC_HYPOTHESIS=deep $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider $$(grep -rl --include='test_*.py' '@given' tests)
 
+# The core against the previous httpx release (0.28; .venv has the newest, 0.29): its unit,
+# SDK and socket suites in a venv of their own.
+test-httpx028:
+	test -x .venv-httpx028/bin/python || $(PYTHON) -m venv .venv-httpx028
+	.venv-httpx028/bin/python -m pip install --quiet -e '.[dev]' 'httpx==0.28.1'
+	.venv-httpx028/bin/python -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/sdk tests/integration
+
 # Plants each catalogued bug (tests/mutants/*.json) in a scratch copy and runs the test that
 # must catch it (tools/mutation.py); every mutant must be caught.
 mutation: venv
@@ -56,9 +63,9 @@ mutation: venv
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo
 
-# Just what the benchmarks run: the SDK and aiohttp (a raw baseline and a backend).
+# Just what the benchmarks run: the SDK, aiohttp and httpx2 (raw baselines and backends).
 $(BENCH_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[aiohttp]'
+	$(BIN)/python -m pip install --quiet -e '.[aiohttp,httpx2]'
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)

@@ -10,17 +10,19 @@ import time
 
 import aiohttp
 import httpx
+import httpx2
 
 from . import latency, loopback
 from ._server import far_side
 
 
 def _machine() -> str:
-    """Python, httpx and aiohttp versions, CPUs and load: a noisy machine shows here."""
+    """Python, httpx, aiohttp and httpx2 versions, CPUs and load: a noisy machine shows here."""
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"Python {platform.python_version()}, httpx {httpx.__version__}, "
-        f"aiohttp {aiohttp.__version__}, {os.cpu_count()} CPUs, load average {load}"
+        f"aiohttp {aiohttp.__version__}, httpx2 {httpx2.__version__}, "
+        f"{os.cpu_count()} CPUs, load average {load}"
     )
 
 

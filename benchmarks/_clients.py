@@ -25,6 +25,7 @@ import httpx
 
 from smsc import AsyncSMSCClient
 from smsc._aiohttp_transport import AiohttpTransport
+from smsc._httpx2_transport import Httpx2Transport
 
 LOGIN, PASSWORD = "bench", "bench-password"
 PHONE, TEXT = "79991234567", "Your code: 1234"
@@ -78,8 +79,7 @@ async def raw_httpx(
 ) -> AsyncIterator[Side]:
     """``AsyncClient.post`` with a pool as large as the requests in flight.
 
-    ``library`` is :mod:`httpx`, or ``httpx2`` (installed separately; not a dependency),
-    whose API is the same.
+    ``library`` is :mod:`httpx`, or ``httpx2`` (the ``httpx2`` extra), whose API is the same.
     """
     limits = library.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with library.AsyncClient(limits=limits, timeout=30.0, verify=tls or True) as client:
@@ -96,7 +96,7 @@ def raw_httpx2(
     base: str, concurrency: int, tls: ssl.SSLContext | None = None
 ) -> contextlib.AbstractAsyncContextManager[Side]:
     """The same POST with ``httpx2``."""
-    import httpx2  # type: ignore[import-not-found, unused-ignore]
+    import httpx2
 
     return raw_httpx(base, concurrency, tls, library=httpx2)
 
@@ -125,6 +125,8 @@ def _sdk_transport(backend: str, concurrency: int, tls: ssl.SSLContext) -> httpx
         return httpx.AsyncHTTPTransport(verify=tls, limits=limits)
     if backend == "aiohttp":
         return AiohttpTransport(max_connections=concurrency, ssl_context=tls)
+    if backend == "httpx2":
+        return Httpx2Transport(max_connections=concurrency, ssl_context=tls)
     # "httpx-aiohttp": the third-party transport, measured for the choice (not shipped)
     from httpx_aiohttp import AiohttpTransport as ThirdParty  # type: ignore[import-not-found, unused-ignore]
 
@@ -137,7 +139,7 @@ def _sdk_transport(backend: str, concurrency: int, tls: ssl.SSLContext) -> httpx
 async def sdk(
     base: str, concurrency: int, backend: str, tls: ssl.SSLContext | None = None
 ) -> AsyncIterator[Side]:
-    """``AsyncSMSCClient.send`` on ``backend`` (``"httpx"``, ``"aiohttp"`` or
+    """``AsyncSMSCClient.send`` on ``backend`` (``"httpx"``, ``"aiohttp"``, ``"httpx2"`` or
     ``"httpx-aiohttp"``); over TLS the transport is built to trust the benchmark's cert."""
     options: dict[str, Any] = {"max_concurrency": concurrency}
     if tls is None:

@@ -33,6 +33,8 @@ from ._server import FarSide, far_side
 
 MaybeSide = Callable[[], AbstractAsyncContextManager[Side]]
 
+BACKENDS = ("httpx", "aiohttp", "httpx2")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -50,13 +52,13 @@ def _sides(far: FarSide, concurrency: int, *, sequential: bool) -> list[MaybeSid
     makers: list[MaybeSide] = [
         lambda: clients.sdk(base, concurrency, "httpx", tls),
         lambda: clients.sdk(base, concurrency, "aiohttp", tls),
+        lambda: clients.sdk(base, concurrency, "httpx2", tls),
         lambda: clients.raw_httpx(base, concurrency, tls),
         lambda: clients.raw_aiohttp(base, concurrency, tls),
+        lambda: clients.raw_httpx2(base, concurrency, tls),
     ]
     if clients.optional("httpx_aiohttp"):
         makers.append(lambda: clients.sdk(base, concurrency, "httpx-aiohttp", tls))
-    if clients.optional("httpx2"):
-        makers.append(lambda: clients.raw_httpx2(base, concurrency, tls))
     if sequential:
         makers.append(lambda: clients.urllib_new_connection(base, tls))
     return makers
@@ -97,7 +99,7 @@ async def _first_call(far: FarSide, backend: str, *, warm: bool) -> float:
 async def _first_calls(far: FarSide, rounds: int) -> dict[str, tuple[float, float]]:
     """Median seconds of a first call, cold and warmed, per backend (interleaved)."""
     samples: dict[str, tuple[list[float], list[float]]] = {
-        backend: ([], []) for backend in ("httpx", "aiohttp")
+        backend: ([], []) for backend in BACKENDS
     }
     for _ in range(rounds):
         for backend, (cold, warmed) in samples.items():
@@ -140,7 +142,7 @@ def report(
     print(f"\nsequential sends over {settings.rtt * 1e3:g} ms RTT (limit {limit:.1f}/s):")
     _table(sequential)
     seed = sequential["urllib, new TLS connection per call"].rate
-    for backend in ("httpx", "aiohttp"):
+    for backend in BACKENDS:
         rate = sequential[f"smsc on {backend}"].rate
         _ratio(f"smsc on {backend} / one-round-trip limit", rate / limit, 0.85)
         _ratio(f"smsc on {backend} / seed pattern (urllib)", rate / seed, 2.5)
@@ -148,9 +150,9 @@ def report(
     print(f"\n{settings.in_flight} in flight over {settings.rtt * 1e3:g} ms RTT:")
     _table(parallel)
     raw_aiohttp = parallel["raw aiohttp"]
-    fastest = max(parallel["smsc on httpx"].rate, parallel["smsc on aiohttp"].rate)
+    fastest = max(parallel[f"smsc on {backend}"].rate for backend in BACKENDS)
     _ratio("smsc on its fastest transport / raw aiohttp", fastest / raw_aiohttp.rate, 0.95)
-    for backend in ("httpx", "aiohttp"):
+    for backend in BACKENDS:
         mine, raw = parallel[f"smsc on {backend}"], parallel[f"raw {backend}"]
         _ratio(f"smsc on {backend} / raw {backend} (requests/s)", mine.rate / raw.rate, 0.95)
         _cpu_ratio(f"smsc on {backend} / raw {backend} (CPU per request)", mine.cpu / raw.cpu, 1.2)

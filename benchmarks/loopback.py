@@ -27,7 +27,7 @@ from . import _clients as clients
 from ._clients import Figures
 from ._server import ANSWER, far_side
 
-BACKENDS = ("httpx", "aiohttp")
+BACKENDS = ("httpx", "aiohttp", "httpx2")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ async def measure(port: int, settings: Settings, concurrency: int) -> dict[str, 
             sides.append(await stack.enter_async_context(clients.sdk(base, concurrency, backend)))
         sides.append(await stack.enter_async_context(clients.raw_httpx(base, concurrency)))
         sides.append(await stack.enter_async_context(clients.raw_aiohttp(base, concurrency)))
+        sides.append(await stack.enter_async_context(clients.raw_httpx2(base, concurrency)))
         return await clients.interleaved(
             sides,
             calls=settings.calls,

@@ -95,9 +95,10 @@ class AsyncSMSCClient(BulkMethods):
             it is (no failover is added: wrap its transport with :func:`smsc.build_transport`).
         transport: an ``httpx`` transport to send through (for example
             ``httpx.ASGITransport(app=emulator.app)``); the SDK wraps it with its failover layer.
-        http_backend: ``"httpx"`` (the default) or ``"aiohttp"`` (``pip install
-            "smsc-async[aiohttp]"``): the library whose connection pool carries the requests,
-            under the same failover layer (see the Performance guide).
+        http_backend: ``"httpx"`` (the default), ``"aiohttp"`` (``pip install
+            "smsc-async[aiohttp]"``) or ``"httpx2"`` (``pip install "smsc-async[httpx2]"``):
+            the library whose connection pool carries the requests, under the same failover
+            layer (see the Performance guide).
         on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
             switch of site and recovery (see :attr:`site_stats` for running counts).
         limiter: the per-login limits to keep, shared by every client given it: an

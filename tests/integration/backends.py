@@ -1,4 +1,4 @@
-"""The transport the failover suites run on: httpx's own, then aiohttp's.
+"""The transport the failover suites run on: httpx's own, then aiohttp's, then httpx2's.
 
 A suite opts in with ``pytest.mark.usefixtures("http_backend")``: each of its tests then runs
 once per backend, and builds its inner transport with :func:`new_inner` (or passes
@@ -14,10 +14,11 @@ import httpx
 import smsc
 from smsc._aiohttp_transport import AiohttpTransport
 from smsc._backends import HTTPBackend
+from smsc._httpx2_transport import Httpx2Transport
 
 __all__ = ["BACKENDS", "current", "new_inner", "sdk_client", "use"]
 
-BACKENDS: tuple[HTTPBackend, ...] = ("httpx", "aiohttp")
+BACKENDS: tuple[HTTPBackend, ...] = ("httpx", "aiohttp", "httpx2")
 
 _current: list[HTTPBackend] = ["httpx"]
 
@@ -37,6 +38,8 @@ def new_inner(max_connections: int = 100) -> httpx.AsyncBaseTransport:
     (httpx's default size unless given)."""
     if _current[0] == "aiohttp":
         return AiohttpTransport(max_connections=max_connections)
+    if _current[0] == "httpx2":
+        return Httpx2Transport(max_connections=max_connections)
     return httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=max_connections))
 
 

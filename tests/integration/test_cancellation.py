@@ -19,6 +19,7 @@ import pytest
 
 import smsc
 from smsc._aiohttp_transport import AiohttpTransport
+from smsc._httpx2_transport import Httpx2Transport
 from smsc._pool import pooled_transport
 
 from .backends import BACKENDS, current
@@ -126,7 +127,10 @@ def _busy_connections(client: smsc.AsyncSMSCClient) -> list[object]:
     if isinstance(transport._inner, AiohttpTransport):
         session = transport._inner._session
         return [] if session is None else list(session.connector._acquired)  # type: ignore[union-attr]
-    pool = transport._inner._pool  # type: ignore[attr-defined]
+    if isinstance(transport._inner, Httpx2Transport):
+        pool = transport._inner._pool._pool  # httpx2's transport, then its httpcore2 pool
+    else:
+        pool = transport._inner._pool  # type: ignore[attr-defined]
     return [c for c in pool.connections if not c.is_idle() and not c.is_closed()]
 
 

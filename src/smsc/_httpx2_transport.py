@@ -39,12 +39,14 @@ class _Body(httpx2.AsyncByteStream):
     """A request body handed to httpx2 as a stream: its bytes stay out of this frame's locals
     (a ``FormBody`` holds the credentials and hides them from ``repr``)."""
 
-    __slots__ = ("_source",)
+    __slots__ = ("_source", "taken")
 
     def __init__(self, source: object) -> None:
         self._source = source
+        self.taken = False  # set once httpx2 starts writing it: the request may have left
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        self.taken = True
         source = self._source
         if not isinstance(source, httpx.AsyncByteStream | FormBody):
             raise httpx.StreamError("the request body is not an async stream")
@@ -110,6 +112,9 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
     """
 
     smsc_bytes_path = True  # exchange() is the failover layer's bytes path
+    # As httpx's own transport (httpcore2 is httpcore's fork), the body is read only once the
+    # connection is made: a body not yet taken when a deadline ends the call never left.
+    smsc_body_after_connect = True
 
     def __init__(
         self,
@@ -208,8 +213,12 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
         except httpx2.TransportError as exc:
             failure = _map_error(exc, request)
         except asyncio.TimeoutError:
-            # The whole-exchange timer: whether anything was written is not known here.
-            failure = httpx.ReadTimeout("timed out while waiting for the answer", request=request)
+            # The whole-exchange timer. httpx2 writes the body only once connected: a body
+            # not yet taken proves nothing was written.
+            if body is not None and not body.taken:
+                failure = httpx.ConnectTimeout("timed out while connecting", request=request)
+            else:
+                failure = httpx.ReadTimeout("timed out waiting for the answer", request=request)
         if failure is not None:
             _raise_alone(failure)
         return status, answer_headers, raw

@@ -138,6 +138,11 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         self._inner = inner
         # Checked once: a runtime protocol check costs more than the rest of the layer.
         self._bytes_inner = bytes_path_of(inner)
+        # Whether the inner transport reads the request body only once connected, so that a
+        # body not yet taken proves the request never left.
+        self._body_after_connect = isinstance(inner, httpx.AsyncHTTPTransport) or (
+            getattr(inner, "smsc_body_after_connect", False) is True
+        )
 
     @property
     def has_bytes_path(self) -> bool:
@@ -187,14 +192,15 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                 else:
                     # Each phase's own timeout is clamped to the deadline (see clamp) and
                     # names the phase that ran out; this backstop, a moment later, bounds
-                    # phases that add up to more. Only httpx's own transport is known to
-                    # take the body after connecting: with any other, assume it may have left.
+                    # phases that add up to more. Only httpx's own transport, and those that
+                    # declare it (smsc_body_after_connect), are known to take the body after
+                    # connecting: with any other, assume it may have left.
                     try:
                         response, raw = await within(
                             max(remaining, 0.0) + BACKSTOP_GRACE, self._exchange(sub, request)
                         )
                     except asyncio.TimeoutError:
-                        left = watch.taken or not isinstance(self._inner, httpx.AsyncHTTPTransport)
+                        left = watch.taken or not self._body_after_connect
                         kind = httpx.ReadTimeout if left else httpx.ConnectTimeout
                         raise kind("the call's deadline passed", request=request) from None
             finally:

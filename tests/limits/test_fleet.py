@@ -184,6 +184,9 @@ async def test_four_uvicorn_workers_sharing_the_limiter_keep_the_login_under_the
     fleet.start(
         "uvicorn", "sms_web:app", "--workers", "4", "--host", "127.0.0.1",
         "--port", str(port), "--log-level", "warning",
+        # A stalled machine must not let an idle pooled connection expire (5 s by default)
+        # just as the test reuses it: that reads as a ReadError.
+        "--timeout-keep-alive", "300",
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/notify"
     limits = httpx.Limits(max_connections=200)

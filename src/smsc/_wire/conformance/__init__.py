@@ -93,6 +93,7 @@ class Endpoint:
     actions: Mapping[str, Action]
     not_offered: Mapping[str, str]
     documented: bool = True
+    same_as: str | None = None
 
     def action_for(self, request: Mapping[str, str]) -> Action | None:
         """The action a request's parameters select: the first whose selector it sets
@@ -127,7 +128,10 @@ class Corpus:
         endpoint's shared table, the action's own, those of an endpoint it inherits, and its
         selector."""
         endpoint = self.endpoints[path]
-        found: dict[str, Param] = {**self.common, **endpoint.params}
+        found: dict[str, Param] = dict(self.common)
+        if endpoint.same_as is not None:
+            found.update(self.endpoints[endpoint.same_as].params)
+        found.update(endpoint.params)
         if action is not None:
             if action.inherits is not None:
                 parent = self.endpoints[action.inherits]
@@ -197,6 +201,7 @@ def _endpoint(path: str, raw: Mapping[str, Any]) -> Endpoint:
         actions={name: _action(name, item) for name, item in raw["actions"].items()},
         not_offered=dict(raw.get("not_offered", {})),
         documented=bool(raw.get("documented", True)),
+        same_as=raw.get("same_as"),
     )
 
 

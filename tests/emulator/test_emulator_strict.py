@@ -45,12 +45,13 @@ async def test_a_request_naming_no_documented_action_is_refused(
     ]
 
 
+@pytest.mark.parametrize("path", ["/rest/send/", "/rest/send"])
 async def test_the_json_send_path_takes_the_send_pages_parameters_only(
-    http: httpx.AsyncClient, emulator: SMSCEmulator
+    http: httpx.AsyncClient, emulator: SMSCEmulator, path: str
 ) -> None:
     good = form(phones=PHONE, mes="Hi", fmt=3)
-    accepted = await http.post("/rest/send/", json=good)
-    refused = await http.post("/rest/send/", json={**good, "mes": "Hi again", "priority": "1"})
+    accepted = await http.post(path, json=good)
+    refused = await http.post(path, json={**good, "mes": "Hi again", "priority": "1"})
     assert "id" in accepted.json()
     assert refused.json()["error_code"] == 1
     assert [str(refusal) for refusal in emulator.strict_refusals] == [

@@ -71,13 +71,22 @@ class StrictCheck:
     def __init__(self, book: Corpus | None = None) -> None:
         self._book = book or corpus()
 
+    def _endpoint_path(self, path: str) -> str | None:
+        """The corpus's spelling of ``path`` (``/rest/send`` is ``/rest/send/``), or None."""
+        endpoints = self._book.endpoints
+        for candidate in (path, path.rstrip("/") + "/"):
+            if candidate in endpoints:
+                return candidate
+        return None
+
     def refusal(self, path: str, params: Mapping[str, str]) -> Refusal | None:
         """Why ``params`` sent to ``path`` are refused, or None when every one is documented
         (an unknown path is not this check's business)."""
         book = self._book
-        endpoint = book.endpoints.get(path)
-        if endpoint is None:
+        found = self._endpoint_path(path)
+        if found is None:
             return None
+        path, endpoint = found, book.endpoints[found]
         allowance = TEMPORARY_ACCOUNT_ALLOWANCES.get(path, frozenset())
         action = endpoint.action_for(params)
         if action is None and not allowance & params.keys():
@@ -90,9 +99,10 @@ class StrictCheck:
         """Raise :class:`ConformanceViolation` for an error code not listed for the action."""
         if not isinstance(answer, ErrorAnswer):
             return
-        endpoint = self._book.endpoints.get(path)
-        if endpoint is None:
+        found = self._endpoint_path(path)
+        if found is None:
             return
+        path, endpoint = found, self._book.endpoints[found]
         action = endpoint.action_for(params)
         allowed = endpoint.errors_of(action).allowed | TEMPORARY_ERROR_ALLOWANCES.get(
             path, frozenset()

@@ -35,6 +35,17 @@ async def test_the_same_request_without_it_is_answered(
     assert emulator.strict_refusals == []
 
 
+async def test_a_value_outside_a_documented_set_is_refused(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """The status page lists ``all`` as 0, 1 or 2."""
+    answer = await call_json(http, "status", id=1, phone=PHONE, all=3)
+    assert answer["error_code"] == 1
+    assert [str(refusal) for refusal in emulator.strict_refusals] == [
+        "/sys/status.php (status): undocumented all=3"
+    ]
+
+
 async def test_a_request_naming_no_documented_action_is_refused(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:

@@ -5,7 +5,7 @@ misreading that the SDK and the emulator share. Four rules:
 
 (a) every command of :data:`smsc._wire.COMMANDS` has a corpus entry on its own path;
 (b) every field a spec can encode is documented for its action (or its endpoint's shared
-    table), or listed as an assumption with its reason;
+    table), with a value the page lists where it lists the values;
 (c) every documented parameter of an offered endpoint is offered by some spec, or listed by
     the corpus as not offered, with why;
 (d) every error code a spec's table maps is one the pages list for its action (or an
@@ -34,7 +34,7 @@ from smsc._wire import COMMANDS, COMMON_FIELDS
 from smsc._wire.conformance import Corpus, corpus, parse
 from smsc.testing import SMSCEmulator
 
-from .spec_fields import argument_variants, encodable_fields
+from .spec_fields import argument_variants, encodable_fields, encoded_forms
 
 Disagreement = tuple[Any, ...]
 
@@ -121,6 +121,17 @@ PENDING_ACCOUNT_FIXES: dict[Disagreement, int] = {
 engineer fixes (value: the item of issue 22). The lead empties it at merge; the tests below
 fail while it differs from what they find."""
 
+OTHER_DISAGREEMENTS: dict[Disagreement, str] = {
+    ("undocumented_value", "history", "format", "7"): (
+        "client.history(type=...) takes every MessageType and sends its number as `format`; "
+        "the history page documents 0 (SMS) and 8 (e-mail) only. Found by the value check "
+        "(7 is MessageType.CALL); not part of issue 22's items, left for the lead to assign "
+        "(the report specs are the account engineer's ground)."
+    ),
+}
+"""Disagreements found here outside issue 22's items 1-7, each with what it is. Held to the
+same rule: the tests fail when one is fixed and still listed."""
+
 
 # ----------------------------------------------------------------------------- the rules
 
@@ -150,6 +161,11 @@ def undocumented_fields(book: Corpus) -> set[Disagreement]:
         documented = book.documented_params(endpoint.path, action)
         for key in encodable_fields(name) - documented.keys():
             found.add(("undocumented_field", name, key))
+        for form in encoded_forms(COMMANDS[name]):
+            for key, value in form.items():
+                values = documented[key].values if key in documented else None
+                if values is not None and value not in values:
+                    found.add(("undocumented_value", name, key, value))
     return found
 
 
@@ -273,12 +289,16 @@ async def _probed() -> set[Disagreement]:
     return found
 
 
+def _known() -> set[Disagreement]:
+    return set(PENDING_ACCOUNT_FIXES) | set(OTHER_DISAGREEMENTS)
+
+
 def _pending(kind: str) -> set[Disagreement]:
-    return {key for key in PENDING_ACCOUNT_FIXES if key[0] == kind}
+    return {key for key in _known() if key[0] == kind}
 
 
 def _explain(found: set[Disagreement], kinds: tuple[str, ...]) -> str:
-    pending = {key for key in PENDING_ACCOUNT_FIXES if key[0] in kinds}
+    pending = {key for key in _known() if key[0] in kinds}
     new = sorted(map(str, found - pending))
     fixed = sorted(map(str, pending - found))
     return (
@@ -308,7 +328,7 @@ def test_every_command_has_representative_arguments_for_its_encoder() -> None:
 
 
 def test_every_field_a_spec_can_encode_is_documented_for_its_action() -> None:
-    kinds = ("undocumented_field", "undocumented_action")
+    kinds = ("undocumented_field", "undocumented_action", "undocumented_value")
     found = undocumented_fields(corpus())
     assert found == set().union(*(_pending(kind) for kind in kinds)), _explain(found, kinds)
 
@@ -346,6 +366,7 @@ async def test_pending_disagreements_of_meaning_still_exist() -> None:
         - {
             "undocumented_field",
             "undocumented_action",
+            "undocumented_value",
             "not_offered",
             "action_not_offered",
             "undocumented_error",
@@ -366,6 +387,8 @@ def test_every_assumption_and_every_entry_names_its_evidence() -> None:
                 if param.evidence != "third-party":
                     assert param.source, (endpoint.path, param.name)
                 assert param.meaning or param.note, (endpoint.path, param.name)
+                if param.evidence == "assumption":
+                    assert param.note, f"{endpoint.path} {param.name}: an assumption needs why"
         for action in endpoint.actions.values():
             assert action.documented or action.assumption, (endpoint.path, action.name)
             errors = endpoint.errors_of(action)

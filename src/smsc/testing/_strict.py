@@ -2,10 +2,11 @@
 
 The corpus (``smsc/_wire/conformance/corpus.json``) is written from the service's pages. In
 strict mode (the default) a request naming a parameter the corpus does not document for the
-action it asks (``get=1`` of ``senders.php``, ``get_stat=1`` of ``get.php``...) is answered
-error 1, and a handler's error answer must carry a code the pages list for that action (or
-one the corpus assumes, with its reason); any other code is a defect of the emulator and
-raises :class:`ConformanceViolation`, so a test that meets it fails loudly.
+action it asks (``get=1`` of ``senders.php``, ``get_stat=1`` of ``get.php``...), or giving a
+parameter whose values the page lists a value outside them (``all=3``), is answered error 1;
+and a handler's error answer must carry a code the pages list for that action (or one the
+corpus assumes, with its reason): any other code is a defect of the emulator and raises
+:class:`ConformanceViolation`, so a test that meets it fails loudly.
 
 The pages do not say what the service does with a parameter it does not know: answering
 error 1 is the emulator's choice (an assumption, deliberately stricter than the service may
@@ -91,9 +92,13 @@ class StrictCheck:
         action = endpoint.action_for(params)
         if action is None and not allowance & params.keys():
             return Refusal(path, None, tuple(sorted(params.keys() - book.common.keys())))
-        allowed = book.documented_params(path, action).keys() | allowance
-        unknown = tuple(sorted(params.keys() - allowed))
-        return Refusal(path, action.name if action else None, unknown) if unknown else None
+        documented = book.documented_params(path, action)
+        unknown = sorted(params.keys() - documented.keys() - allowance)
+        for key, value in params.items():
+            values = documented[key].values if key in documented else None
+            if values is not None and value not in values:
+                unknown.append(f"{key}={value}")
+        return Refusal(path, action.name if action else None, tuple(unknown)) if unknown else None
 
     def check_answer(self, path: str, params: Mapping[str, str], answer: Answer) -> None:
         """Raise :class:`ConformanceViolation` for an error code not listed for the action."""

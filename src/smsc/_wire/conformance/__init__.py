@@ -137,8 +137,10 @@ class Corpus:
                 parent = self.endpoints[action.inherits]
                 found.update(parent.params)
             found.update(action.params)
-            for key in action.selector:
-                found.setdefault(key, Param(key, "selects this action", endpoint.page, "page"))
+            for key, values in action.selector.items():
+                found.setdefault(
+                    key, Param(key, "selects this action", endpoint.page, "page", values)
+                )
         return found
 
     def command(self, name: str) -> tuple[Endpoint, Action | None]:

@@ -400,8 +400,21 @@ async def test_test_parameter_over_http_is_not_a_test_mode(
     http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:
     """§3.5: HTTP has no documented per-request test flag (only the SMTP body has one), so
-    ``test=1`` over HTTP sends and charges like any other request."""
+    the lenient emulator sends and charges a ``test=1`` request like any other."""
+    emulator.strict = False
     await call(http, "send", phones=PHONE, mes="Hi", id=21, test=1)
     emulator.advance(60)
     message = emulator.message(21, PHONE)
     assert (message.err, emulator.account(LOGIN).balance) == (0, Decimal("98.20"))
+
+
+async def test_strict_emulator_refuses_the_undocumented_test_parameter_over_http(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """Strict mode (the default): ``test`` is not on the send page, so error 1, nothing sent."""
+    answer = await call_json(http, "send", phones=PHONE, mes="Hi", id=21, test=1)
+    assert answer["error_code"] == 1
+    assert emulator.messages == []
+    assert [str(refusal) for refusal in emulator.strict_refusals] == [
+        "/sys/send.php (send): undocumented test"
+    ]

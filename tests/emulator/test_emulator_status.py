@@ -14,9 +14,11 @@ from .conftest import LOGIN, OTHER_PHONE, PHONE, call, call_json
 SENT = 1704103200
 
 
-async def send(http: httpx.AsyncClient, phone: str = PHONE, **params: object) -> int:
+async def send(
+    http: httpx.AsyncClient, phone: str = PHONE, text: str = "Hello, world", **params: object
+) -> int:
     """Send one message and return its id."""
-    answer = await call_json(http, "send", phones=phone, mes="Hello, world", **params)
+    answer = await call_json(http, "send", phones=phone, mes=text, **params)
     message_id = answer["id"]
     assert isinstance(message_id, int)
     return message_id
@@ -78,7 +80,7 @@ async def test_one_time_outcome_applies_to_the_next_message_only(
 ) -> None:
     """Appendix A: configured failures can be limited to the next N messages."""
     emulator.set_delivery_outcome(PHONE, StatusCode.UNDELIVERABLE, 6, times=1)
-    first, second = await send(http, mes_tag=1), await send(http, mes_tag=2)
+    first, second = await send(http, text="Hello 1"), await send(http, text="Hello 2")
     emulator.advance(60)
     statuses = [emulator.message(mid, PHONE).status for mid in (first, second)]
     assert statuses == [StatusCode.UNDELIVERABLE, StatusCode.DELIVERED]

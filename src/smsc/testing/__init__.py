@@ -60,6 +60,7 @@ from ._routes import UnknownCommandAnswer
 from ._server import Site
 from ._service import ServiceTime
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
+from ._strict import ConformanceViolation
 
 __all__ = [
     "DEMO_API_KEY",
@@ -74,6 +75,7 @@ __all__ = [
     "CallbackDelivery",
     "CallbackDispatcher",
     "CallbackPolicy",
+    "ConformanceViolation",
     "Contact",
     "ContactGroup",
     "DeliveryOutcome",

@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-limits", action="store_true", help="switch rate rules off")
     parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept parameters the service's pages do not document (strict mode off)",
+    )
+    parser.add_argument(
         "--service-time",
         type=_service_time,
         default=None,
@@ -77,6 +82,7 @@ async def run(
         lockout=LockoutRules.off() if args.no_limits else None,
         lifecycle=Lifecycle(transfer_after=1.0, final_after=args.delivery_seconds),
         service_time=args.service_time,
+        strict=not args.lenient,
     )
     emulator.add_account(
         args.login,

@@ -104,7 +104,7 @@ class EmulatorApp:
         if data.malformed:
             answer: Answer = ErrorAnswer.of(1)
         else:
-            answer = await self._service.handle(route, Request(data.params, ip, "http"))
+            answer = await self._service.handle(route, Request(data.params, ip, "http", path))
         charset = {"cp1251": "windows-1251"}.get(data.codec, data.codec)
         payload = render(answer, fmt).encode(data.codec, errors="replace")
         await _respond(send, 200, payload, content_type(fmt, charset))

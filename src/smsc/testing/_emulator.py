@@ -24,7 +24,7 @@ from ._clock import EmulatorClock
 from ._directory import IncomingMessage
 from ._emulator_accounts import AccountDataMethods
 from ._http_params import RequestData
-from ._load import ServiceLoad
+from ._load import ServiceLoad, StrictSettings
 from ._model import (
     Account,
     CallbackPolicy,
@@ -50,7 +50,7 @@ ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
 __all__ = ["SMSCEmulator"]
 
 
-class SMSCEmulator(AccountDataMethods, ServiceLoad):
+class SMSCEmulator(AccountDataMethods, ServiceLoad, StrictSettings):
     """A local, in-memory SMSC service: accounts, tariffs, messages and the service's rules.
 
     Serve it in-process with ``httpx.ASGITransport(app=emulator.app)``, over real sockets
@@ -83,6 +83,11 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
         unknown_command: what a command the emulator does not serve answers (default: error 1
             in the requested format, see :class:`UnknownCommandAnswer`).
         service_time: real time per request (:class:`ServiceTime`, seconds, ``(low, high)``).
+        strict: hold every HTTP request to the conformance corpus (default): a parameter the
+            service's pages do not document for the action asked is answered error 1, and
+            an error code the pages do not list for it raises
+            :class:`~smsc.testing.ConformanceViolation`. ``False`` turns both off (an opt-out
+            for experiments with undocumented parameters); see ``docs/conformance.md``.
     """
 
     def __init__(
@@ -98,6 +103,7 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
         utc_offset_hours: float = 3.0,
         unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.PARAMETERS_ERROR,
         service_time: ServiceTimeArg = None,
+        strict: bool = True,
     ) -> None:
         self.clock = clock or EmulatorClock()
         self._state = ServiceState(
@@ -111,6 +117,7 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
         self.accounts: dict[str, Account] = self._state.accounts
         self.messages: list[Message] = self._state.messages
         self._service = Service(self._state)
+        self._service.strict = strict
         self.service_time = service_time
         self.app = EmulatorApp(self._service, unknown_command=unknown_command)
         """The ASGI application (``httpx.ASGITransport(app=emulator.app)``)."""

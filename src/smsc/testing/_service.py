@@ -17,10 +17,14 @@ from dataclasses import dataclass
 from ._answers import Answer, ErrorAnswer
 from ._model import Account
 from ._request import Request
-from ._routes import Route
+from ._routes import ROUTES, Route
 from ._state import ServiceState
+from ._strict import Refusal, StrictCheck
 
-__all__ = ["AnswerListener", "Service", "ServiceTime", "ServiceTimeArg"]
+__all__ = ["MAX_REFUSALS_KEPT", "AnswerListener", "Service", "ServiceTime", "ServiceTimeArg"]
+
+MAX_REFUSALS_KEPT = 100
+"""How many strict-mode refusals :attr:`Service.strict_refusals` keeps."""
 
 AnswerListener = Callable[[str], None]
 """Called with the command's name (``""`` for one not served) after each answer."""
@@ -73,6 +77,9 @@ class Service:
             error 9 for concurrency included (what the service itself would count).
         refusals: per login, requests refused with error 9 for concurrency.
         service_time: the real time each authenticated request takes (``None``: none).
+        strict: hold HTTP requests to the conformance corpus (see :mod:`._strict`).
+        strict_refusals: why strict mode answered requests error 1, oldest first (the last
+            :data:`MAX_REFUSALS_KEPT`).
     """
 
     def __init__(self, state: ServiceState) -> None:
@@ -85,6 +92,9 @@ class Service:
         self.service_time: ServiceTime | None = None
         self._gate: asyncio.Event | None = None
         self._listeners: list[AnswerListener] = []
+        self.strict = True
+        self.strict_refusals: list[Refusal] = []
+        self._strict_check = StrictCheck()
 
     def on_answer(self, listener: AnswerListener) -> None:
         """Call ``listener(command)`` after each request is answered, before it is sent."""
@@ -167,7 +177,7 @@ class Service:
             state.tick()
             if route is None:
                 return ErrorAnswer.of(1)
-            answer = route.handler(state, account, request)
+            answer = self._strictly(route, account, request)
             if route.counts_send_errors:
                 exempt = state.is_allow_listed(request.ip)
                 state.guards.record_send_result(request.ip, answer, state.lockout, exempt=exempt)
@@ -175,3 +185,22 @@ class Service:
         finally:
             self._in_flight_by_login[login] -= 1
             self.in_flight -= 1
+
+    def _strictly(self, route: Route, account: Account, request: Request) -> Answer:
+        """The handler's answer, held to the corpus in strict mode (HTTP requests only)."""
+        if not self.strict or request.channel != "http":
+            return route.handler(self.state, account, request)
+        path = request.path or _ROUTE_PATHS.get(route.command, "")
+        refusal = self._strict_check.refusal(path, request.params)
+        if refusal is not None:
+            self.strict_refusals.append(refusal)
+            del self.strict_refusals[:-MAX_REFUSALS_KEPT]
+            return ErrorAnswer.of(1)
+        answer = route.handler(self.state, account, request)
+        self._strict_check.check_answer(path, request.params, answer)
+        return answer
+
+
+_ROUTE_PATHS: dict[str, str] = {}
+for _path, _route in ROUTES.items():
+    _ROUTE_PATHS.setdefault(_route.command, _path)

@@ -1,0 +1,32 @@
+"""The docs pages' parameter tables equal what the conformance corpus generates."""
+
+from __future__ import annotations
+
+import pytest
+
+from smsc._wire.conformance import corpus
+
+from .conformance_tables import DOCS, PAGES, page_blocks, table
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_each_command_page_carries_its_documented_parameter_tables(page: str) -> None:
+    blocks = page_blocks((DOCS / page).read_text(encoding="utf-8"))
+    assert sorted(blocks) == sorted(PAGES[page]), "run: python -m tests.docs.conformance_tables"
+    for key in PAGES[page]:
+        assert blocks[key] == table(key), f"{page} {key}: python -m tests.docs.conformance_tables"
+
+
+def test_every_offered_endpoint_has_a_table_on_some_page() -> None:
+    shown = {key.partition("#")[0] for keys in PAGES.values() for key in keys}
+    offered = {path for path, endpoint in corpus().endpoints.items() if endpoint.offered}
+    assert offered == shown
+
+
+def test_a_table_shows_an_offered_a_pending_and_a_refused_parameter() -> None:
+    text = table("/sys/senders.php")
+    assert "| `cmt` | a comment on the name | yes |" in text
+    assert "| `all` | 0 only active names, 1 every name [`0`, `1`] | not yet (issue 22 item 5)" in (
+        text
+    )
+    assert "| `doc_info` | a comment on a document file sent in the body | no: document" in text

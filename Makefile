@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,11 @@ pytest: venv
 # Not --quiet: it hides the warnings that --strict turns into a failure (broken links).
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The docs write out the code of examples/ (and a test file) where a reader of the Markdown
+# sees it; after changing such a file, this rewrites those copies (tests/docs checks them).
+docs-sync: venv
+	$(BIN)/python -m tests.docs.snippets --write
 
 test: lint typecheck pytest docs
 

@@ -46,7 +46,12 @@ docs: venv
 docs-sync: venv
 	$(BIN)/python -m tests.docs.snippets --write
 
-test: lint typecheck pytest docs
+# Builds the sdist and the wheel, checks their metadata (twine) and installs the wheel in new
+# venvs as a user would: import, `smsc --help`, the emulator (tests/packaging/check_dist.py).
+check-dist: venv
+	$(BIN)/python -m tests.packaging.check_dist
+
+test: lint typecheck pytest docs check-dist
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo

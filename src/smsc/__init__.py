@@ -43,6 +43,7 @@ from ._errors import (
     LimitExceededError,
     MalformedCallbackError,
     MessageDeniedError,
+    MissingExtraError,
     OperatorNotFoundError,
     OutcomeUnknownError,
     ParametersError,
@@ -62,6 +63,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._errors import raise_missing_extra as _raise_missing_extra
 from ._job_models import JobInfo, JobState
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
@@ -102,8 +104,10 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # AiohttpTransport needs the optional aiohttp: imported on first use, not with smsc.
     if name == "AiohttpTransport":
-        from ._aiohttp_transport import AiohttpTransport
-
+        try:
+            from ._aiohttp_transport import AiohttpTransport
+        except ModuleNotFoundError as exc:
+            _raise_missing_extra(exc, "smsc.AiohttpTransport", "aiohttp")
         return AiohttpTransport
     # The Redis limiter and seen-set need the optional redis: imported on first use too.
     if name in ("RedisLimiter", "RedisSeenSet"):
@@ -164,6 +168,7 @@ __all__ = [
     "MessageOutcome",
     "MessageStatus",
     "MessageType",
+    "MissingExtraError",
     "NotGiven",
     "OperatorInfo",
     "OperatorNotFoundError",

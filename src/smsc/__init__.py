@@ -43,7 +43,6 @@ from ._errors import (
     LimitExceededError,
     MalformedCallbackError,
     MessageDeniedError,
-    MissingExtraError,
     OperatorNotFoundError,
     OutcomeUnknownError,
     ParametersError,
@@ -63,7 +62,8 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
-from ._errors import raise_missing_extra as _raise_missing_extra
+from ._extras import MissingExtraError
+from ._extras import raise_missing_extra as _raise_missing_extra
 from ._job_models import JobInfo, JobState
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._errors import IdenticalRequestError, LimitExceededError, raise_missing_extra
+from .._errors import IdenticalRequestError, LimitExceededError
+from .._extras import raise_missing_extra
 from ._base import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RULES,

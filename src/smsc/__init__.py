@@ -76,6 +76,7 @@ from ._models import (
     PhoneResult,
     SendResult,
 )
+from ._once import SendOnceResult
 from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
 from ._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
 from ._schedule import resolve_time
@@ -192,6 +193,7 @@ __all__ = [
     "SMTPTemporaryRejectionError",
     "SMTPTimeoutError",
     "SegmentInfo",
+    "SendOnceResult",
     "SendOutcomeUnknownError",
     "SendResult",
     "Sender",

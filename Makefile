@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test test-deep test-httpx028 mutation lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test test-deep test-httpx028 mutation lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -25,8 +25,8 @@ $(DEMO_STAMP): pyproject.toml | $(VENV)/bin/python
 	touch $(DEMO_STAMP)
 
 lint: venv
-	$(BIN)/ruff check src tests examples benchmarks tools
-	$(BIN)/ruff format --check src tests examples benchmarks tools
+	$(BIN)/ruff check src tests examples benchmarks tools hatch_build.py
+	$(BIN)/ruff format --check src tests examples benchmarks tools hatch_build.py
 
 typecheck: venv
 	$(BIN)/mypy
@@ -40,6 +40,17 @@ pytest: venv
 # Not --quiet: it hides the warnings that --strict turns into a failure (broken links).
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The docs write out the code of examples/ (and a test file) where a reader of the Markdown
+# sees it; after changing such a file, this rewrites those copies (tests/docs checks them).
+docs-sync: venv
+	$(BIN)/python -m tests.docs.snippets --write
+
+# Builds the sdist and the wheel, checks their metadata (twine) and installs the wheel in new
+# venvs as a user would: import, `smsc --help`, the emulator (tests/packaging/check_dist.py).
+# One to three minutes of installs: CI runs it after make test, which stays quick.
+check-dist: venv
+	$(BIN)/python -m tests.packaging.check_dist
 
 test: lint typecheck pytest docs
 

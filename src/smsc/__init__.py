@@ -62,6 +62,8 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._extras import MissingExtraError
+from ._extras import raise_missing_extra as _raise_missing_extra
 from ._job_models import JobInfo, JobState
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
@@ -74,6 +76,7 @@ from ._models import (
     PhoneResult,
     SendResult,
 )
+from ._once import SendOnceResult
 from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
 from ._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
 from ._schedule import resolve_time
@@ -102,8 +105,10 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # AiohttpTransport needs the optional aiohttp: imported on first use, not with smsc.
     if name == "AiohttpTransport":
-        from ._aiohttp_transport import AiohttpTransport
-
+        try:
+            from ._aiohttp_transport import AiohttpTransport
+        except ModuleNotFoundError as exc:
+            _raise_missing_extra(exc, "smsc.AiohttpTransport", "aiohttp")
         return AiohttpTransport
     # The Redis limiter and seen-set need the optional redis: imported on first use too.
     if name in ("RedisLimiter", "RedisSeenSet"):
@@ -164,6 +169,7 @@ __all__ = [
     "MessageOutcome",
     "MessageStatus",
     "MessageType",
+    "MissingExtraError",
     "NotGiven",
     "OperatorInfo",
     "OperatorNotFoundError",
@@ -187,6 +193,7 @@ __all__ = [
     "SMTPTemporaryRejectionError",
     "SMTPTimeoutError",
     "SegmentInfo",
+    "SendOnceResult",
     "SendOutcomeUnknownError",
     "SendResult",
     "Sender",

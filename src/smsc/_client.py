@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._limits import Limiter
 from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
+from ._once import send_once
 from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
@@ -256,6 +257,8 @@ class AsyncSMSCClient(BulkMethods):
         result = await self._request(wire.SEND, request, timeout)
         log.debug("send id=%s accepted: %d SMS", result.id, result.count)
         return result
+
+    send_once = send_once  # at most one message per id: see smsc._once
 
     async def cost(
         self,

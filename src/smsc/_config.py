@@ -309,6 +309,6 @@ def _check_url(url: str, *, allow_http: bool) -> None:
         raise ConfigurationError(f"a base URL takes no query or fragment (site {parts.hostname})")
     if parts.scheme == "http" and not allow_http:
         raise ConfigurationError(
-            f"plain HTTP to {parts.hostname} refused: pass allow_http=True to opt in "
-            "(the password would travel unencrypted)"
+            f"plain HTTP to {parts.hostname} refused (the password would travel unencrypted): "
+            "pass allow_http=True or set SMSC_ALLOW_HTTP=1 to opt in (smsc: --allow-http)"
         )

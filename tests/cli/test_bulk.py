@@ -74,7 +74,7 @@ async def test_ten_thousand_rows_in_a_terminal_run_to_the_end_under_a_live_bar(
     code, screen = await asyncio.to_thread(run_in_pty, args, env)
     assert code == 0, screen
     assert "\x1b[" in screen  # the live bar redraws its line
-    assert f"{ROWS}/{ROWS}" in screen  # the bar's last state: every message done
+    assert f"{ROWS:,}/{ROWS:,}" in screen  # the bar's last state: every message done
     assert "accepted 10,000  refused 0  unknown 0" in screen
     summary = _table(screen.replace("\r\n", "\n"))
     assert (summary["messages"], summary["accepted"], summary["refused"]) == (

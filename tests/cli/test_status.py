@@ -100,3 +100,25 @@ async def test_wait_that_runs_out_of_time_exits_4_with_the_last_status(service: 
     assert failure["exit_code"] == result.code == 4
     assert failure["error"] == "StatusWaitTimeoutError"
     assert "last status: Waiting to be sent (-1)" in result.stderr
+
+
+async def test_status_of_a_message_the_service_does_not_know_is_an_error_with_exit_3(
+    service: Service,
+) -> None:
+    await _sent(service, "s-known")
+    once, waited, other_phone, as_json = await asyncio.gather(
+        run_smsc("status", "nosuch", PHONE, env=service.env),
+        run_smsc("status", "nosuch", PHONE, "--wait", *FAST, env=service.env),
+        run_smsc("status", "s-known", "79997654321", env=service.env),
+        run_smsc("status", "nosuch", PHONE, "--json", env=service.env),
+    )
+
+    for result in (once, waited, other_phone):
+        assert result.code == 3, result
+        assert result.stdout == ""  # no "status Not found (-3)", no "final yes"
+        assert "knows no message" in result.stderr
+        assert "check the id and that PHONE is the number it was sent to" in result.stderr
+        assert "79997654321" not in result.stderr
+    document = json.loads(as_json.stdout)
+    assert (document["ok"], document["exit_code"], as_json.code) == (False, 3, 3)
+    assert document["status"] == -3

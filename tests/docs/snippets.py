@@ -6,11 +6,18 @@ its fence (the comment is invisible on the built site):
 - ``<!-- snippet: run -->``: run against the emulator (see ``test_snippets.py``);
 - ``<!-- snippet: typecheck -->``, or no comment: type-checked by ``mypy --strict``;
 - ``<!-- snippet: skip reason="..." -->``: not checked; the reason is required and the test
-  counts these, so they stay rare.
+  counts these, so they stay rare;
+- ``<!-- snippet: copy from="examples/x.py:section" -->``: a word-for-word copy of a section
+  of a file that the suite checks already (mypy and the tests cover ``src``, ``tests``,
+  ``examples``, ``benchmarks``); the test holds the copy to the file. The code is written out
+  on the page, so a reader of the Markdown itself (a repository page, an editor, the sdist)
+  sees it; ``python -m tests.docs.snippets --write`` (``make docs-sync``) rewrites every copy
+  from its file after the file changed. A section is what lies between the file's
+  ``# --8<-- [start:name]`` and ``# --8<-- [end:name]`` lines; no section means the whole file.
 
-A block that only includes a file (``--8<-- "examples/x.py:section"``) is checked where that
-file is (mypy and the tests cover ``src``, ``tests``, ``examples``, ``benchmarks``), and a
-block written as an interactive session (``>>>``) runs as a doctest.
+A block written as an interactive session (``>>>``) runs as a doctest. An include marker
+(``--8<-- "file"``) shows nothing where the Markdown is read as it is, so code blocks do not
+use one (the test refuses them); only ``docs/changelog.md`` includes ``CHANGELOG.md``.
 
 Names a type-checked block may use without defining them: ``client`` (an open
 ``AsyncSMSCClient``, as the pages say), plus those its comment lists with
@@ -33,7 +40,7 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[^\n]*$")
 _MARKER = re.compile(r"^\s*<!--\s*snippet:\s*(?P<kind>[\w-]+)(?P<attrs>.*?)-->\s*$")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _INCLUDE = re.compile(r'^--8<--\s+"(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"\s*$')
-KINDS = ("run", "typecheck", "skip")
+KINDS = ("run", "typecheck", "skip", "copy")
 
 
 @dataclass
@@ -46,7 +53,7 @@ class Snippet:
     """The line of the block's first code line (1-based)."""
     code: str
     kind: str
-    """``run``, ``typecheck``, ``skip``, ``include`` or ``doctest``."""
+    """``run``, ``typecheck``, ``skip``, ``copy``, ``include`` or ``doctest``."""
     attrs: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -97,9 +104,14 @@ def snippets(paths: list[Path] | None = None) -> list[Snippet]:
     return found
 
 
+def _page_name(path: Path) -> str:
+    """``docs/usage.md`` for a page of the repository, the full path for any other file."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+
+
 def _page_snippets(path: Path) -> list[Snippet]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    page = path.relative_to(ROOT).as_posix()
+    page = _page_name(path)
     found: list[Snippet] = []
     index = 0
     while index < len(lines):
@@ -159,6 +171,57 @@ def included_files(snippet: Snippet) -> list[tuple[Path, str | None]]:
     return found
 
 
+def copied_from(snippet: Snippet) -> tuple[Path, str | None]:
+    """The file and section (``None``: the whole file) a ``copy`` block says it copies."""
+    origin = snippet.attrs.get("from", "")
+    path, _, section = origin.partition(":")
+    if not path:
+        raise ValueError(f'{snippet.where}: a copy needs from="path[:section]"')
+    return ROOT / path, section or None
+
+
+def section_text(path: Path, section: str | None) -> str:
+    """The lines of ``path`` between its ``--8<-- [start:section]`` and ``[end:section]``
+    lines (the whole file without such lines when ``section`` is ``None``), without the
+    blank lines at either end, ending in one newline."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if section is None:
+        kept = [line for line in lines if "--8<-- [" not in line]
+    else:
+        start, end = f"--8<-- [start:{section}]", f"--8<-- [end:{section}]"
+        begins = [number for number, line in enumerate(lines) if line.strip().endswith(start)]
+        ends = [number for number, line in enumerate(lines) if line.strip().endswith(end)]
+        if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+            raise ValueError(f"{path}: no single section {section!r}")
+        kept = [line for line in lines[begins[0] + 1 : ends[0]] if "--8<-- [" not in line]
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return "\n".join(kept) + "\n"
+
+
+def write_copies(paths: list[Path] | None = None) -> list[str]:
+    """Rewrite every ``copy`` block of ``paths`` (default: :func:`pages`) from its file;
+    the blocks that changed (``docs/x.md:12``)."""
+    changed: list[str] = []
+    for path in paths if paths is not None else pages():
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        page = _page_name(path)
+        # From the end, so that the line numbers of the blocks before stay right.
+        for snippet in reversed([s for s in _page_snippets(path) if s.kind == "copy"]):
+            fresh = section_text(*copied_from(snippet))
+            if fresh == snippet.code:
+                continue
+            first = last = snippet.line - 1
+            while lines[last].strip() != "```":
+                last += 1
+            lines[first:last] = fresh.splitlines(keepends=True)
+            changed.append(f"{page}:{snippet.line}")
+        path.write_text("".join(lines), encoding="utf-8")
+    return changed
+
+
 def _top_level_await(tree: ast.AST) -> bool:
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
     for node in ast.iter_child_nodes(tree):
@@ -190,3 +253,12 @@ def typecheck_module(snippet: Snippet) -> tuple[str, int]:
         header.append("async def _snippet() -> None:")
         code = "".join(f"    {text}\n" if text.strip() else "\n" for text in code.splitlines())
     return "\n".join(header) + "\n" + code, len(header)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: python -m tests.docs.snippets --write  (rewrite the docs' copies)")
+    for where in write_copies():
+        print(f"rewrote {where}")

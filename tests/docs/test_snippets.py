@@ -1,8 +1,9 @@
 """Docs that run: every Python block of the README and ``docs/`` is run or type-checked.
 
 How a block is checked is chosen on the page (see ``snippets.py``): run against the emulator,
-type-checked by one ``mypy --strict`` run over all of them, run as a doctest, or included
-from a file that the suite checks already. Skips need a reason and are counted.
+type-checked by one ``mypy --strict`` run over all of them, run as a doctest, or held word for
+word to the section of a file that the suite checks already. Skips need a reason and are
+counted.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from .snippets import (
     CHECKED_FOLDERS,
     ROOT,
     Snippet,
-    included_files,
+    copied_from,
     pages,
+    section_text,
     snippets,
     typecheck_module,
+    write_copies,
 )
 
 ALL = snippets()
@@ -50,7 +53,7 @@ def test_every_python_block_of_the_docs_is_found_and_checked_one_way() -> None:
         len(re.findall(r"^[ \t]*```(?:python|py|pycon)\b", page.read_text(), flags=re.M))
         for page in pages()
     )
-    counts = {kind: len(of_kind(kind)) for kind in ("run", "typecheck", "doctest", "include")}
+    counts = {kind: len(of_kind(kind)) for kind in ("run", "typecheck", "doctest", "copy")}
     counts["skip"] = len(of_kind("skip"))
 
     assert len(ALL) == fences
@@ -66,15 +69,55 @@ def test_skipped_blocks_are_few_and_each_says_why() -> None:
     assert len(skipped) <= MAX_SKIPS, [s.where for s in skipped]
 
 
-@pytest.mark.parametrize("snippet", of_kind("include"), ids=lambda s: s.where)
-def test_included_code_comes_from_a_checked_file(snippet: Snippet) -> None:
-    for path, section in included_files(snippet):
-        assert path.is_file(), f"{snippet.where}: {path} does not exist"
-        assert path.relative_to(ROOT).parts[0] in CHECKED_FOLDERS, snippet.where
-        if section is not None:
-            text = path.read_text(encoding="utf-8")
-            assert f"--8<-- [start:{section}]" in text, f"{snippet.where}: no section {section}"
-            assert f"--8<-- [end:{section}]" in text, f"{snippet.where}: no end of {section}"
+def test_no_page_hides_its_code_behind_an_include_marker() -> None:
+    # An include shows nothing where the Markdown is read as it is (a repository page, an
+    # editor, the sdist): the code is written out, and held to its file by the next test.
+    hidden = [
+        f"{page.relative_to(ROOT).as_posix()}:{number}"
+        for page in pages()
+        if page.name != "changelog.md"  # the one include: the site's copy of CHANGELOG.md
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r'^\s*--8<--\s+"', line)
+    ]
+
+    assert hidden == []
+    assert of_kind("include") == []
+
+
+@pytest.mark.parametrize("snippet", of_kind("copy"), ids=lambda s: s.where)
+def test_copied_code_is_word_for_word_the_checked_file_it_names(snippet: Snippet) -> None:
+    path, section = copied_from(snippet)
+    assert path.is_file(), f"{snippet.where}: {path} does not exist"
+    assert path.relative_to(ROOT).parts[0] in CHECKED_FOLDERS, snippet.where
+
+    assert snippet.code == section_text(path, section), (
+        f"{snippet.where} differs from {path.relative_to(ROOT)}"
+        f"{':' + section if section else ''}: run `make docs-sync` and review the diff"
+    )
+
+
+def test_the_bulk_pages_campaign_example_is_a_copy_of_the_tested_example() -> None:
+    # The issue's case: docs/bulk.md's campaign example was an include marker.
+    copies = {s.attrs.get("from") for s in of_kind("copy") if s.page == "docs/bulk.md"}
+
+    assert "examples/bulk_send.py:campaign" in copies
+
+
+def test_a_stale_copy_is_found_and_rewritten_from_its_file(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        'Text.\n\n<!-- snippet: copy from="examples/bulk_send.py:campaign" -->\n'
+        "```python\nold = 1\n```\n\nAfter.\n",
+        encoding="utf-8",
+    )
+    [stale] = snippets([page])
+    assert stale.kind == "copy"
+    assert stale.code != section_text(*copied_from(stale))
+
+    assert write_copies([page]) == [f"{page.as_posix()}:5"]
+    [fresh] = snippets([page])
+    assert fresh.code == section_text(*copied_from(fresh))
+    assert page.read_text(encoding="utf-8").endswith("```\n\nAfter.\n")
 
 
 @pytest.mark.parametrize("snippet", of_kind("doctest"), ids=lambda s: s.where)

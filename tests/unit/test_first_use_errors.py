@@ -75,3 +75,14 @@ async def test_a_status_asked_with_another_phone_is_not_found_and_says_why(
     assert status.status is StatusCode.NOT_FOUND
     assert "for this phone" in StatusCode.NOT_FOUND.description
     assert (await smsc_client.status(sent.id, "79991234567")).status is StatusCode.PENDING
+
+
+def test_the_plain_http_refusal_names_the_argument_and_the_variable_that_allow_it() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        SMSCConfig(login="alex", password="secret", host="http://smsc.example")
+
+    message = str(caught.value)
+    assert "allow_http=True" in message
+    assert "SMSC_ALLOW_HTTP=1" in message
+    assert "--allow-http" in message
+    assert "secret" not in message

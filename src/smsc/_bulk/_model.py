@@ -142,6 +142,11 @@ class CampaignProgress:
         cost: the cost the service reported for this run's accepted requests.
         elapsed: seconds since this run started.
         sent_this_run: messages that got an answer or became unknown in this run.
+        done: (property) ``accepted + refused + unknown``, the messages the campaign is
+            through with; ``done`` of ``total`` is a progress bar's position.
+        rate: (property) messages per second in this run.
+        eta: (property) seconds left at that rate, ``None`` before a rate is known.
+        finished: (property) nothing planned or in flight.
     """
 
     total: int

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .._errors import IdenticalRequestError, LimitExceededError
+from .._extras import raise_missing_extra
 from ._base import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RULES,
@@ -43,12 +44,16 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "RedisLimiter":
-        from ._redis import RedisLimiter
+    # Without the extra: an error that says which one to install, not a bare "no module".
+    try:
+        if name == "RedisLimiter":
+            from ._redis import RedisLimiter
 
-        return RedisLimiter
-    if name == "RedisSeenSet":
-        from .seen import RedisSeenSet
+            return RedisLimiter
+        if name == "RedisSeenSet":
+            from .seen import RedisSeenSet
 
-        return RedisSeenSet
+            return RedisSeenSet
+    except ModuleNotFoundError as exc:
+        raise_missing_extra(exc, f"smsc.{name}", "redis")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

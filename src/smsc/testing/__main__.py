@@ -21,8 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m smsc.testing",
         description="Run a local SMSC emulator (HTTP and optionally SMTP) until Ctrl-C.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="HTTP port (0: any free one)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="HTTP port; 0: any free one (default: %(default)s)"
+    )
     parser.add_argument(
         "--mirror-port",
         type=int,
@@ -30,20 +34,37 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="serve the same model on another port too (repeatable)",
     )
-    parser.add_argument("--smtp-port", type=int, default=None, help="also run the SMTP gateway")
-    parser.add_argument("--login", default="demo", help="account login")
-    parser.add_argument("--password", default="demo", help="account password")
-    parser.add_argument("--api-key", default=None, help="also accept this API key")
-    parser.add_argument("--balance", default="1000.00", help="starting balance")
-    parser.add_argument("--callback-url", default=None, help="POST status changes here")
-    parser.add_argument("--callback-secret", default="", help="secret of callback signatures")
+    parser.add_argument(
+        "--smtp-port",
+        type=int,
+        default=None,
+        help="also run the SMTP gateway on this port (default: no SMTP)",
+    )
+    parser.add_argument("--login", default="demo", help="account login (default: %(default)s)")
+    parser.add_argument(
+        "--password", default="demo", help="account password (default: %(default)s)"
+    )
+    parser.add_argument("--api-key", default=None, help="also accept this API key (default: none)")
+    parser.add_argument(
+        "--balance",
+        default="1000.00",
+        help="starting balance in RUR, 1.80 per SMS part (default: %(default)s, about 550 SMS)",
+    )
+    parser.add_argument(
+        "--callback-url", default=None, help="POST status changes here (default: none)"
+    )
+    parser.add_argument(
+        "--callback-secret", default="", help="secret of callback signatures (default: none)"
+    )
     parser.add_argument(
         "--delivery-seconds",
         type=float,
         default=4.0,
-        help="seconds from 'transferred' to 'delivered' (wall time)",
+        help="seconds from 'transferred' to 'delivered', wall time (default: %(default)s)",
     )
-    parser.add_argument("--no-limits", action="store_true", help="switch rate rules off")
+    parser.add_argument(
+        "--no-limits", action="store_true", help="switch rate rules off (default: on)"
+    )
     parser.add_argument(
         "--lenient",
         action="store_true",
@@ -54,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=_service_time,
         default=None,
         metavar="SECONDS[-SECONDS]",
-        help="real time each request takes: fixed (0.05) or random within bounds (0.02-0.08)",
+        help=(
+            "real time each request takes: fixed (0.05) or random within bounds (0.02-0.08)"
+            " (default: none)"
+        ),
     )
     return parser
 
@@ -99,7 +123,7 @@ async def run(
         if args.smtp_port is not None:
             ingest = await emulator.start_smtp(args.smtp_port, host=args.host)
             print(f"SMTP gateway on {ingest.host}:{ingest.port}", flush=True)
-        print(f"account: login {args.login!r} (Ctrl-C to stop)", flush=True)
+        print(f"account: login {args.login!r}, balance {balance} RUR (Ctrl-C to stop)", flush=True)
         if on_ready is not None:
             on_ready(emulator)
         await asyncio.Event().wait()

@@ -95,6 +95,8 @@ class BulkView:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._plain_step = -1
+        self._checking = True
+        """No answer yet: the bar still says "checking" (the file is read and checked first)."""
 
     # ------------------------------------------------------------------ while it runs
 
@@ -103,17 +105,30 @@ class BulkView:
             self._bar = _new_bar(self.out)
             self._bar.start()
             self._task = self._bar.add_task(
-                "checking", total=None, accepted=0, refused=0, unknown=0, cost=0, rate=0.0, eta="?"
+                "checking",
+                total=None,
+                counts="",
+                accepted=0,
+                refused=0,
+                unknown=0,
+                cost=0,
+                rate=0.0,
+                eta="?",
             )
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self._bar is not None:
+            if self._checking:
+                # Nothing was sent (a bad row or option, found while checking): the bar, still
+                # at "checking", is erased instead of staying above the error line.
+                self._bar.live.transient = True
             self._bar.stop()
 
     def on_progress(self, progress: CampaignProgress) -> None:
         """The campaign's ``on_progress``: called after every answer."""
         self.report.progress = progress
+        self._checking = False
         if self.out.json:
             self.out.emit({"event": "progress"} | progress_record(progress))
         elif self._bar is not None and self._task is not None:
@@ -122,6 +137,7 @@ class BulkView:
                 description="sending",
                 total=progress.total,
                 completed=progress.done,
+                counts=f"{progress.done:,}/{progress.total:,}",
                 accepted=progress.accepted,
                 refused=progress.refused,
                 unknown=progress.unknown,
@@ -225,12 +241,12 @@ def _refusal_words(item: MessageOutcome) -> str:
 
 
 def _new_bar(out: State) -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
 
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),  # 1,550/5,000: grouped like the other counts
         TextColumn(
             "accepted {task.fields[accepted]:,}  refused {task.fields[refused]:,}  "
             "unknown {task.fields[unknown]:,}  cost {task.fields[cost]}  "

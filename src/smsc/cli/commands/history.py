@@ -2,6 +2,12 @@
 
 Rows are printed as the pages arrive (one page of up to 1,000 messages in memory), as an
 aligned table, as CSV (``--csv``) or as JSON lines (``--json``).
+
+One zone for everything: the service's, Moscow time (UTC+3 all year). Its days are the days
+the service filters ``start``..``end`` by, so ``--since``/``--until`` are Moscow days,
+``--until`` defaults to today in Moscow (not on this machine's clock), and the times shown
+are Moscow times (with their ``+03:00`` offset in CSV and JSON), so a message is listed under
+the day its time says.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import click
 
@@ -22,6 +28,22 @@ from .._words import error_words
 from ._common import run_async
 
 __all__ = ["history"]
+
+SERVICE_ZONE = timezone(timedelta(hours=3), "MSK")
+"""The service's zone, Moscow time (UTC+3, no daylight saving since 2014): its days filter
+the history, and the times are shown in it."""
+ZONE_WORDS = "Moscow time, UTC+3, the service's"
+
+
+def _now() -> datetime:
+    """The current moment (aware). The one clock of the command: tests replace it."""
+    return datetime.now(timezone.utc)
+
+
+def service_today() -> date:
+    """Today in the service's zone: the day ``--until`` means when it is left out."""
+    return _now().astimezone(SERVICE_ZONE).date()
+
 
 _DAY_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 _TEXT_WIDTH = 40
@@ -38,9 +60,12 @@ CSV_COLUMNS = (
     "sender",
     "text",
 )
-"""The columns of ``--csv``, in order (times in UTC, ISO 8601)."""
+"""The columns of ``--csv``, in order (times in Moscow time, ISO 8601 with ``+03:00``)."""
 
-_TABLE = (("sent (UTC)", 16), ("id", 34), ("phone", 15), ("status", 28), ("cost", 8), ("parts", 5))
+_TIMES = ("sent_at", "last_change")
+"""The fields of a message that are moments, shown in the service's zone."""
+
+_TABLE = (("sent (MSK)", 16), ("id", 34), ("phone", 15), ("status", 28), ("cost", 8), ("parts", 5))
 
 
 def _status_text(status: StatusCode | int) -> str:
@@ -50,6 +75,7 @@ def _status_text(status: StatusCode | int) -> str:
 def _when(moment: datetime | None, *, short: bool) -> str:
     if moment is None:
         return ""
+    moment = moment.astimezone(SERVICE_ZONE)
     return moment.strftime("%Y-%m-%d %H:%M") if short else moment.isoformat()
 
 
@@ -74,6 +100,9 @@ def _csv_row(message: SentMessage) -> list[str]:
 
 def _json_record(message: SentMessage) -> dict[str, object]:
     record: dict[str, object] = message.model_dump(mode="json", exclude_none=True)
+    for name in _TIMES:
+        if record.get(name) is not None:
+            record[name] = _when(getattr(message, name), short=False)
     record["status"] = int(message.status)
     record["status_text"] = _status_text(message.status)
     if message.error is not None:
@@ -135,12 +164,15 @@ def _day(value: datetime | None) -> date | None:
     "--since",
     type=click.DateTime(_DAY_FORMATS),
     required=True,
-    help="First day (YYYY-MM-DD or DD.MM.YYYY), included.",
+    help="First day (YYYY-MM-DD or DD.MM.YYYY), included; a day in Moscow time, the service's.",
 )
 @click.option(
     "--until",
     type=click.DateTime(_DAY_FORMATS),
-    help="Last day, included (default: today); at most 6 months after --since.",
+    help=(
+        "Last day, included (default: today in Moscow, the service's day); at most 6 months"
+        " after --since."
+    ),
 )
 @click.option(
     "--phone",
@@ -165,10 +197,14 @@ def history(
     """Show the messages sent from --since to --until, newest first.
 
     As a table, as CSV (--csv) or as JSON lines (--json), printed page by page as the
-    service gives them; times are in UTC.
+    service gives them. Days and times are the service's, in Moscow time (UTC+3): a
+    message sent at 00:21 in Moscow (21:21 UTC the day before) is one of that Moscow day's
+    and shows as 00:21.
     """
     numbers = [number for value in phones for number in value.split(",") if number.strip()]
-    first, last = since.date(), _day(until) or date.today()
+    first, last = since.date(), _day(until) or service_today()
+    if until is None and first > last:
+        raise CommandError(f"--since {first} is after today in Moscow ({last}), the service's day")
     header, show = _printer(as_csv)
 
     async def walk() -> int:
@@ -195,4 +231,4 @@ def history(
         if as_csv:
             header()
         else:
-            out.say(f"no messages sent from {first} to {last}")
+            out.say(f"no messages sent from {first} to {last} (days in {ZONE_WORDS})")

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from smsc import AsyncSMSCClient, MessageStatus
+from smsc import AsyncSMSCClient, MessageStatus, StatusCode
 
-from .._exits import ExitCode
+from .._exits import CommandError, ExitCode
 from .._options import connection_options, make_client, output_options, state
 from .._output import State
 from .._settings import ConnectionOptions
@@ -20,6 +20,17 @@ if TYPE_CHECKING:
     from rich.status import Status
 
 __all__ = ["status"]
+
+
+def _refuse_unknown(message_id: str, result: MessageStatus) -> None:
+    """A message the service does not know (status -3) is an error, not a final status."""
+    if result.status is StatusCode.NOT_FOUND:
+        raise CommandError(
+            f"the service knows no message {message_id!r} to this phone (status -3, not "
+            "found): check the id and that PHONE is the number it was sent to",
+            ExitCode.REFUSED,
+            {"status": int(StatusCode.NOT_FOUND), "message_id": message_id},
+        )
 
 
 def _final_line(result: MessageStatus) -> str:
@@ -103,7 +114,8 @@ def status(
     """Show the status of message ID sent to PHONE; with --wait, follow it to the end.
 
     With --wait the exit code is 0 when the message was delivered, 6 when it ended
-    otherwise, and 4 when no final status came within --timeout.
+    otherwise, and 4 when no final status came within --timeout. A message the service
+    does not know (no such ID for this PHONE) ends with exit code 3.
     """
     out = state()
     if not wait:
@@ -112,7 +124,9 @@ def status(
             async with make_client(connection, AsyncSMSCClient) as client:
                 return await client.status(message_id, phone)
 
-        _show_one(run_async(once))
+        result = run_async(once)
+        _refuse_unknown(message_id, result)
+        _show_one(result)
         return int(ExitCode.OK)
 
     watcher = _Watcher(out)
@@ -134,6 +148,7 @@ def status(
         with out.console.status("waiting for a final status") as spinner:
             watcher.spinner = spinner
             result = run_async(follow)
+    _refuse_unknown(message_id, result)
     return _show_final(out, result)
 
 

@@ -7,6 +7,7 @@ model are kept in ``extra`` as the service sent them.
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,8 @@ __all__ = [
     "BlacklistEntry",
     "Contact",
     "ContactGroup",
+    "OperatorTemplate",
+    "OperatorTemplateKind",
     "Sender",
     "SubClientStats",
     "Template",
@@ -91,6 +94,47 @@ class Template(_Result):
     id: _Int
     name: str
     message: str = Field(default="", repr=False)
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class OperatorTemplateKind(str, enum.Enum):
+    """An operator and the kind of template to register with it (``op_templates.php``).
+
+    Service texts inform, authorization texts carry codes and passwords, transactional texts
+    report a movement of money (the operators' rules are in the service's FAQ on templates).
+    ``SOCIAL`` is the page's ``soc`` flag, read as the messages of ``MessageFormat.SOCIAL``.
+    """
+
+    MTS_SERVICE = "mts_service"
+    MTS_AUTHORIZATION = "mts_authorization"
+    MTS_TRANSACTIONAL = "mts_transactional"
+    MEGAFON_SERVICE = "megafon_service"
+    MEGAFON_AUTHORIZATION = "megafon_authorization"
+    MEGAFON_TRANSACTIONAL = "megafon_transactional"
+    MEGAFON_ADVERTISING = "megafon_advertising"
+    BEELINE_SERVICE = "beeline_service"
+    BEELINE_TRANSACTIONAL = "beeline_transactional"
+    TELE2_SERVICE = "tele2_service"
+    TELE2_TRANSACTIONAL = "tele2_transactional"
+    MOTIV_SERVICE = "motiv_service"
+    MOTIV_TRANSACTIONAL = "motiv_transactional"
+    SOCIAL = "social"
+
+
+class OperatorTemplate(_Result):
+    """One registration of an operator template (``client.operator_templates.get()``).
+
+    The page does not lay this answer out: ``id`` and ``name`` are read when the service
+    gives them, and every field it sends is kept in ``extra`` (a named assumption, see
+    "Operator templates" in the docs).
+
+    Attributes:
+        id: the registration's id, when given.
+        name: the operator and kind it names, when given.
+    """
+
+    id: _Int | None = None
+    name: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 

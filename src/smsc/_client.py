@@ -38,7 +38,7 @@ from ._transport import FailoverEvent
 from .resources import Account, History, Incoming, Operators
 from .resources.contacts import Contacts
 from .resources.senders import Senders
-from .resources.templates import Templates
+from .resources.templates import OperatorTemplates, Templates
 from .resources.users import Users
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class AsyncSMSCClient(BulkMethods):
         self.senders = Senders(self)
         self.contacts = Contacts(self)
         self.templates = Templates(self, wire.TEMPLATES)
-        self.operator_templates = Templates(self, wire.OPERATOR_TEMPLATES)
+        self.operator_templates = OperatorTemplates(self)
         self.users = Users(self)
         self.history = History(self)
         """The sent history (:class:`~smsc.resources.History`)."""

@@ -16,46 +16,76 @@ OK = {"result": "OK"}
 # ------------------------------------------------------------------ templates
 
 
-@pytest.mark.parametrize("command", ["templates", "op_templates"])
 async def test_template_list_has_the_documented_shape_in_every_format(
-    http: httpx.AsyncClient, emulator: SMSCEmulator, command: str
+    http: httpx.AsyncClient, emulator: SMSCEmulator
 ) -> None:
-    """§11.7: ``get=1`` lists ``id``, ``name`` and ``message``."""
-    template = emulator.directory(LOGIN).add_template(
-        "Code", "Your code, %CODE%", operator=command == "op_templates"
-    )
-    answers = [await call(http, command, get=1, fmt=fmt) for fmt in range(4)]
+    """§11.7: ``get=1`` lists ``id``, ``name`` and ``message`` (and the options)."""
+    template = emulator.directory(LOGIN).add_template("Code", "Your code, %CODE%")
+    answers = [await call(http, "templates", get=1, fmt=fmt) for fmt in range(4)]
     tid = template.id
     assert answers == [
-        f"id = {tid}, name = Code, message = Your code, %CODE%",
-        f"{tid},Code,Your code, %CODE%",
-        f"<result><template><id>{tid}</id><name>Code</name><message>Your code, %CODE%"
-        "</message></template></result>",
-        f'[{{"id": {tid}, "name": "Code", "message": "Your code, %CODE%"}}]',
+        f"id = {tid}, name = Code, format = , sender = , message = Your code, %CODE%",
+        f"{tid},Code,,,Your code, %CODE%",
+        f"<result><template><id>{tid}</id><name>Code</name><format></format><sender></sender>"
+        "<message>Your code, %CODE%</message></template></result>",
+        f'[{{"id": {tid}, "name": "Code", "format": "", "sender": "", '
+        '"message": "Your code, %CODE%"}]',
     ]
 
 
-@pytest.mark.parametrize("command", ["templates", "op_templates"])
-async def test_templates_are_added_changed_and_deleted(
-    http: httpx.AsyncClient, command: str
-) -> None:
-    added = await call_json(http, command, add=1, name="Hi", msg="Hello", format="sms")
+async def test_templates_are_added_changed_and_deleted(http: httpx.AsyncClient) -> None:
+    added = await call_json(http, "templates", add=1, name="Hi", msg="Hello", format="sms")
     assert set(added) == {"id"}
-    assert await call_json(http, command, chg=1, id=added["id"], msg="Hello!") == OK
-    assert await call_json(http, command, chg=1, id=added["id"], name="Greeting") == OK
-    assert await call_json(http, command, get=1) == [
-        {"id": added["id"], "name": "Greeting", "message": "Hello!"}
+    assert await call_json(http, "templates", chg=1, id=added["id"], msg="Hello!") == OK
+    assert await call_json(http, "templates", chg=1, id=added["id"], name="Greeting") == OK
+    assert await call_json(http, "templates", chg=1, id=added["id"], sender="Shop") == OK
+    assert await call_json(http, "templates", get=1) == [
+        {
+            "id": added["id"],
+            "name": "Greeting",
+            "format": "sms",
+            "sender": "Shop",
+            "message": "Hello!",
+        }
     ]
-    assert await call_json(http, command, **{"del": 1, "id": added["id"]}) == OK
-    assert await call_json(http, command, get=1) == []
+    assert await call_json(http, "templates", **{"del": 1, "id": added["id"]}) == OK
+    assert await call_json(http, "templates", get=1) == []
 
 
-async def test_templates_and_operator_templates_are_kept_apart(
+async def test_operator_template_is_filed_for_a_sender_and_looked_up_by_sender_and_text(
     http: httpx.AsyncClient,
 ) -> None:
-    await call_json(http, "templates", add=1, name="Mine", msg="x")
-    assert await call_json(http, "op_templates", get=1) == []
-    assert len(await call_json(http, "templates", get=1)) == 1
+    """The op_templates page: ``add`` takes ``sender``, ``msg`` and operator flags; ``get``
+    looks one template up by the same ``sender`` and ``msg``."""
+    added = await call_json(
+        http, "op_templates", add=1, sender="Shop", msg="Code %s", mts_auth=1, soc=1
+    )
+    found = await call_json(http, "op_templates", get=1, sender="Shop", msg="Code %s")
+    assert found == [
+        {"id": added["id"], "name": "mts_auth"},
+        {"id": added["id"], "name": "soc"},
+    ]
+    assert await call_json(http, "op_templates", get=1, sender="Shop", msg="Other") == []
+    assert await call_json(http, "templates", get=1) == []  # kept apart from templates.php
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"add": 1, "name": "Op", "msg": "Code"},  # the old, undocumented model
+        {"add": 1, "sender": "Shop", "msg": "Code"},  # no operator flag
+        {"add": 1, "sender": "Shop", "name": "Op", "msg": "Code", "mts_srv": 1},
+        {"add": 1, "msg": "Code", "mts_srv": 1},
+        {"get": 1},  # a bare get is not a documented lookup
+        {"get": 1, "sender": "Shop"},
+        {"chg": 1, "id": 1, "msg": "x"},
+        {"del": 1, "id": 1},
+    ],
+)
+async def test_operator_templates_refuse_what_their_page_does_not_document(
+    http: httpx.AsyncClient, params: dict[str, object]
+) -> None:
+    assert (await call_json(http, "op_templates", **params))["error_code"] == 1
 
 
 @pytest.mark.parametrize(
@@ -68,6 +98,8 @@ async def test_templates_and_operator_templates_are_kept_apart(
         {"chg": 1, "id": 999, "msg": "x"},
         {"chg": 1, "id": "KNOWN"},  # nothing to change
         {"del": 1, "id": "x"},
+        {"add": 1, "name": "x", "msg": "y", "format": "tg"},
+        {"add": 1, "name": "x", "msg": "y", "fl[1]": "2"},
     ],
 )
 async def test_template_actions_refuse_bad_parameters_with_error_1(
@@ -79,8 +111,9 @@ async def test_template_actions_refuse_bad_parameters_with_error_1(
 
 
 async def test_templates_over_a_loopback_socket(socket_http: httpx.AsyncClient) -> None:
-    await call_json(socket_http, "op_templates", add=1, name="Op", msg="Code %CODE%")
-    assert [t["name"] for t in await call_json(socket_http, "op_templates", get=1)] == ["Op"]
+    await call_json(socket_http, "op_templates", add=1, sender="Op", msg="Code", bee_srv=1)
+    found = await call_json(socket_http, "op_templates", get=1, sender="Op", msg="Code")
+    assert [t["name"] for t in found] == ["bee_srv"]
 
 
 # ------------------------------------------------------------------ sub-clients

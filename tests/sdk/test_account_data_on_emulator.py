@@ -15,6 +15,7 @@ from smsc import (
     InProcessLimiter,
     InsufficientFundsError,
     LimitExceededError,
+    OperatorTemplateKind,
     ParametersError,
     TooManyRequestsError,
 )
@@ -122,18 +123,32 @@ async def test_blacklisted_numbers_are_listed_and_unblocked(client: AsyncSMSCCli
         await client.contacts.unblock(OTHER)
 
 
-@pytest.mark.parametrize("kind", ["templates", "operator_templates"])
-async def test_templates_are_added_changed_and_deleted(client: AsyncSMSCClient, kind: str) -> None:
-    templates = getattr(client, kind)
-    first = await templates.add("reminder", "See you tomorrow")
+async def test_templates_are_added_changed_and_deleted(client: AsyncSMSCClient) -> None:
+    templates = client.templates
+    first = await templates.add("reminder", "See you tomorrow", format="sms", sender="Shop")
     second = await templates.add("thanks", "Thank you!")
     await templates.change(first, name="visit", message="See you at 10")
     listed = {t.id: (t.name, t.message) for t in await templates.list()}
     assert listed == {first: ("visit", "See you at 10"), second: ("thanks", "Thank you!")}
+    assert [t.extra for t in await templates.list() if t.id == first] == [
+        {"format": "sms", "sender": "Shop"}
+    ]
     await templates.delete(second)
     assert [t.id for t in await templates.list()] == [first]
-    other = client.templates if kind == "operator_templates" else client.operator_templates
-    assert await other.list() == []  # the two kinds are kept apart
+
+
+async def test_operator_template_is_added_for_a_sender_and_found_by_sender_and_text(
+    client: AsyncSMSCClient,
+) -> None:
+    kinds = {OperatorTemplateKind.TELE2_SERVICE, OperatorTemplateKind.MTS_TRANSACTIONAL}
+    added = await client.operator_templates.add("Shop", "Paid: %s", kinds=kinds)
+    found = await client.operator_templates.get("Shop", "Paid: %s")
+    assert {(item.id, item.name) for item in found} == {
+        (added, "mts_trn"),
+        (added, "tele2_srv"),
+    }
+    assert await client.operator_templates.get("Shop", "Other text") == []
+    assert await client.templates.list() == []  # the two kinds are kept apart
 
 
 async def test_sub_clients_are_added_topped_up_and_counted(

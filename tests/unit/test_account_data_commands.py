@@ -18,6 +18,8 @@ from smsc import (
     Contact,
     ContactGroup,
     InvalidResponseError,
+    OperatorTemplate,
+    OperatorTemplateKind,
     OutcomeUnknownError,
     Sender,
     SendOutcomeUnknownError,
@@ -194,46 +196,100 @@ CASES: list[tuple[str, Call, str, dict[str, str], Any, Any]] = [
         OK,
         None,
     ),
-    *(
-        case
-        for attr, path in (
-            ("templates", "templates.php"),
-            ("operator_templates", "op_templates.php"),
-        )
-        for case in (
-            (
-                f"{attr}.list",
-                (lambda c, a=attr: getattr(c, a).list()),
-                path,
-                {"get": "1"},
-                [{"id": 2, "name": "reminder", "message": "See you", "format": 0}],
-                [Template(id=2, name="reminder", message="See you", extra={"format": 0})],
-            ),
-            (
-                f"{attr}.add",
-                (lambda c, a=attr: getattr(c, a).add("reminder", "See you")),
-                path,
-                {"add": "1", "name": "reminder", "msg": "See you"},
-                {"id": 2},
-                2,
-            ),
-            (
-                f"{attr}.change",
-                (lambda c, a=attr: getattr(c, a).change(2, message="Later")),
-                path,
-                {"chg": "1", "id": "2", "msg": "Later"},
-                OK,
-                None,
-            ),
-            (
-                f"{attr}.delete",
-                (lambda c, a=attr: getattr(c, a).delete(2)),
-                path,
-                {"del": "1", "id": "2"},
-                OK,
-                None,
-            ),
-        )
+    (
+        "templates.list",
+        lambda c: c.templates.list(),
+        "templates.php",
+        {"get": "1"},
+        [{"id": 2, "name": "reminder", "message": "See you", "format": 0}],
+        [Template(id=2, name="reminder", message="See you", extra={"format": 0})],
+    ),
+    (
+        "templates.add",
+        lambda c: c.templates.add("reminder", "See you"),
+        "templates.php",
+        {"add": "1", "name": "reminder", "msg": "See you"},
+        {"id": 2},
+        2,
+    ),
+    (
+        "templates.add with the documented options",
+        lambda c: c.templates.add(
+            "reminder", "See you", format="viber", sender="Shop", auto_signature=True
+        ),
+        "templates.php",
+        {
+            "add": "1",
+            "name": "reminder",
+            "msg": "See you",
+            "format": "viber",
+            "sender": "Shop",
+            "fl[1]": "1",
+        },
+        {"id": 2},
+        2,
+    ),
+    (
+        "templates.change",
+        lambda c: c.templates.change(2, message="Later"),
+        "templates.php",
+        {"chg": "1", "id": "2", "msg": "Later"},
+        OK,
+        None,
+    ),
+    (
+        "templates.change of the format only",
+        lambda c: c.templates.change(2, format="sms", auto_signature=False),
+        "templates.php",
+        {"chg": "1", "id": "2", "format": "sms", "fl[1]": "0"},
+        OK,
+        None,
+    ),
+    (
+        "templates.delete",
+        lambda c: c.templates.delete(2),
+        "templates.php",
+        {"del": "1", "id": "2"},
+        OK,
+        None,
+    ),
+    (
+        "operator_templates.add",
+        lambda c: c.operator_templates.add(
+            "Shop",
+            "Code %s",
+            kinds=[OperatorTemplateKind.MTS_AUTHORIZATION, OperatorTemplateKind.SOCIAL],
+        ),
+        "op_templates.php",
+        {"add": "1", "sender": "Shop", "msg": "Code %s", "mts_auth": "1", "soc": "1"},
+        {"id": 4},
+        4,
+    ),
+    (
+        "operator_templates.add answered OK",
+        lambda c: c.operator_templates.add(
+            "Shop", "Code %s", kinds={OperatorTemplateKind.MEGAFON_ADVERTISING}
+        ),
+        "op_templates.php",
+        {"add": "1", "sender": "Shop", "msg": "Code %s", "mega_adv": "1"},
+        OK,
+        None,
+    ),
+    (
+        "operator_templates.get",
+        lambda c: c.operator_templates.get("Shop", "Code %s"),
+        "op_templates.php",
+        {"get": "1", "sender": "Shop", "msg": "Code %s"},
+        [{"id": 4, "name": "mts_auth", "status": 1}],
+        [OperatorTemplate(id=4, name="mts_auth", extra={"status": 1})],
+    ),
+    (
+        "operator_templates.get of one object",
+        lambda c: c.operator_templates.get("Shop", "Code %s"),
+        "op_templates.php",
+        {"get": "1", "sender": "Shop", "msg": "Code %s"},
+        {"id": 4},
+        [OperatorTemplate(id=4)],
     ),
     (
         "users.add",
@@ -379,7 +435,7 @@ def test_queries_repeat_and_writes_do_not() -> None:
         "contacts.add_to_group",
         "contacts.remove_from_group",
         "templates.list",
-        "operator_templates.list",
+        "operator_templates.get",
         "users.stats",
     }
 

@@ -36,7 +36,23 @@ BAD: list[tuple[str, Call, str]] = [
     ("empty template", lambda c: c.templates.add("t", ""), "message"),
     ("empty template name", lambda c: c.templates.add("", "text"), "name"),
     ("template change of nothing", lambda c: c.templates.change(2), "name"),
-    ("template id", lambda c: c.operator_templates.delete(-1), "id"),
+    ("template id", lambda c: c.templates.delete(-1), "id"),
+    ("template format", lambda c: c.templates.add("t", "x", format="tg"), "format"),  # type: ignore[arg-type]
+    ("template signature", lambda c: c.templates.change(2, auto_signature=1), "auto_signature"),  # type: ignore[arg-type]
+    ("template sender", lambda c: c.templates.add("t", "x", sender="x" * 12), "sender"),
+    ("no operator kind", lambda c: c.operator_templates.add("Shop", "x", kinds=[]), "kinds"),
+    (
+        "unknown operator kind",
+        lambda c: c.operator_templates.add("Shop", "x", kinds=["mts"]),
+        "kinds",
+    ),  # type: ignore[list-item]
+    (
+        "operator kinds as text",
+        lambda c: c.operator_templates.add("Shop", "x", kinds="soc"),
+        "kinds",
+    ),  # type: ignore[arg-type]
+    ("operator template sender", lambda c: c.operator_templates.get("", "x"), "sender"),
+    ("operator template text", lambda c: c.operator_templates.get("Shop", ""), "message"),
     ("empty login", lambda c: c.users.add("", password="p"), "login"),
     ("login with space", lambda c: c.users.top_up("a b", 1), "login"),
     ("empty password", lambda c: c.users.add("sub", password=""), "password"),

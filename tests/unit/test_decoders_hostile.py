@@ -29,7 +29,12 @@ from smsc._wire.jobs import JobCreate
 from smsc._wire.phones import CONTACT_COMMANDS, ContactArgs
 from smsc._wire.reports import HistoryQuery, IncomingQuery, OperatorQuery, StatisticsQuery
 from smsc._wire.senders import SENDER_COMMANDS, SenderArgs
-from smsc._wire.templates import OPERATOR_TEMPLATES, TEMPLATES, TemplateArgs
+from smsc._wire.templates import (
+    OPERATOR_TEMPLATES,
+    TEMPLATES,
+    OperatorTemplateArgs,
+    TemplateArgs,
+)
 from smsc._wire.users import USER_COMMANDS, SubClientArgs
 from smsc.callbacks import compute_signature, parse_callback
 
@@ -138,7 +143,8 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "job_delete": 7,
     **{spec.name: SenderArgs(name="Shop") for spec in SENDER_COMMANDS},
     **{spec.name: ContactArgs(phone="79991234567", group=1) for spec in CONTACT_COMMANDS},
-    **{spec.name: TemplateArgs(id=1) for spec in (*TEMPLATES.all(), *OPERATOR_TEMPLATES.all())},
+    **{spec.name: TemplateArgs(id=1) for spec in TEMPLATES.all()},
+    **{spec.name: OperatorTemplateArgs("Shop", "x") for spec in OPERATOR_TEMPLATES},
     **{spec.name: SubClientArgs(login="sub") for spec in USER_COMMANDS},
     "history": HistoryQuery(date(2024, 1, 1), date(2024, 1, 1)),
     "incoming": IncomingQuery(),

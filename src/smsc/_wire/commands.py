@@ -33,7 +33,7 @@ ACCOUNT_DATA_COMMANDS: Final[tuple[CommandSpec[Any, Any], ...]] = (
     *SENDER_COMMANDS,
     *CONTACT_COMMANDS,
     *TEMPLATES.all(),
-    *OPERATOR_TEMPLATES.all(),
+    *OPERATOR_TEMPLATES,
     *USER_COMMANDS,
 )
 """Sender IDs, contacts, templates and sub-clients (§11.2-§11.4, §11.7)."""

@@ -10,6 +10,7 @@ from ._account_models import (
     OperatorTemplateKind,
     Sender,
     SubClientStats,
+    SubClientType,
     Template,
 )
 from ._bulk import (
@@ -202,6 +203,7 @@ __all__ = [
     "StatusDetail",
     "StatusWaitTimeoutError",
     "SubClientStats",
+    "SubClientType",
     "Template",
     "TooManyRequestsError",
     "Translit",

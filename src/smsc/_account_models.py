@@ -23,6 +23,7 @@ __all__ = [
     "OperatorTemplateKind",
     "Sender",
     "SubClientStats",
+    "SubClientType",
     "Template",
 ]
 
@@ -138,6 +139,21 @@ class OperatorTemplate(_Result):
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
+class SubClientType(enum.IntEnum):
+    """The account type of a sub-client (``type`` of ``users.php``)."""
+
+    INDEPENDENT = 0
+    """Its own tariff and balance (the service's default)."""
+    MAIN_TARIFF = 1
+    """The main account's tariff, a balance of its own."""
+    MAIN_TARIFF_AND_BALANCE = 2
+    """The main account's tariff and balance."""
+    MAIN_BALANCE = 3
+    """The main account's balance, a tariff of its own."""
+    EXTRA_LOGIN = 4
+    """Another login of the main account."""
+
+
 class SubClientStats(_Result):
     """One sub-client's statistics over a period (``client.users.stats()``).
 
@@ -147,7 +163,7 @@ class SubClientStats(_Result):
         spent: money spent on them, in ``currency``.
         income: money put on the sub-client's account in the period.
         currency: three letters (``"RUR"``), when the service says.
-        balance: the sub-client's balance now (asked with ``with_balance=True``).
+        extra: every other field, as received.
     """
 
     login: str
@@ -155,5 +171,4 @@ class SubClientStats(_Result):
     spent: Decimal | None = None
     income: Decimal | None = None
     currency: str | None = None
-    balance: Decimal | None = None
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)

@@ -17,6 +17,7 @@ from smsc import (
     LimitExceededError,
     OperatorTemplateKind,
     ParametersError,
+    SubClientType,
     TooManyRequestsError,
 )
 from smsc.testing import SMSCEmulator
@@ -166,22 +167,35 @@ async def test_sub_clients_are_added_topped_up_and_counted(
 
     today = date.fromtimestamp(emulator.clock.now())  # a day either side: any time zone
     period = (today - timedelta(days=1), today + timedelta(days=1))
-    (stats,) = await client.users.stats(*period, login="shop-2", with_balance=True)
+    (stats,) = await client.users.stats(*period, login="shop-2")
     assert stats.login == "shop-2"
     assert stats.messages == 1
     assert stats.income == Decimal("40.00")
-    assert stats.balance is not None
-    assert stats.balance < Decimal("40.00")  # the send was paid from it
+    assert stats.extra == {}  # no invented balance
+
+
+async def test_sub_client_stats_by_default_cover_both_kinds_of_balance(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    """``users.add`` makes sub-clients of the default type (a balance of their own), which
+    the service leaves out without ``reseller=1``: the default statistics include them."""
+    await client.users.add("own-1", password="Sub-pa55!")
+    await client.users.add("main-1", password="Sub-pa55!", type=SubClientType.MAIN_BALANCE)
+    today = date.fromtimestamp(emulator.clock.now())
+    period = (today - timedelta(days=1), today + timedelta(days=1))
+    assert [s.login for s in await client.users.stats(*period)] == ["own-1", "main-1"]
+    assert [s.login for s in await client.users.stats(*period, balance="own")] == ["own-1"]
+    assert [s.login for s in await client.users.stats(*period, balance="main")] == ["main-1"]
 
 
 async def test_a_fourth_change_of_one_sub_client_within_a_minute_is_refused(
     client: AsyncSMSCClient,
 ) -> None:
-    await client.users.add("shop-3", password="pw-1")  # the add counts too
+    await client.users.add("shop-3", password="Sub-pw-01")  # the add counts too
     await client.users.change("shop-3", name="Three")
     await client.users.change("shop-3", phone=PHONE)
     with pytest.raises(TooManyRequestsError):
-        await client.users.change("shop-3", password="pw-2")
+        await client.users.change("shop-3", password="Sub-pw-02")
 
 
 async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before_sending(
@@ -190,9 +204,9 @@ async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before
     limiter = InProcessLimiter(clock=emulator.clock.now)
     settings: dict[str, object] = {"limiter": limiter}
     async with _client(emulator, base_url, LOGIN, PASSWORD, **settings) as client:
-        await client.users.add("shop-4", password="pw-1")
+        await client.users.add("shop-4", password="Sub-pw-01")
         await client.users.change("shop-4", name="Four")
-        await client.users.add("shop-5", password="pw-1")  # another sub-client: its own count
+        await client.users.add("shop-5", password="Sub-pw-01")  # another sub-client: its own count
         await client.users.change("shop-4", phone=PHONE)
         with pytest.raises(LimitExceededError):
             await client.users.change("shop-4", name="Again")

@@ -13,6 +13,7 @@ import respx
 from smsc import AsyncSMSCClient, RequestValidationError
 
 Call = Callable[[AsyncSMSCClient], Awaitable[Any]]
+D = date(2026, 1, 1)
 
 BAD: list[tuple[str, Call, str]] = [
     ("empty sender", lambda c: c.senders.add(""), "sender"),
@@ -43,14 +44,14 @@ BAD: list[tuple[str, Call, str]] = [
     ("no operator kind", lambda c: c.operator_templates.add("Shop", "x", kinds=[]), "kinds"),
     (
         "unknown operator kind",
-        lambda c: c.operator_templates.add("Shop", "x", kinds=["mts"]),
+        lambda c: c.operator_templates.add("Shop", "x", kinds=["mts"]),  # type: ignore[list-item]
         "kinds",
-    ),  # type: ignore[list-item]
+    ),
     (
         "operator kinds as text",
-        lambda c: c.operator_templates.add("Shop", "x", kinds="soc"),
+        lambda c: c.operator_templates.add("Shop", "x", kinds="soc"),  # type: ignore[arg-type]
         "kinds",
-    ),  # type: ignore[arg-type]
+    ),
     ("operator template sender", lambda c: c.operator_templates.get("", "x"), "sender"),
     ("operator template text", lambda c: c.operator_templates.get("Shop", ""), "message"),
     ("empty login", lambda c: c.users.add("", password="p"), "login"),
@@ -61,6 +62,14 @@ BAD: list[tuple[str, Call, str]] = [
     ("zero amount", lambda c: c.users.top_up("sub", 0), "amount"),
     ("NaN amount", lambda c: c.users.top_up("sub", "NaN"), "amount"),
     ("text amount", lambda c: c.users.top_up("sub", "ten"), "amount"),
+    ("bad e-mail", lambda c: c.users.add("sub", password="Sub-pa55!", email="x"), "email"),
+    ("bad phone2", lambda c: c.users.change("sub", phone2="12ab"), "phone2"),
+    ("unknown type", lambda c: c.users.add("sub", password="Sub-pa55!", type=7), "type"),  # type: ignore[arg-type]
+    ("flag as 1", lambda c: c.users.change("sub", forward_to_email=1), "forward_to_email"),  # type: ignore[arg-type]
+    ("site id zero", lambda c: c.users.add("sub", password="Sub-pa55!", site_id=0), "site_id"),
+    ("login and id", lambda c: c.users.stats(D, D, login="sub", user_id=3), "user_id"),
+    ("unknown balance", lambda c: c.users.stats(D, D, balance="both"), "balance"),  # type: ignore[arg-type]
+    ("mycur as text", lambda c: c.users.stats(D, D, account_currency="1"), "account_currency"),  # type: ignore[arg-type]
     ("reversed period", lambda c: c.users.stats(date(2026, 2, 1), date(2026, 1, 1)), "start"),
     ("text date", lambda c: c.users.stats("01.01.2026", date(2026, 1, 1)), "start"),  # type: ignore[arg-type]
 ]

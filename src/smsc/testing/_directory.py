@@ -131,6 +131,8 @@ class SubClient:
     login: str
     fio: str = ""
     phone: str = ""
+    type: int = 0
+    """The account type (``type`` of ``users.php``; 0, the default, has its own balance)."""
 
     def __repr__(self) -> str:
         return f"SubClient(id={self.id}, login={self.login!r})"

@@ -49,6 +49,7 @@ from ._errors import (
     OperatorNotFoundError,
     OutcomeUnknownError,
     ParametersError,
+    RecordNotSavedError,
     RequestValidationError,
     SendOutcomeUnknownError,
     ServerError,
@@ -65,7 +66,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
-from ._job_models import JobInfo, JobState
+from ._job_models import JobCreated, JobInfo, JobState
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import (
@@ -155,6 +156,7 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JobCreated",
     "JobInfo",
     "JobState",
     "JournalError",
@@ -178,6 +180,7 @@ __all__ = [
     "ParametersError",
     "PhoneResult",
     "PriceZone",
+    "RecordNotSavedError",
     "RedisLimiter",
     "RedisSeenSet",
     "RequestValidationError",

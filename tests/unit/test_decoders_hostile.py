@@ -137,6 +137,9 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "delete": REQUESTED[0],
     "send_list": ListSend("b-1", (("79991234567", "x"), ("79997654321", "y"))),
     "job_create": JobCreate("sale", SendRequest(phones=("79991234567",), message="x")),
+    "job_create_with_cost": JobCreate(
+        "sale", SendRequest(phones=("79991234567",), message="x"), with_cost=True
+    ),
     "job_info": 7,
     "job_list": None,
     "job_cancel": 7,

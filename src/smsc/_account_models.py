@@ -22,6 +22,7 @@ __all__ = [
     "OperatorTemplate",
     "OperatorTemplateKind",
     "Sender",
+    "SenderRegistration",
     "SubClientStats",
     "SubClientType",
     "Template",
@@ -96,6 +97,30 @@ class Template(_Result):
     name: str
     message: str = Field(default="", repr=False)
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class SenderRegistration(str, enum.Enum):
+    """A registration of a Sender ID with an operator, asked for with ``senders.add``/
+    ``change`` (one flag of ``senders.php`` each; the service's pages list the tariffs)."""
+
+    MTS_PAID = "mts_paid"
+    MEGAFON_PAID = "megafon_paid"
+    BEELINE_PAID = "beeline_paid"
+    TELE2_PAID = "tele2_paid"
+    MOTIV_PAID = "motiv_paid"
+    WIN_MOBILE_PAID = "win_mobile_paid"
+    VOLNA_MOBILE_PAID = "volna_mobile_paid"
+    SBER_MOBILE = "sber_mobile"
+    TELE2_FREE = "tele2_free"
+    """Tele2 on the tariff with free names."""
+    MOTIV_FREE = "motiv_free"
+    """Motiv on the tariff with free names."""
+    MTS_COMMON_NAME = "mts_common_name"
+    """Allow MTS to replace the name with a common one."""
+    MEGAFON_COMMON_NAME = "megafon_common_name"
+    """Allow MegaFon to replace the name with a common one."""
+    MOTIV_COMMON_NAME = "motiv_common_name"
+    """Allow Motiv to replace the name with a common one."""
 
 
 class OperatorTemplateKind(str, enum.Enum):

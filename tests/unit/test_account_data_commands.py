@@ -22,6 +22,7 @@ from smsc import (
     OperatorTemplateKind,
     OutcomeUnknownError,
     Sender,
+    SenderRegistration,
     SendOutcomeUnknownError,
     SubClientStats,
     SubClientType,
@@ -46,6 +47,35 @@ CASES: list[tuple[str, Call, str, dict[str, str], Any, Any]] = [
         [Sender(id=3, name="Shop", comment="main", extra={"status": 1})],
     ),
     ("senders.list empty", lambda c: c.senders.list(), "senders.php", {"get": "1"}, [], []),
+    (
+        "senders.list of every name",
+        lambda c: c.senders.list(every=True),
+        "senders.php",
+        {"get": "1", "all": "1"},
+        [],
+        [],
+    ),
+    (
+        "senders.add with operator registrations",
+        lambda c: c.senders.add(
+            "Shop",
+            register=[SenderRegistration.MTS_PAID, SenderRegistration.TELE2_FREE],
+        ),
+        "senders.php",
+        {"add": "1", "sender": "Shop", "cmt": "", "mts_step": "1", "tele2": "1"},
+        {"id": 12},
+        12,
+    ),
+    (
+        "senders.change with a registration",
+        lambda c: c.senders.change(
+            id=12, comment="x", register={SenderRegistration.MEGAFON_COMMON_NAME}
+        ),
+        "senders.php",
+        {"chg": "1", "id": "12", "cmt": "x", "mega_int": "1"},
+        OK,
+        None,
+    ),
     (
         "senders.add",
         lambda c: c.senders.add("Shop", comment="for orders"),

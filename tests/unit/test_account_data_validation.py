@@ -17,6 +17,9 @@ D = date(2026, 1, 1)
 
 BAD: list[tuple[str, Call, str]] = [
     ("empty sender", lambda c: c.senders.add(""), "sender"),
+    ("unknown registration", lambda c: c.senders.add("Shop", register=["mts"]), "register"),  # type: ignore[list-item]
+    ("registration as text", lambda c: c.senders.add("Shop", register="mts_paid"), "register"),  # type: ignore[arg-type]
+    ("every as 1", lambda c: c.senders.list(every=1), "every"),  # type: ignore[arg-type]
     ("long sender", lambda c: c.senders.add("TwelveChars!"), "sender"),
     ("sender and id", lambda c: c.senders.delete("Shop", id=3), "sender"),
     ("neither sender nor id", lambda c: c.senders.delete(), "sender"),

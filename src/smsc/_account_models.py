@@ -19,6 +19,7 @@ __all__ = [
     "BlacklistEntry",
     "Contact",
     "ContactGroup",
+    "DedicatedNumber",
     "OperatorTemplate",
     "OperatorTemplateKind",
     "Sender",
@@ -161,6 +162,18 @@ class OperatorTemplate(_Result):
 
     id: _Int | None = None
     name: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class DedicatedNumber(_Result):
+    """A dedicated number for receiving messages (``client.numbers.available()``).
+
+    Attributes:
+        phone: the number.
+        extra: every other field the service sends (its layout is not documented).
+    """
+
+    phone: str
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 

@@ -212,3 +212,24 @@ async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before
             await client.users.change("shop-4", name="Again")
     # The refused change never reached the service: the sub-client keeps its name.
     assert emulator.directory(LOGIN).subclients["shop-4"].fio == "Four"
+
+
+async def test_a_dedicated_number_is_listed_bought_and_not_renewed(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    free = await client.numbers.available()
+    assert free
+    await client.numbers.buy(free[0].phone)
+    assert free[0].phone not in [n.phone for n in await client.numbers.available()]
+    await client.numbers.set_renewal(free[0].phone, False)
+    assert emulator.directory(LOGIN).dedicated_numbers == {free[0].phone: False}
+
+
+async def test_a_notification_reaches_the_task_group(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    emulator.directory(LOGIN).task_groups.add(7)
+    await client.notifications.send(7, name="web", info="down")
+    assert [(n.group, n.name, n.info) for n in emulator.directory(LOGIN).notifications] == [
+        (7, "web", "down")
+    ]

@@ -26,7 +26,9 @@ from smsc._wire import COMMANDS, StatusQuery
 from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send
 from smsc._wire.jobs import JobCreate
+from smsc._wire.notify import Notification
 from smsc._wire.phones import CONTACT_COMMANDS, ContactArgs
+from smsc._wire.receive_phones import RECEIVE_PHONES_COMMANDS, ReceivePhoneArgs
 from smsc._wire.reports import HistoryQuery, IncomingQuery, OperatorQuery, StatisticsQuery
 from smsc._wire.senders import SENDER_COMMANDS, SenderArgs
 from smsc._wire.templates import (
@@ -149,6 +151,8 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     **{spec.name: TemplateArgs(id=1) for spec in TEMPLATES.all()},
     **{spec.name: OperatorTemplateArgs("Shop", "x") for spec in OPERATOR_TEMPLATES},
     **{spec.name: SubClientArgs(login="sub") for spec in USER_COMMANDS},
+    **{spec.name: ReceivePhoneArgs(phone="79000000701") for spec in RECEIVE_PHONES_COMMANDS},
+    "notify": Notification(12, name="db"),
     "history": HistoryQuery(date(2024, 1, 1), date(2024, 1, 1)),
     "incoming": IncomingQuery(),
     "statistics": StatisticsQuery(date(2024, 1, 1), date(2024, 1, 1)),

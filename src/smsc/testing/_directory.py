@@ -18,16 +18,34 @@ from .._privacy import mask_phone, mask_text
 from ._values import normalize_phone
 
 __all__ = [
+    "FREE_NUMBERS",
     "Contact",
     "ContactGroup",
     "Directory",
     "IncomingMessage",
+    "NotificationRecord",
     "OperatorTemplate",
     "Payment",
     "SenderID",
     "SubClient",
     "Template",
 ]
+
+
+FREE_NUMBERS = ("79000000701", "79000000702", "79000000703")
+"""The dedicated numbers an account can connect until a test sets others."""
+
+
+@dataclass(frozen=True)
+class NotificationRecord:
+    """A notification of a task group (``ping.php``): its group, macros and template."""
+
+    group: int
+    name: str
+    host: str
+    info: str
+    ok: bool
+    at: float
 
 
 @dataclass
@@ -167,6 +185,14 @@ class Directory:
         self.payments: list[Payment] = []
         self.subclients: dict[str, SubClient] = {}
         """Sub-clients of this account by login (``users.php``)."""
+        self.free_numbers: list[str] = list(FREE_NUMBERS)
+        """Dedicated numbers free to connect (``receive_phones.php?get=1``); a test may set them."""
+        self.task_groups: set[int] = set()
+        """Task groups ``ping.php`` may notify (a test adds their ids)."""
+        self.notifications: list[NotificationRecord] = []
+        """Notifications sent through ``ping.php``, oldest first."""
+        self.dedicated_numbers: dict[str, bool] = {}
+        """Connected dedicated numbers -> renewed next month (``receive_phones.php``)."""
 
     def __repr__(self) -> str:
         return (

@@ -6,8 +6,13 @@ from ._account_models import (
     BlacklistEntry,
     Contact,
     ContactGroup,
+    DedicatedNumber,
+    OperatorTemplate,
+    OperatorTemplateKind,
     Sender,
+    SenderRegistration,
     SubClientStats,
+    SubClientType,
     Template,
 )
 from ._bulk import (
@@ -46,6 +51,7 @@ from ._errors import (
     OperatorNotFoundError,
     OutcomeUnknownError,
     ParametersError,
+    RecordNotSavedError,
     RequestValidationError,
     SendOutcomeUnknownError,
     ServerError,
@@ -64,7 +70,7 @@ from ._errors import (
 )
 from ._extras import MissingExtraError
 from ._extras import raise_missing_extra as _raise_missing_extra
-from ._job_models import JobInfo, JobState
+from ._job_models import JobCreated, JobInfo, JobState
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
 from ._models import (
@@ -141,6 +147,7 @@ __all__ = [
     "Contact",
     "ContactGroup",
     "CostResult",
+    "DedicatedNumber",
     "DeleteError",
     "DeleteResult",
     "DeliveryError",
@@ -157,6 +164,7 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JobCreated",
     "JobInfo",
     "JobState",
     "JournalError",
@@ -173,12 +181,15 @@ __all__ = [
     "NotGiven",
     "OperatorInfo",
     "OperatorNotFoundError",
+    "OperatorTemplate",
+    "OperatorTemplateKind",
     "OutcomeState",
     "OutcomeUnknownError",
     "PackingLimits",
     "ParametersError",
     "PhoneResult",
     "PriceZone",
+    "RecordNotSavedError",
     "RedisLimiter",
     "RedisSeenSet",
     "RequestValidationError",
@@ -197,6 +208,7 @@ __all__ = [
     "SendOutcomeUnknownError",
     "SendResult",
     "Sender",
+    "SenderRegistration",
     "SentMessage",
     "ServerError",
     "SiteStats",
@@ -205,6 +217,7 @@ __all__ = [
     "StatusDetail",
     "StatusWaitTimeoutError",
     "SubClientStats",
+    "SubClientType",
     "Template",
     "TooManyRequestsError",
     "Translit",

@@ -7,6 +7,7 @@ model are kept in ``extra`` as the service sent them.
 
 from __future__ import annotations
 
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +19,13 @@ __all__ = [
     "BlacklistEntry",
     "Contact",
     "ContactGroup",
+    "DedicatedNumber",
+    "OperatorTemplate",
+    "OperatorTemplateKind",
     "Sender",
+    "SenderRegistration",
     "SubClientStats",
+    "SubClientType",
     "Template",
 ]
 
@@ -94,6 +100,98 @@ class Template(_Result):
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
+class SenderRegistration(str, enum.Enum):
+    """A registration of a Sender ID with an operator, asked for with ``senders.add``/
+    ``change`` (one flag of ``senders.php`` each; the service's pages list the tariffs)."""
+
+    MTS_PAID = "mts_paid"
+    MEGAFON_PAID = "megafon_paid"
+    BEELINE_PAID = "beeline_paid"
+    TELE2_PAID = "tele2_paid"
+    MOTIV_PAID = "motiv_paid"
+    WIN_MOBILE_PAID = "win_mobile_paid"
+    VOLNA_MOBILE_PAID = "volna_mobile_paid"
+    SBER_MOBILE = "sber_mobile"
+    TELE2_FREE = "tele2_free"
+    """Tele2 on the tariff with free names."""
+    MOTIV_FREE = "motiv_free"
+    """Motiv on the tariff with free names."""
+    MTS_COMMON_NAME = "mts_common_name"
+    """Allow MTS to replace the name with a common one."""
+    MEGAFON_COMMON_NAME = "megafon_common_name"
+    """Allow MegaFon to replace the name with a common one."""
+    MOTIV_COMMON_NAME = "motiv_common_name"
+    """Allow Motiv to replace the name with a common one."""
+
+
+class OperatorTemplateKind(str, enum.Enum):
+    """An operator and the kind of template to register with it (``op_templates.php``).
+
+    Service texts inform, authorization texts carry codes and passwords, transactional texts
+    report a movement of money (the operators' rules are in the service's FAQ on templates).
+    ``SOCIAL`` is the page's ``soc`` flag, read as the messages of ``MessageFormat.SOCIAL``.
+    """
+
+    MTS_SERVICE = "mts_service"
+    MTS_AUTHORIZATION = "mts_authorization"
+    MTS_TRANSACTIONAL = "mts_transactional"
+    MEGAFON_SERVICE = "megafon_service"
+    MEGAFON_AUTHORIZATION = "megafon_authorization"
+    MEGAFON_TRANSACTIONAL = "megafon_transactional"
+    MEGAFON_ADVERTISING = "megafon_advertising"
+    BEELINE_SERVICE = "beeline_service"
+    BEELINE_TRANSACTIONAL = "beeline_transactional"
+    TELE2_SERVICE = "tele2_service"
+    TELE2_TRANSACTIONAL = "tele2_transactional"
+    MOTIV_SERVICE = "motiv_service"
+    MOTIV_TRANSACTIONAL = "motiv_transactional"
+    SOCIAL = "social"
+
+
+class OperatorTemplate(_Result):
+    """One registration of an operator template (``client.operator_templates.get()``).
+
+    The page does not lay this answer out: ``id`` and ``name`` are read when the service
+    gives them, and every field it sends is kept in ``extra`` (a named assumption, see
+    "Operator templates" in the docs).
+
+    Attributes:
+        id: the registration's id, when given.
+        name: the operator and kind it names, when given.
+    """
+
+    id: _Int | None = None
+    name: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class DedicatedNumber(_Result):
+    """A dedicated number for receiving messages (``client.numbers.available()``).
+
+    Attributes:
+        phone: the number.
+        extra: every other field the service sends (its layout is not documented).
+    """
+
+    phone: str
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
+class SubClientType(enum.IntEnum):
+    """The account type of a sub-client (``type`` of ``users.php``)."""
+
+    INDEPENDENT = 0
+    """Its own tariff and balance (the service's default)."""
+    MAIN_TARIFF = 1
+    """The main account's tariff, a balance of its own."""
+    MAIN_TARIFF_AND_BALANCE = 2
+    """The main account's tariff and balance."""
+    MAIN_BALANCE = 3
+    """The main account's balance, a tariff of its own."""
+    EXTRA_LOGIN = 4
+    """Another login of the main account."""
+
+
 class SubClientStats(_Result):
     """One sub-client's statistics over a period (``client.users.stats()``).
 
@@ -103,7 +201,7 @@ class SubClientStats(_Result):
         spent: money spent on them, in ``currency``.
         income: money put on the sub-client's account in the period.
         currency: three letters (``"RUR"``), when the service says.
-        balance: the sub-client's balance now (asked with ``with_balance=True``).
+        extra: every other field, as received.
     """
 
     login: str
@@ -111,5 +209,4 @@ class SubClientStats(_Result):
     spent: Decimal | None = None
     income: Decimal | None = None
     currency: str | None = None
-    balance: Decimal | None = None
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)

@@ -38,8 +38,10 @@ from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
 from .resources import Account, History, Incoming, Operators
 from .resources.contacts import Contacts
+from .resources.notifications import Notifications
+from .resources.numbers import Numbers
 from .resources.senders import Senders
-from .resources.templates import Templates
+from .resources.templates import OperatorTemplates, Templates
 from .resources.users import Users
 
 if TYPE_CHECKING:
@@ -168,8 +170,12 @@ class AsyncSMSCClient(BulkMethods):
         self.senders = Senders(self)
         self.contacts = Contacts(self)
         self.templates = Templates(self, wire.TEMPLATES)
-        self.operator_templates = Templates(self, wire.OPERATOR_TEMPLATES)
+        self.operator_templates = OperatorTemplates(self)
         self.users = Users(self)
+        self.numbers = Numbers(self)
+        """Dedicated numbers for receiving messages (:class:`~smsc.resources.Numbers`)."""
+        self.notifications = Notifications(self)
+        """Event notifications of a task group (:class:`~smsc.resources.Notifications`)."""
         self.history = History(self)
         """The sent history (:class:`~smsc.resources.History`)."""
         self.incoming = Incoming(self)

@@ -35,6 +35,7 @@ __all__ = [
     "OperatorNotFoundError",
     "OutcomeUnknownError",
     "ParametersError",
+    "RecordNotSavedError",
     "RequestValidationError",
     "SMSCError",
     "SMTPConnectionError",
@@ -134,6 +135,12 @@ class InsufficientFundsError(APIError):
     """Error 3 on send: not enough money on the account."""
 
     default_description = "no money"
+
+
+class RecordNotSavedError(APIError):
+    """Error 3 on a mailing (``jobs.php``): the service could not save the record."""
+
+    default_description = "error saving a record"
 
 
 class IPBlockedError(APIError):

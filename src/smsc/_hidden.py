@@ -39,3 +39,14 @@ class HiddenText:
         """True when the secret holds a whitespace or control character."""
         value = self._hidden_value
         return isinstance(value, str) and any(c.isspace() or not c.isprintable() for c in value)
+
+    def character_classes(self) -> int:
+        """How many of four kinds the secret holds: letters, digits, both cases, symbols."""
+        value = self._hidden_value
+        if not isinstance(value, str):
+            return 0
+        letters = any(c.isalpha() for c in value)
+        digits = any(c.isdigit() for c in value)
+        cases = any(c.isupper() for c in value) and any(c.islower() for c in value)
+        symbols = any(not c.isalnum() for c in value)
+        return letters + digits + cases + symbols

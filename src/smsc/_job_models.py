@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._enums import StatusCode
 
-__all__ = ["JobInfo", "JobState"]
+__all__ = ["JobCreated", "JobInfo", "JobState"]
 
 
 class JobState(enum.IntEnum):
@@ -47,3 +48,17 @@ class JobInfo(BaseModel):
     created: datetime | None = None
     total: int | None = Field(default=None, ge=0, lt=10**19)
     statuses: Mapping[StatusCode | int, int] = Field(default_factory=dict)
+
+
+class JobCreated(BaseModel):
+    """A mailing just created with ``with_cost=True`` (``jobs.php?add=1&cost=1``).
+
+    Attributes:
+        id: the mailing's id.
+        cost: what its messages cost, in the account's currency.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int = Field(gt=0, lt=10**19)
+    cost: Decimal

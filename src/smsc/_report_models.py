@@ -95,8 +95,9 @@ class Statistics(_Record):
         spent: money spent on messages (``credit``), in ``currency``.
         income: money put on the account (``debit``), in ``currency``.
         currency: three letters (``"RUR"``), where the service says.
-        balance: the balance, when asked for (``with_balance=True``).
         extra: every other field, as received.
+
+    The answer holds no balance: read it with ``client.balance()``.
     """
 
     login: str | None = None
@@ -104,7 +105,6 @@ class Statistics(_Record):
     spent: Decimal | None = None
     income: Decimal | None = None
     currency: str | None = None
-    balance: Decimal | None = None
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 

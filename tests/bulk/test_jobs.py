@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from decimal import Decimal
+
 import pytest
 
 from smsc import (
+    APIError,
     AsyncSMSCClient,
+    AuthenticationError,
+    InsufficientFundsError,
     InvalidResponseError,
+    InvalidTimeError,
+    IPBlockedError,
+    JobCreated,
     JobState,
     MessageDeniedError,
     ParametersError,
+    RecordNotSavedError,
     RequestValidationError,
     StatusCode,
+    TooManyRequestsError,
 )
-from smsc._wire import JOB_INFO, JOB_LIST
+from smsc._models import SendRequest
+from smsc._wire import JOB_CANCEL, JOB_CREATE, JOB_INFO, JOB_LIST
+from smsc._wire.jobs import JobCreate
 from smsc.testing import SMSCEmulator
 
 PHONES = ["79990000001", "79990000002", "79990000003"]
@@ -53,13 +67,54 @@ async def test_a_finished_mailing_counts_its_delivered_messages(
     assert info.statuses == {StatusCode.DELIVERED: 3}
 
 
-async def test_a_mailing_is_refused_like_a_send(
+async def test_a_mailing_the_send_rules_refuse_is_a_record_not_saved(
     client: AsyncSMSCClient, emulator: SMSCEmulator
 ) -> None:
+    """The mailing page's table has no code 6: a denied text is error 3 (error saving a
+    record), read with that table, never as the send table's ``InsufficientFundsError``."""
     emulator.deny_text("casino")
-    with pytest.raises(MessageDeniedError):
+    with pytest.raises(RecordNotSavedError) as caught:
         await client.jobs.create("x", PHONES, "casino night")
+    assert caught.value.code == 3
+    assert not isinstance(caught.value, (InsufficientFundsError, MessageDeniedError))
     assert emulator.messages == []
+
+
+async def test_a_mailing_created_with_cost_reports_its_cost(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    created = await client.jobs.create("costed", PHONES, "News", with_cost=True)
+    assert isinstance(created, JobCreated)
+    assert created.cost == sum((m.cost for m in emulator.messages), Decimal(0))
+    assert created.cost > 0
+    assert (await client.jobs.info(created.id)).total == len(PHONES)
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        (1, ParametersError),
+        (2, AuthenticationError),
+        (3, RecordNotSavedError),
+        (4, IPBlockedError),
+        (5, InvalidTimeError),
+        (9, TooManyRequestsError),
+    ],
+)
+def test_mailing_errors_are_read_with_the_mailing_table(code: int, cls: type[APIError]) -> None:
+    body = json.dumps({"error": "x", "error_code": code}).encode()
+    job = JobCreate("x", SendRequest(phones=("79991234567",), message="x"))
+    reads: list[Callable[[], object]] = [
+        lambda: JOB_CREATE.read(body, job),
+        lambda: JOB_INFO.read(body, 7),
+        lambda: JOB_CANCEL.read(body, 7),
+    ]
+    for read in reads:
+        with pytest.raises(cls) as caught:
+            read()
+        assert type(caught.value) is cls
+    assert dict(JOB_CREATE.errors) == dict(JOB_INFO.errors)
+    assert set(JOB_CREATE.errors) == {1, 2, 3, 4, 5, 9}
 
 
 @pytest.mark.parametrize(

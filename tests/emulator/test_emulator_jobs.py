@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import httpx
 
 from smsc.testing import SMSCEmulator
 
-from .conftest import OTHER_PHONE, PHONE, form
+from .conftest import LOGIN, OTHER_PHONE, PHONE, form
 
 
 async def _create(http: httpx.AsyncClient, **params: object) -> dict[str, object]:
@@ -85,7 +87,8 @@ async def test_a_mailing_is_refused_as_a_send_would_be(
     refused = await http.post(
         "/sys/jobs.php", data=form(add=1, name="x", phones=PHONE, mes="casino", fmt=3)
     )
-    assert refused.json()["error_code"] == 6
+    # The mailing page's table has no 6: a refused mailing is 3, "error saving a record".
+    assert refused.json() == {"error": "error saving a record", "error_code": 3}
     nameless = await http.post("/sys/jobs.php", data=form(add=1, phones=PHONE, mes="x", fmt=3))
     assert nameless.json()["error_code"] == 1
     assert emulator.messages == []
@@ -100,3 +103,29 @@ async def test_mailings_are_written_in_every_format(http: httpx.AsyncClient) -> 
     assert numbers.startswith(f"{job_id},sale,0,")
     xml = (await http.post("/sys/jobs.php", data=form(get_all=1, fmt=2))).text
     assert xml.startswith(f"<result><job><id>{job_id}</id><name>sale</name>")
+
+
+async def test_a_mailing_that_cannot_be_paid_is_error_3_of_the_mailing_table(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    emulator.account(LOGIN).balance = Decimal("0.00")
+    refused = await http.post(
+        "/sys/jobs.php", data=form(add=1, name="x", phones=PHONE, mes="Hi", fmt=3)
+    )
+    assert refused.json() == {"error": "error saving a record", "error_code": 3}
+    bad_time = await http.post(
+        "/sys/jobs.php", data=form(add=1, name="x", phones=PHONE, mes="Hi", time="99.99.99", fmt=3)
+    )
+    assert bad_time.json()["error_code"] == 5
+
+
+async def test_a_mailing_with_cost_1_answers_its_id_and_cost(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    created = await _create(http, cost=1)
+    assert list(created) == ["id", "cost"]
+    assert created["cost"] == f"{sum(m.cost for m in emulator.messages):.2f}"
+    refused = await http.post(
+        "/sys/jobs.php", data=form(add=1, name="x", phones=PHONE, mes="Hi", cost=2, fmt=3)
+    )
+    assert refused.json()["error_code"] == 1

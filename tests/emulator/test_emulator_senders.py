@@ -56,6 +56,9 @@ async def test_digital_sender_is_usable_only_after_its_code_is_confirmed(
     emulator.account(LOGIN).senders = set()
     await call_json(http, "senders", add=1, sender="79001112233")
     assert await call_json(http, "senders", get=1) == []
+    # all=1 (the senders page): every name, those not yet activated too
+    waiting = await call_json(http, "senders", get=1, all=1)
+    assert [s["sender"] for s in waiting] == ["79001112233"]
     assert (await send(http, PHONE, "Hi", sender="79001112233"))["error_code"] == 6
     assert await call_json(http, "senders", send_code=1, sender="79001112233") == {"result": "OK"}
     code = emulator.directory(LOGIN).senders["79001112233"].code

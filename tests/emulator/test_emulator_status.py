@@ -259,8 +259,43 @@ async def test_multi_status_lists_messages_in_request_order(
     assert text.split("\n") == [
         f"1,{SENT + 5},0,{first},{PHONE}",
         f"1,{SENT + 5},0,{second},{OTHER_PHONE}",
-        f"-3,,,999,{PHONE}",
+        f"-3,0,0,999,{PHONE}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"id": 12345, "phone": PHONE}, "-3,0,0"),
+        ({"id": 12345, "phone": PHONE, "all": 1}, "-3,0,0,0,,0,,,"),
+        ({"id": "12345,", "phone": f"{PHONE},"}, f"-3,0,0,12345,{PHONE}"),
+    ],
+)
+async def test_unknown_message_in_fmt_1_has_numeric_timestamps_not_empty_fields(
+    http: httpx.AsyncClient, params: dict[str, object], expected: str
+) -> None:
+    """fmt=1 is ``<status>,<last_timestamp>,<err>``: an unknown message's empty timestamp
+    made the official Python library report an error for what is a status (-3)."""
+    text = await call(http, "status", fmt=1, **params)
+    assert text == expected
+    assert text.split(",")[1] == "0"
+
+
+async def test_multi_status_rows_escape_a_line_feed_in_the_text_as_history_does(
+    http: httpx.AsyncClient, emulator: SMSCEmulator
+) -> None:
+    """One line per message: a line feed inside a text is written as the two characters
+    ``\\n`` (as in the history answer), so a reader splitting rows on line feeds counts right."""
+    first = (await call_json(http, "send", phones=PHONE, mes="two\nlines"))["id"]
+    second = await send(http, phone=OTHER_PHONE)
+    ids, phones = f"{first},{second}", f"{PHONE},{OTHER_PHONE}"
+    text = await call(http, "status", id=ids, phone=phones, all=1, fmt=1)
+    rows = text.split("\n")
+    assert len(rows) == 2
+    assert rows[0].endswith(f"two\\nlines,{first}")
+    emulator.reset_limits()  # one multi-status a minute
+    plain = await call(http, "status", id=ids, phone=phones, all=1, fmt=0)
+    assert len(plain.split("\n")) == 2
 
 
 async def test_unknown_message_has_status_minus_3(http: httpx.AsyncClient) -> None:

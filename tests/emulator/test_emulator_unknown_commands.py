@@ -9,7 +9,7 @@ from smsc.testing import SMSCEmulator, UnknownCommandAnswer
 
 from .conftest import LOGIN, PASSWORD, form
 
-UNSERVED = ("/sys/unknown.php", "/sys/nothing.php", "/sys/ping.php")
+UNSERVED = ("/sys/unknown.php", "/sys/nothing.php", "/sys/get_mnp.php")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ from smsc import (
     InProcessLimiter,
     InsufficientFundsError,
     LimitExceededError,
+    OperatorTemplateKind,
     ParametersError,
+    SubClientType,
     TooManyRequestsError,
 )
 from smsc.testing import SMSCEmulator
@@ -122,18 +124,32 @@ async def test_blacklisted_numbers_are_listed_and_unblocked(client: AsyncSMSCCli
         await client.contacts.unblock(OTHER)
 
 
-@pytest.mark.parametrize("kind", ["templates", "operator_templates"])
-async def test_templates_are_added_changed_and_deleted(client: AsyncSMSCClient, kind: str) -> None:
-    templates = getattr(client, kind)
-    first = await templates.add("reminder", "See you tomorrow")
+async def test_templates_are_added_changed_and_deleted(client: AsyncSMSCClient) -> None:
+    templates = client.templates
+    first = await templates.add("reminder", "See you tomorrow", format="sms", sender="Shop")
     second = await templates.add("thanks", "Thank you!")
     await templates.change(first, name="visit", message="See you at 10")
     listed = {t.id: (t.name, t.message) for t in await templates.list()}
     assert listed == {first: ("visit", "See you at 10"), second: ("thanks", "Thank you!")}
+    assert [t.extra for t in await templates.list() if t.id == first] == [
+        {"format": "sms", "sender": "Shop"}
+    ]
     await templates.delete(second)
     assert [t.id for t in await templates.list()] == [first]
-    other = client.templates if kind == "operator_templates" else client.operator_templates
-    assert await other.list() == []  # the two kinds are kept apart
+
+
+async def test_operator_template_is_added_for_a_sender_and_found_by_sender_and_text(
+    client: AsyncSMSCClient,
+) -> None:
+    kinds = {OperatorTemplateKind.TELE2_SERVICE, OperatorTemplateKind.MTS_TRANSACTIONAL}
+    added = await client.operator_templates.add("Shop", "Paid: %s", kinds=kinds)
+    found = await client.operator_templates.get("Shop", "Paid: %s")
+    assert {(item.id, item.name) for item in found} == {
+        (added, "mts_trn"),
+        (added, "tele2_srv"),
+    }
+    assert await client.operator_templates.get("Shop", "Other text") == []
+    assert await client.templates.list() == []  # the two kinds are kept apart
 
 
 async def test_sub_clients_are_added_topped_up_and_counted(
@@ -151,22 +167,35 @@ async def test_sub_clients_are_added_topped_up_and_counted(
 
     today = date.fromtimestamp(emulator.clock.now())  # a day either side: any time zone
     period = (today - timedelta(days=1), today + timedelta(days=1))
-    (stats,) = await client.users.stats(*period, login="shop-2", with_balance=True)
+    (stats,) = await client.users.stats(*period, login="shop-2")
     assert stats.login == "shop-2"
     assert stats.messages == 1
     assert stats.income == Decimal("40.00")
-    assert stats.balance is not None
-    assert stats.balance < Decimal("40.00")  # the send was paid from it
+    assert stats.extra == {}  # no invented balance
+
+
+async def test_sub_client_stats_by_default_cover_both_kinds_of_balance(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    """``users.add`` makes sub-clients of the default type (a balance of their own), which
+    the service leaves out without ``reseller=1``: the default statistics include them."""
+    await client.users.add("own-1", password="Sub-pa55!")
+    await client.users.add("main-1", password="Sub-pa55!", type=SubClientType.MAIN_BALANCE)
+    today = date.fromtimestamp(emulator.clock.now())
+    period = (today - timedelta(days=1), today + timedelta(days=1))
+    assert [s.login for s in await client.users.stats(*period)] == ["own-1", "main-1"]
+    assert [s.login for s in await client.users.stats(*period, balance="own")] == ["own-1"]
+    assert [s.login for s in await client.users.stats(*period, balance="main")] == ["main-1"]
 
 
 async def test_a_fourth_change_of_one_sub_client_within_a_minute_is_refused(
     client: AsyncSMSCClient,
 ) -> None:
-    await client.users.add("shop-3", password="pw-1")  # the add counts too
+    await client.users.add("shop-3", password="Sub-pw-01")  # the add counts too
     await client.users.change("shop-3", name="Three")
     await client.users.change("shop-3", phone=PHONE)
     with pytest.raises(TooManyRequestsError):
-        await client.users.change("shop-3", password="pw-2")
+        await client.users.change("shop-3", password="Sub-pw-02")
 
 
 async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before_sending(
@@ -175,11 +204,32 @@ async def test_a_client_limiter_refuses_a_fourth_change_of_one_sub_client_before
     limiter = InProcessLimiter(clock=emulator.clock.now)
     settings: dict[str, object] = {"limiter": limiter}
     async with _client(emulator, base_url, LOGIN, PASSWORD, **settings) as client:
-        await client.users.add("shop-4", password="pw-1")
+        await client.users.add("shop-4", password="Sub-pw-01")
         await client.users.change("shop-4", name="Four")
-        await client.users.add("shop-5", password="pw-1")  # another sub-client: its own count
+        await client.users.add("shop-5", password="Sub-pw-01")  # another sub-client: its own count
         await client.users.change("shop-4", phone=PHONE)
         with pytest.raises(LimitExceededError):
             await client.users.change("shop-4", name="Again")
     # The refused change never reached the service: the sub-client keeps its name.
     assert emulator.directory(LOGIN).subclients["shop-4"].fio == "Four"
+
+
+async def test_a_dedicated_number_is_listed_bought_and_not_renewed(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    free = await client.numbers.available()
+    assert free
+    await client.numbers.buy(free[0].phone)
+    assert free[0].phone not in [n.phone for n in await client.numbers.available()]
+    await client.numbers.set_renewal(free[0].phone, False)
+    assert emulator.directory(LOGIN).dedicated_numbers == {free[0].phone: False}
+
+
+async def test_a_notification_reaches_the_task_group(
+    client: AsyncSMSCClient, emulator: SMSCEmulator
+) -> None:
+    emulator.directory(LOGIN).task_groups.add(7)
+    await client.notifications.send(7, name="web", info="down")
+    assert [(n.group, n.name, n.info) for n in emulator.directory(LOGIN).notifications] == [
+        (7, "web", "down")
+    ]

@@ -117,12 +117,15 @@ async def test_statistics_count_what_was_sent(
 ) -> None:
     sent = await client.send([PHONE, OTHER], "hi")
     day = today(emulator)
-    stats = await client.account.statistics(start=day, end=day, with_balance=True)
+    stats = await client.account.statistics(start=day, end=day, account_currency=True)
     assert stats.login == LOGIN
     assert stats.sms_count == sent.count
     assert stats.spent == sent.cost
-    assert stats.balance == sent.balance
+    assert stats.extra == {}  # no invented balance
     assert stats.currency
+    electronic = await client.account.statistics(start=day, end=day, electronic_balance=True)
+    assert electronic.sms_count == 0
+    assert electronic.spent == Decimal("0.00")
 
 
 async def test_prices_are_decimal_per_zone(client: AsyncSMSCClient) -> None:

@@ -13,9 +13,13 @@ import respx
 from smsc import AsyncSMSCClient, RequestValidationError
 
 Call = Callable[[AsyncSMSCClient], Awaitable[Any]]
+D = date(2026, 1, 1)
 
 BAD: list[tuple[str, Call, str]] = [
     ("empty sender", lambda c: c.senders.add(""), "sender"),
+    ("unknown registration", lambda c: c.senders.add("Shop", register=["mts"]), "register"),  # type: ignore[list-item]
+    ("registration as text", lambda c: c.senders.add("Shop", register="mts_paid"), "register"),  # type: ignore[arg-type]
+    ("every as 1", lambda c: c.senders.list(every=1), "every"),  # type: ignore[arg-type]
     ("long sender", lambda c: c.senders.add("TwelveChars!"), "sender"),
     ("sender and id", lambda c: c.senders.delete("Shop", id=3), "sender"),
     ("neither sender nor id", lambda c: c.senders.delete(), "sender"),
@@ -36,7 +40,23 @@ BAD: list[tuple[str, Call, str]] = [
     ("empty template", lambda c: c.templates.add("t", ""), "message"),
     ("empty template name", lambda c: c.templates.add("", "text"), "name"),
     ("template change of nothing", lambda c: c.templates.change(2), "name"),
-    ("template id", lambda c: c.operator_templates.delete(-1), "id"),
+    ("template id", lambda c: c.templates.delete(-1), "id"),
+    ("template format", lambda c: c.templates.add("t", "x", format="tg"), "format"),  # type: ignore[arg-type]
+    ("template signature", lambda c: c.templates.change(2, auto_signature=1), "auto_signature"),  # type: ignore[arg-type]
+    ("template sender", lambda c: c.templates.add("t", "x", sender="x" * 12), "sender"),
+    ("no operator kind", lambda c: c.operator_templates.add("Shop", "x", kinds=[]), "kinds"),
+    (
+        "unknown operator kind",
+        lambda c: c.operator_templates.add("Shop", "x", kinds=["mts"]),  # type: ignore[list-item]
+        "kinds",
+    ),
+    (
+        "operator kinds as text",
+        lambda c: c.operator_templates.add("Shop", "x", kinds="soc"),  # type: ignore[arg-type]
+        "kinds",
+    ),
+    ("operator template sender", lambda c: c.operator_templates.get("", "x"), "sender"),
+    ("operator template text", lambda c: c.operator_templates.get("Shop", ""), "message"),
     ("empty login", lambda c: c.users.add("", password="p"), "login"),
     ("login with space", lambda c: c.users.top_up("a b", 1), "login"),
     ("empty password", lambda c: c.users.add("sub", password=""), "password"),
@@ -45,6 +65,14 @@ BAD: list[tuple[str, Call, str]] = [
     ("zero amount", lambda c: c.users.top_up("sub", 0), "amount"),
     ("NaN amount", lambda c: c.users.top_up("sub", "NaN"), "amount"),
     ("text amount", lambda c: c.users.top_up("sub", "ten"), "amount"),
+    ("bad e-mail", lambda c: c.users.add("sub", password="Sub-pa55!", email="x"), "email"),
+    ("bad phone2", lambda c: c.users.change("sub", phone2="12ab"), "phone2"),
+    ("unknown type", lambda c: c.users.add("sub", password="Sub-pa55!", type=7), "type"),  # type: ignore[arg-type]
+    ("flag as 1", lambda c: c.users.change("sub", forward_to_email=1), "forward_to_email"),  # type: ignore[arg-type]
+    ("site id zero", lambda c: c.users.add("sub", password="Sub-pa55!", site_id=0), "site_id"),
+    ("login and id", lambda c: c.users.stats(D, D, login="sub", user_id=3), "user_id"),
+    ("unknown balance", lambda c: c.users.stats(D, D, balance="both"), "balance"),  # type: ignore[arg-type]
+    ("mycur as text", lambda c: c.users.stats(D, D, account_currency="1"), "account_currency"),  # type: ignore[arg-type]
     ("reversed period", lambda c: c.users.stats(date(2026, 2, 1), date(2026, 1, 1)), "start"),
     ("text date", lambda c: c.users.stats("01.01.2026", date(2026, 1, 1)), "start"),  # type: ignore[arg-type]
 ]

@@ -26,10 +26,17 @@ from smsc._wire import COMMANDS, StatusQuery
 from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send
 from smsc._wire.jobs import JobCreate
+from smsc._wire.notify import Notification
 from smsc._wire.phones import CONTACT_COMMANDS, ContactArgs
+from smsc._wire.receive_phones import RECEIVE_PHONES_COMMANDS, ReceivePhoneArgs
 from smsc._wire.reports import HistoryQuery, IncomingQuery, OperatorQuery, StatisticsQuery
 from smsc._wire.senders import SENDER_COMMANDS, SenderArgs
-from smsc._wire.templates import OPERATOR_TEMPLATES, TEMPLATES, TemplateArgs
+from smsc._wire.templates import (
+    OPERATOR_TEMPLATES,
+    TEMPLATES,
+    OperatorTemplateArgs,
+    TemplateArgs,
+)
 from smsc._wire.users import USER_COMMANDS, SubClientArgs
 from smsc.callbacks import compute_signature, parse_callback
 
@@ -136,14 +143,20 @@ SAMPLE_ARGUMENTS: dict[str, object] = {
     "delete": REQUESTED[0],
     "send_list": ListSend("b-1", (("79991234567", "x"), ("79997654321", "y"))),
     "job_create": JobCreate("sale", SendRequest(phones=("79991234567",), message="x")),
+    "job_create_with_cost": JobCreate(
+        "sale", SendRequest(phones=("79991234567",), message="x"), with_cost=True
+    ),
     "job_info": 7,
     "job_list": None,
     "job_cancel": 7,
     "job_delete": 7,
     **{spec.name: SenderArgs(name="Shop") for spec in SENDER_COMMANDS},
     **{spec.name: ContactArgs(phone="79991234567", group=1) for spec in CONTACT_COMMANDS},
-    **{spec.name: TemplateArgs(id=1) for spec in (*TEMPLATES.all(), *OPERATOR_TEMPLATES.all())},
+    **{spec.name: TemplateArgs(id=1) for spec in TEMPLATES.all()},
+    **{spec.name: OperatorTemplateArgs("Shop", "x") for spec in OPERATOR_TEMPLATES},
     **{spec.name: SubClientArgs(login="sub") for spec in USER_COMMANDS},
+    **{spec.name: ReceivePhoneArgs(phone="79000000701") for spec in RECEIVE_PHONES_COMMANDS},
+    "notify": Notification(12, name="db"),
     "history": HistoryQuery(date(2024, 1, 1), date(2024, 1, 1)),
     "incoming": IncomingQuery(),
     "statistics": StatisticsQuery(date(2024, 1, 1), date(2024, 1, 1)),

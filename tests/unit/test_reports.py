@@ -149,18 +149,37 @@ async def test_incoming_sends_its_filters(client: AsyncSMSCClient, wire: respx.M
     }
 
 
-async def test_statistics_sends_the_period_and_balance2(
+async def test_statistics_sends_the_period_alone_by_default(
     client: AsyncSMSCClient, wire: respx.MockRouter
 ) -> None:
     route = wire.post(GET_URL).mock(return_value=json_response({"login": LOGIN, "cnt": 0}))
-    await client.account.statistics(start=date(2023, 1, 1), end=date(2024, 1, 1), with_balance=True)
+    await client.account.statistics(start=date(2023, 1, 1), end=date(2024, 1, 1))
+    assert form_of(route.calls.last.request) == {
+        **COMMON,
+        "get_stat": "1",
+        "start": "01.01.2023",
+        "end": "01.01.2024",
+    }
+
+
+async def test_statistics_of_the_electronic_balance_in_the_account_currency_send_balance2_and_mycur(
+    client: AsyncSMSCClient, wire: respx.MockRouter
+) -> None:
+    """The statistics page: ``balance2`` selects the messages paid from the electronic
+    balance, ``mycur`` the account's currency; neither asks for a balance."""
+    route = wire.post(GET_URL).mock(return_value=json_response({"login": LOGIN, "cnt": 0}))
+    result = await client.account.statistics(
+        start=date(2023, 1, 1), end=date(2024, 1, 1), electronic_balance=True, account_currency=True
+    )
     assert form_of(route.calls.last.request) == {
         **COMMON,
         "get_stat": "1",
         "start": "01.01.2023",
         "end": "01.01.2024",
         "balance2": "1",
+        "mycur": "1",
     }
+    assert not hasattr(result, "balance")
 
 
 async def test_prices_and_operator_forms(client: AsyncSMSCClient, wire: respx.MockRouter) -> None:
@@ -250,8 +269,7 @@ async def test_statistics_are_typed_money(client: AsyncSMSCClient, wire: respx.M
         spent=Decimal("21.60"),
         income=Decimal("100"),
         currency="RUR",
-        balance=Decimal("78.40"),
-        extra={"x": 1},
+        extra={"balance": "78.40", "x": 1},
     )
 
 

@@ -77,9 +77,13 @@ CASES: dict[str, tuple[Callable[[AsyncSMSCClient], Any], str]] = {
         lambda c: c.account.statistics(start=date(2024, 2, 1), end=DAY),
         "start",
     ),
-    "statistics with_balance not bool": (
-        lambda c: c.account.statistics(start=DAY, end=DAY, with_balance="yes"),  # type: ignore[arg-type]
-        "with_balance",
+    "statistics electronic_balance not bool": (
+        lambda c: c.account.statistics(start=DAY, end=DAY, electronic_balance="yes"),  # type: ignore[arg-type]
+        "electronic_balance",
+    ),
+    "statistics account_currency not bool": (
+        lambda c: c.account.statistics(start=DAY, end=DAY, account_currency=1),  # type: ignore[arg-type]
+        "account_currency",
     ),
     "operator bad phone": (lambda c: c.operators.lookup(SECRET_PHONE), "phone"),
     "operator two phones": (lambda c: c.operators.lookup("79991234567,79997654321"), "phone"),

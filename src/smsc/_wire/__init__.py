@@ -23,7 +23,14 @@ from .bulk import SEND_LIST
 from .commands import BALANCE, COMMANDS, COST, DELETE, SEND, STATUS, MessageKey, StatusQuery
 from .errors import ErrorTable
 from .forms import COMMON_FIELDS, RESERVED_FIELDS
-from .jobs import JOB_CANCEL, JOB_CREATE, JOB_DELETE, JOB_INFO, JOB_LIST
+from .jobs import (
+    JOB_CANCEL,
+    JOB_CREATE,
+    JOB_CREATE_WITH_COST,
+    JOB_DELETE,
+    JOB_INFO,
+    JOB_LIST,
+)
 from .templates import OPERATOR_TEMPLATES, TEMPLATES
 from .values import MOSCOW
 
@@ -36,6 +43,7 @@ __all__ = [
     "ERROR_TABLES",
     "JOB_CANCEL",
     "JOB_CREATE",
+    "JOB_CREATE_WITH_COST",
     "JOB_DELETE",
     "JOB_INFO",
     "JOB_LIST",

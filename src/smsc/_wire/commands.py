@@ -22,7 +22,9 @@ from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
 from .jobs import JOBS
+from .notify import NOTIFY
 from .phones import CONTACT_COMMANDS
+from .receive_phones import RECEIVE_PHONES_COMMANDS
 from .reports import REPORT_COMMANDS
 from .senders import SENDER_COMMANDS
 from .templates import OPERATOR_TEMPLATES, TEMPLATES
@@ -33,8 +35,10 @@ ACCOUNT_DATA_COMMANDS: Final[tuple[CommandSpec[Any, Any], ...]] = (
     *SENDER_COMMANDS,
     *CONTACT_COMMANDS,
     *TEMPLATES.all(),
-    *OPERATOR_TEMPLATES.all(),
+    *OPERATOR_TEMPLATES,
     *USER_COMMANDS,
+    *RECEIVE_PHONES_COMMANDS,
+    NOTIFY,
 )
 """Sender IDs, contacts, templates and sub-clients (§11.2-§11.4, §11.7)."""
 

@@ -21,6 +21,7 @@ from .._errors import (
     MessageDeniedError,
     OperatorNotFoundError,
     ParametersError,
+    RecordNotSavedError,
     TooManyRequestsError,
     UndeliverableError,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "ACCOUNT_DATA_ERRORS",
     "BALANCE_ERRORS",
     "GET_ERRORS",
+    "JOB_ERRORS",
     "OPERATOR_ERRORS",
     "SEND_ERRORS",
     "STATUS_ERRORS",
@@ -78,6 +80,17 @@ GET_ERRORS: Final[ErrorTable] = {
 }
 """``get.php``: history, received messages, statistics, prices (§5.4; 9 for the limits and
 15+ simultaneous requests)."""
+
+JOB_ERRORS: Final[ErrorTable] = {
+    1: ParametersError,
+    2: AuthenticationError,
+    3: RecordNotSavedError,
+    4: IPBlockedError,
+    5: InvalidTimeError,
+    9: TooManyRequestsError,
+}
+"""``jobs.php``, every action: the mailing page's own table (1, 2, 3 = a record could not be
+saved, 4, 5 = a date in a bad format, 9), not the table of ``send.php``."""
 
 OPERATOR_ERRORS: Final[ErrorTable] = {
     1: ParametersError,

@@ -1,7 +1,10 @@
 """``jobs.php``: server-side mailings (protocol §11.1) as specs.
 
-Create takes every ``send.php`` option (applied to each message); info, list, cancel and
-delete take the mailing's id. The answers of create (``{"id": N}``), cancel and delete
+Create takes every ``send.php`` option (applied to each message) and ``cost=1`` (the answer
+then carries the mailing's cost too); info, list, cancel and delete take the mailing's id.
+Every action reads errors with the mailing page's own table (:data:`~.errors.JOB_ERRORS`:
+1, 2, 3 a record could not be saved, 4, 5 a bad date, 9), not the send table. The answers
+of create (``{"id": N}``, with ``cost=1`` ``{"id": N, "cost": "..."}``), cancel and delete
 (``{"result": "OK"}``) are from the reference; the layout of info and list is not documented
 ([UNK]) and is assumed as the emulator writes it: an object per mailing with ``id``,
 ``name``, ``status``, ``created`` (``DD.MM.YYYY hh:mm:ss``, Moscow time), ``cnt`` (its
@@ -16,18 +19,19 @@ from typing import Any, Final
 
 from .._enums import StatusCode
 from .._errors import InvalidResponseError
-from .._job_models import JobInfo, JobState
+from .._job_models import JobCreated, JobInfo, JobState
 from .._models import SendRequest
 from ._spec import CommandSpec
 from .answers import expect_object
-from .errors import BALANCE_ERRORS, SEND_ERRORS
+from .errors import JOB_ERRORS
 from .forms import send_form
-from .values import enum_or_int, excerpt, integer, moment, text
+from .values import decimal, enum_or_int, excerpt, integer, moment, text
 
 __all__ = [
     "JOBS",
     "JOB_CANCEL",
     "JOB_CREATE",
+    "JOB_CREATE_WITH_COST",
     "JOB_DELETE",
     "JOB_INFO",
     "JOB_LIST",
@@ -38,10 +42,6 @@ _PATH: Final = "/sys/jobs.php"
 _MAX_JOBS: Final = 100_000
 _MAX_STATUSES: Final = 64
 
-# Errors of the mailing commands: those of send.php for create (§5.1 "jobs creation"), the
-# common ones (1, 2, 4, 9) for the others.
-JOB_ERRORS: Final = BALANCE_ERRORS
-
 
 @dataclass(frozen=True, slots=True)
 class JobCreate:
@@ -49,12 +49,15 @@ class JobCreate:
 
     name: str
     send: SendRequest
+    with_cost: bool = False
 
 
 def _create_form(job: JobCreate) -> dict[str, str]:
     form = send_form(job.send)
-    for own in ("cost", "id"):  # a mailing has its own id and no cost mode
+    for own in ("cost", "id"):  # a mailing has its own id; its cost mode is cost=1 alone
         form.pop(own, None)
+    if job.with_cost:
+        form["cost"] = "1"
     return {"add": "1", "name": job.name, **form}
 
 
@@ -63,6 +66,13 @@ def _created(data: Any, body: bytes, _: JobCreate) -> int:
     if job_id is None or job_id <= 0:
         raise InvalidResponseError("jobs: no mailing id in the answer", body_excerpt=excerpt(body))
     return job_id
+
+
+def _created_with_cost(data: Any, body: bytes, job: JobCreate) -> JobCreated:
+    cost = decimal(expect_object(data, "jobs", body).get("cost"))
+    if cost is None or cost < 0:
+        raise InvalidResponseError("jobs: no cost in the answer", body_excerpt=excerpt(body))
+    return JobCreated(id=_created(data, body, job), cost=cost)
 
 
 def _ok(data: Any, body: bytes, _: int) -> None:
@@ -117,11 +127,21 @@ JOB_CREATE: Final = CommandSpec[JobCreate, int](
     name="job_create",
     path=_PATH,
     may_repeat=False,
-    errors=SEND_ERRORS,
+    errors=JOB_ERRORS,
     encode=_create_form,
     decode=_created,
 )
 """Create a mailing (``add=1``); the answer is its id."""
+
+JOB_CREATE_WITH_COST: Final = CommandSpec[JobCreate, JobCreated](
+    name="job_create_with_cost",
+    path=_PATH,
+    may_repeat=False,
+    errors=JOB_ERRORS,
+    encode=_create_form,
+    decode=_created_with_cost,
+)
+"""Create a mailing and read its cost (``add=1&cost=1``)."""
 
 JOB_INFO: Final = CommandSpec[int, JobInfo](
     name="job_info",
@@ -163,5 +183,5 @@ JOB_DELETE: Final = CommandSpec[int, None](
 )
 """Delete a mailing (``del=1``)."""
 
-JOBS: Final = (JOB_CREATE, JOB_INFO, JOB_LIST, JOB_CANCEL, JOB_DELETE)
+JOBS: Final = (JOB_CREATE, JOB_CREATE_WITH_COST, JOB_INFO, JOB_LIST, JOB_CANCEL, JOB_DELETE)
 """The mailing commands."""

@@ -217,21 +217,28 @@ INCOMING: Final = CommandSpec[IncomingQuery, list[IncomingMessage]](
 
 @dataclass(frozen=True, slots=True)
 class StatisticsQuery:
-    """Statistics of a period (checked days), with the balance or without."""
+    """Statistics of a period (checked days).
+
+    ``electronic_balance`` (``balance2=1``) asks for the messages paid from the electronic
+    balance; ``account_currency`` (``mycur=1``) for the figures in the account's currency.
+    """
 
     start: date
     end: date
-    with_balance: bool = False
+    electronic_balance: bool = False
+    account_currency: bool = False
 
 
 def _statistics_form(query: StatisticsQuery) -> dict[str, str]:
     form = {"get_stat": "1", "start": encode_day(query.start), "end": encode_day(query.end)}
-    if query.with_balance:
+    if query.electronic_balance:
         form["balance2"] = "1"
+    if query.account_currency:
+        form["mycur"] = "1"
     return form
 
 
-_STAT_KEYS: Final = frozenset({"login", "cnt", "credit", "debit", "currency", "balance"})
+_STAT_KEYS: Final = frozenset({"login", "cnt", "credit", "debit", "currency"})
 
 
 def _statistics_answer(data: Any, body: bytes, _: StatisticsQuery) -> Statistics:
@@ -248,7 +255,6 @@ def _statistics_answer(data: Any, body: bytes, _: StatisticsQuery) -> Statistics
         spent=decimal(item.get("credit")),
         income=decimal(item.get("debit")),
         currency=currency or None,
-        balance=decimal(item.get("balance")),
         extra=_extra(item, _STAT_KEYS),
     )
 

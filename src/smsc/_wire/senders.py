@@ -3,14 +3,19 @@
 ``get=1`` lists the approved names; ``add=1&sender=&cmt=``, ``chg=1&sender=&cmt=`` (or
 ``id=`` instead of ``sender=``) and ``del=1&sender=`` (or ``id=``) manage them;
 ``send_code=1&sender=`` and ``check_code=1&sender=&code=`` confirm a digital sender.
+``get=1&all=1`` lists every name, not only the activated ones; ``add`` and ``chg`` take the
+operator registration flags of the parameters page (``mts_step=1``, ...). The registrations
+for Ukraine and Belarus (``ua_reg``, ``ua_int``, ``by_reg``) need a company's details in
+more fields and are not offered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import Sender
+from .._account_models import Sender, SenderRegistration
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (
     action,
@@ -33,6 +38,7 @@ __all__ = [
     "SENDERS_LIST",
     "SENDERS_SEND_CODE",
     "SENDER_COMMANDS",
+    "SENDER_REGISTRATION_FLAGS",
     "SenderArgs",
 ]
 
@@ -48,12 +54,43 @@ class SenderArgs:
     id: int | None = None
     comment: str | None = None
     code: str | None = None
+    every: bool = False
+    """``all=1``: list every name, not only the activated ones."""
+    registrations: frozenset[SenderRegistration] = frozenset()
+
+
+SENDER_REGISTRATION_FLAGS: Final[Mapping[SenderRegistration, str]] = {
+    SenderRegistration.MTS_PAID: "mts_step",
+    SenderRegistration.MEGAFON_PAID: "mega_step",
+    SenderRegistration.BEELINE_PAID: "bee_step",
+    SenderRegistration.TELE2_PAID: "tele2_step",
+    SenderRegistration.MOTIV_PAID: "motiv_step",
+    SenderRegistration.WIN_MOBILE_PAID: "winmob_step",
+    SenderRegistration.VOLNA_MOBILE_PAID: "volnamob_step",
+    SenderRegistration.SBER_MOBILE: "sber_step",
+    SenderRegistration.TELE2_FREE: "tele2",
+    SenderRegistration.MOTIV_FREE: "motiv",
+    SenderRegistration.MTS_COMMON_NAME: "mts_int",
+    SenderRegistration.MEGAFON_COMMON_NAME: "mega_int",
+    SenderRegistration.MOTIV_COMMON_NAME: "motiv_int",
+}
+"""Each registration -> its flag of ``senders.php`` (the parameters page)."""
 
 
 def _fields(args: SenderArgs) -> dict[str, str]:
-    return present(
-        {"sender": args.name, "id": opt(args.id), "cmt": args.comment, "code": args.code}
+    form = present(
+        {
+            "sender": args.name,
+            "id": opt(args.id),
+            "cmt": args.comment,
+            "code": args.code,
+            "all": "1" if args.every else None,
+        }
     )
+    for registration in SenderRegistration:  # the enum's order: a stable form
+        if registration in args.registrations:
+            form[SENDER_REGISTRATION_FLAGS[registration]] = "1"
+    return form
 
 
 def _senders(data: Any, body: bytes, command: str) -> list[Sender]:

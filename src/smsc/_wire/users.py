@@ -1,9 +1,13 @@
-"""``users.php``: sub-clients of the account (protocol §11.3, limit in §5.4).
+"""``users.php``: sub-clients of the account (protocol §11.3, limit in §5.4; checked
+against the service's sub-client pages for issue 22).
 
-``add=1&user=&password=`` (+ ``fio``, ``phone``), ``chg=1&user=`` (+ ``fio``, ``phone``,
-``new_login``, ``password`` [INF]), ``pay=1&user=&sum=`` (a top-up from the account), and
-``get_stat=1&start=&end=`` (+ ``user=``, ``balance2=1``). The service takes at most three adds
-or changes of the same sub-client a minute.
+``add=1&user=&password=`` and ``chg=1&user=`` (+ ``fio``, ``phone``, ``type``, ``email``,
+``email2``, ``phone2``, ``fl[8]``, ``fl[9]``; ``site_id`` on add; ``new_login`` and ``pswc``
+on change), ``pay=1&user=&sum=`` (a top-up from the account), and ``get_stat=1`` or
+``get_stat_all=1`` with ``start=&end=`` (+ ``user=`` or ``user_id=``, ``reseller``,
+``balance2``, ``mycur``, ``hide_deleted``). Without ``reseller=1`` the service answers only
+the sub-clients on the main account's balance; with it, those with a balance of their own.
+The service takes at most three adds or changes of the same sub-client a minute.
 
 The password of a sub-client is a secret: it lives in a :class:`HiddenText` and is revealed
 only into the request body; the spec's ``secrets`` keep it out of the command's errors.
@@ -26,6 +30,7 @@ from .records import (
     day,
     done,
     extra_fields,
+    opt,
     present,
     records,
     required_text,
@@ -36,13 +41,14 @@ __all__ = [
     "USERS_ADD",
     "USERS_CHANGE",
     "USERS_STATS",
+    "USERS_STATS_DETAILED",
     "USERS_TOP_UP",
     "USER_COMMANDS",
     "SubClientArgs",
 ]
 
 _PATH: Final = "/sys/users.php"
-_KNOWN = ("login", "cnt", "credit", "debit", "currency", "balance")
+_KNOWN = ("login", "cnt", "credit", "debit", "currency")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,27 +63,62 @@ class SubClientArgs:
     amount: Decimal | None = None
     start: date | None = None
     end: date | None = None
-    with_balance: bool = False
+    user_id: int | None = None
+    current_password: HiddenText | None = None
+    type: int | None = None
+    email: str | None = None
+    email2: str | None = None
+    phone2: str | None = None
+    forward_to_phone: bool | None = None
+    forward_to_email: bool | None = None
+    site_id: int | None = None
+    own_balance: bool | None = None
+    """``reseller``: True for sub-clients with a balance of their own, False for those on
+    the main account's balance, None to leave it out (one sub-client by login or id)."""
+    electronic_balance: bool = False
+    account_currency: bool = False
+    hide_deleted: bool = False
+
+
+def _bit(value: bool | None) -> str | None:
+    return None if value is None else ("1" if value else "0")
+
+
+def _on(value: bool) -> str | None:
+    return "1" if value else None
 
 
 def _fields(args: SubClientArgs) -> dict[str, str]:
     return present(
         {
             "user": args.login,
+            "user_id": opt(args.user_id),
             "password": args.password.reveal() if args.password is not None else None,
+            "pswc": (args.current_password.reveal() if args.current_password is not None else None),
             "new_login": args.new_login,
             "fio": args.name,
             "phone": args.phone,
+            "type": opt(args.type),
+            "email": args.email,
+            "email2": args.email2,
+            "phone2": args.phone2,
+            "fl[8]": _bit(args.forward_to_phone),
+            "fl[9]": _bit(args.forward_to_email),
+            "site_id": opt(args.site_id),
             "sum": format(args.amount, "f") if args.amount is not None else None,
             "start": day(args.start) if args.start is not None else None,
             "end": day(args.end) if args.end is not None else None,
-            "balance2": "1" if args.with_balance else None,
+            "reseller": _bit(args.own_balance),
+            "balance2": _on(args.electronic_balance),
+            "mycur": _on(args.account_currency),
+            "hide_deleted": _on(args.hide_deleted),
         }
     )
 
 
 def _secrets(args: SubClientArgs) -> tuple[str, ...]:
-    return (args.password.reveal(),) if args.password is not None else ()
+    hidden = (args.password, args.current_password)
+    return tuple(secret.reveal() for secret in hidden if secret is not None)
 
 
 def _change_limits(args: SubClientArgs) -> LimitKeys:
@@ -102,7 +143,6 @@ def _stats(data: Any, body: bytes, command: str) -> list[SubClientStats]:
             spent=decimal(item.get("credit")),
             income=decimal(item.get("debit")),
             currency=text(item.get("currency")),
-            balance=decimal(item.get("balance")),
             extra=extra_fields(item, _KNOWN),
         )
         for item in records(rows, body, command)
@@ -151,4 +191,16 @@ USERS_STATS: Final = action(
 )
 """Sub-clients' statistics over a period; a query, safe to repeat."""
 
-USER_COMMANDS: Final = (USERS_ADD, USERS_CHANGE, USERS_TOP_UP, USERS_STATS)
+USERS_STATS_DETAILED: Final = action(
+    "users.stats_detailed",
+    _PATH,
+    "get_stat_all",
+    _fields,
+    _stats,
+    may_repeat=True,
+    errors=ACCOUNT_DATA_ERRORS,
+)
+"""Detailed statistics (``get_stat_all=1``); its answer is not laid out on the page and is
+read as the records of ``get_stat`` (a named assumption: each record names its ``login``)."""
+
+USER_COMMANDS: Final = (USERS_ADD, USERS_CHANGE, USERS_TOP_UP, USERS_STATS, USERS_STATS_DETAILED)

@@ -9,6 +9,8 @@ from .account import Account
 from .history import History
 from .incoming import Incoming
 from .jobs import Jobs
+from .notifications import Notifications
+from .numbers import Numbers
 from .operators import Operators
 
-__all__ = ["Account", "History", "Incoming", "Jobs", "Operators"]
+__all__ = ["Account", "History", "Incoming", "Jobs", "Notifications", "Numbers", "Operators"]

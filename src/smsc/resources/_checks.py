@@ -18,10 +18,14 @@ __all__ = [
     "MAX_COMMENT_LENGTH",
     "MAX_LOGIN_LENGTH",
     "MAX_NAME_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "PASSWORD_RULE",
     "amount",
     "code",
     "comment",
     "digital_sender",
+    "email",
+    "flag",
     "login",
     "name",
     "one_phone",
@@ -131,8 +135,19 @@ def login(value: object, field: str = "login") -> str:
     return value
 
 
-def password(value: HiddenText, field: str = "password") -> HiddenText:
-    """A sub-client password: non-empty text without spaces or control characters.
+MIN_PASSWORD_LENGTH = 8
+"""The shortest new sub-client password the service takes (its sub-client parameters page)."""
+
+PASSWORD_RULE = (
+    f"at least {MIN_PASSWORD_LENGTH} characters, with 3 of these 4: letters, digits, "
+    "upper and lower case, symbols"
+)
+"""The service's rule for a new sub-client password, in our words."""
+
+
+def password(value: HiddenText, field: str = "password", *, new: bool = True) -> HiddenText:
+    """A sub-client password: text without spaces or control characters; a ``new`` one
+    also follows :data:`PASSWORD_RULE`.
 
     It is checked through its :class:`HiddenText`, so no frame of a raised error holds it.
     """
@@ -140,6 +155,28 @@ def password(value: HiddenText, field: str = "password") -> HiddenText:
         raise _fail(field, "must be a non-empty string")
     if value.has_space():
         raise _fail(field, "must not hold spaces or control characters")
+    if new and (len(value) < MIN_PASSWORD_LENGTH or value.character_classes() < 3):
+        raise _fail(field, f"breaks the service's password rule: {PASSWORD_RULE}")
+    return value
+
+
+def email(value: object, field: str = "email") -> str:
+    """An e-mail address: one ``@`` between non-empty parts, no spaces, at most 254 long."""
+    if (
+        not isinstance(value, str)
+        or len(value) > 254
+        or value.count("@") != 1
+        or any(c.isspace() or not c.isprintable() for c in value)
+        or not all(value.split("@"))
+    ):
+        raise _fail(field, "must be one e-mail address")
+    return value
+
+
+def flag(value: object, field: str) -> bool:
+    """A switch: ``True`` or ``False``, nothing else."""
+    if not isinstance(value, bool):
+        raise _fail(field, "must be True or False")
     return value
 
 

@@ -24,15 +24,20 @@ class Account:
         *,
         start: date,
         end: date,
-        with_balance: bool = False,
+        electronic_balance: bool = False,
+        account_currency: bool = False,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> Statistics:
         """SMS sent, money spent and money put on the account from ``start`` to ``end``.
 
+        The answer holds no balance; read it with ``client.balance()``.
+
         Args:
             start: the first day (a ``date``; an aware ``datetime`` is read in Moscow time).
             end: the last day (included).
-            with_balance: also report the balance (``balance2=1``).
+            electronic_balance: the statistics of the messages paid from the electronic
+                balance (``balance2=1``) instead of the usual ones.
+            account_currency: the figures in the account's current currency (``mycur=1``).
             timeout: override the client's timeout for this call.
 
         Raises:
@@ -40,9 +45,13 @@ class Account:
             APIError: the service refused (a subclass per error code).
         """
         first, last = check_period(start, end)
-        if not isinstance(with_balance, bool):
-            raise RequestValidationError("with_balance must be True or False", field="with_balance")
-        query = StatisticsQuery(first, last, with_balance)
+        for field, value in (
+            ("electronic_balance", electronic_balance),
+            ("account_currency", account_currency),
+        ):
+            if not isinstance(value, bool):
+                raise RequestValidationError(f"{field} must be True or False", field=field)
+        query = StatisticsQuery(first, last, electronic_balance, account_currency)
         return await self._client._request(STATISTICS, query, timeout)
 
     async def prices(self, *, timeout: TimeoutArg = NOT_GIVEN) -> list[PriceZone]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Literal, overload
 
 from .. import _wire as wire
 from .._arguments import ExtraValue
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._enums import MessageFormat, Translit
 from .._errors import RequestValidationError
-from .._job_models import JobInfo
+from .._job_models import JobCreated, JobInfo
 from .._send_request import TimeArg, build_send_request
 from .._wire.jobs import JobCreate
 
@@ -30,6 +31,7 @@ class Jobs:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
+    @overload
     async def create(
         self,
         name: str,
@@ -43,19 +45,60 @@ class Jobs:
         format: MessageFormat | str = MessageFormat.SMS,
         valid: int | str | timedelta | None = None,
         extra: Mapping[str, ExtraValue] | None = None,
+        with_cost: Literal[False] = False,
         timeout: TimeoutArg = NOT_GIVEN,
-    ) -> int:
+    ) -> int: ...
+
+    @overload
+    async def create(
+        self,
+        name: str,
+        phones: str | Sequence[str],
+        message: str,
+        *,
+        sender: str | None = None,
+        time: TimeArg = None,
+        tz: int | None = None,
+        translit: Translit | int | None = None,
+        format: MessageFormat | str = MessageFormat.SMS,
+        valid: int | str | timedelta | None = None,
+        extra: Mapping[str, ExtraValue] | None = None,
+        with_cost: Literal[True],
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> JobCreated: ...
+
+    async def create(
+        self,
+        name: str,
+        phones: str | Sequence[str],
+        message: str,
+        *,
+        sender: str | None = None,
+        time: TimeArg = None,
+        tz: int | None = None,
+        translit: Translit | int | None = None,
+        format: MessageFormat | str = MessageFormat.SMS,
+        valid: int | str | timedelta | None = None,
+        extra: Mapping[str, ExtraValue] | None = None,
+        with_cost: bool = False,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> int | JobCreated:
         """Create a mailing of ``message`` to ``phones`` (options as for ``send``).
 
         Returns:
-            The mailing's id.
+            The mailing's id; with ``with_cost=True`` (``cost=1``) a :class:`JobCreated`
+            holding the id and the mailing's cost.
 
         Raises:
             RequestValidationError: bad arguments (nothing was sent).
-            APIError: the service refused (the send error table: 3 no money, 6 denied...).
+            APIError: the service refused, read with the mailing page's table: 1
+                parameters, 2 login, 3 :class:`RecordNotSavedError` (the mailing could not
+                be saved), 4 IP blocked, 5 a bad date, 9 too many requests.
             SendOutcomeUnknownError: no answer came; look for it with :meth:`list` before
                 creating it again.
         """
+        if not isinstance(with_cost, bool):
+            raise RequestValidationError("with_cost must be True or False", field="with_cost")
         if not isinstance(name, str) or not name.strip() or len(name) > _MAX_NAME:
             raise RequestValidationError(f"name must be 1..{_MAX_NAME} characters", field="name")
         request = build_send_request(
@@ -69,7 +112,10 @@ class Jobs:
             valid=valid,
             extra=extra,
         )
-        return await self._client._request(wire.JOB_CREATE, JobCreate(name, request), timeout)
+        job = JobCreate(name, request, with_cost)
+        if with_cost:
+            return await self._client._request(wire.JOB_CREATE_WITH_COST, job, timeout)
+        return await self._client._request(wire.JOB_CREATE, job, timeout)
 
     async def info(self, job_id: int, *, timeout: TimeoutArg = NOT_GIVEN) -> JobInfo:
         """The mailing ``job_id`` and how many of its messages are in each status."""

@@ -3,11 +3,12 @@
 It answers ``send.php`` (sends and ``cost=1`` cost queries, also as ``/rest/send/``),
 ``status.php`` (``all=0/1/2``, HLR, ``del=1``), ``balance.php``, ``get.php`` (history,
 received messages, statistics, tariffs), ``info.php`` (operator lookup), ``senders.php``,
-``phones.php``, ``templates.php``, ``op_templates.php``, ``users.php`` and ``jobs.php``
-(mailings), keeps each
+``phones.php``, ``templates.php``, ``op_templates.php``, ``users.php``, ``jobs.php``
+(mailings), ``receive_phones.php`` (dedicated numbers) and ``ping.php`` (event
+notifications), keeps each
 account's :class:`Directory` (Sender IDs, contacts, blacklist, templates, received messages),
 runs the e-mail gateway (:class:`SMTPIngest`) and posts callbacks. Every other command of the
-service (``ping.php``, ...) answers error 1 in the requested format (see
+service (``get_mnp.php``, ``wait_call.php``, ...) answers error 1 in the requested format (see
 :class:`UnknownCommandAnswer`).
 
 Create an :class:`SMSCEmulator`, add an account, and talk to it in-process through

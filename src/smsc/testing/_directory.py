@@ -18,15 +18,34 @@ from .._privacy import mask_phone, mask_text
 from ._values import normalize_phone
 
 __all__ = [
+    "FREE_NUMBERS",
     "Contact",
     "ContactGroup",
     "Directory",
     "IncomingMessage",
+    "NotificationRecord",
+    "OperatorTemplate",
     "Payment",
     "SenderID",
     "SubClient",
     "Template",
 ]
+
+
+FREE_NUMBERS = ("79000000701", "79000000702", "79000000703")
+"""The dedicated numbers an account can connect until a test sets others."""
+
+
+@dataclass(frozen=True)
+class NotificationRecord:
+    """A notification of a task group (``ping.php``): its group, macros and template."""
+
+    group: int
+    name: str
+    host: str
+    info: str
+    ok: bool
+    at: float
 
 
 @dataclass
@@ -69,14 +88,33 @@ class Contact:
 
 @dataclass(repr=False)
 class Template:
-    """A message template (``templates.php``) or an operator template (``op_templates.php``)."""
+    """A message template (``templates.php``): its name, text, and the documented options."""
 
     id: int
     name: str
     text: str
+    format: str = ""
+    sender: str = ""
+    auto_signature: bool = False
 
     def __repr__(self) -> str:
         return f"Template(id={self.id}, name={self.name!r}, text={mask_text(self.text)})"
+
+
+@dataclass(repr=False)
+class OperatorTemplate:
+    """A template registered for a Sender ID with some operators (``op_templates.php``).
+
+    ``flags`` are the operator flags it was filed with (``mts_srv``, ...), in filing order.
+    """
+
+    id: int
+    sender: str
+    text: str
+    flags: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"OperatorTemplate(id={self.id}, sender={self.sender!r}, flags={self.flags})"
 
 
 @dataclass(frozen=True, repr=False)
@@ -111,6 +149,8 @@ class SubClient:
     login: str
     fio: str = ""
     phone: str = ""
+    type: int = 0
+    """The account type (``type`` of ``users.php``; 0, the default, has its own balance)."""
 
     def __repr__(self) -> str:
         return f"SubClient(id={self.id}, login={self.login!r})"
@@ -139,11 +179,20 @@ class Directory:
         self.blacklist: dict[str, int] = {}
         """Blacklisted number -> its record id."""
         self.templates: dict[int, Template] = {}
-        self.operator_templates: dict[int, Template] = {}
+        self.operator_templates: dict[tuple[str, str], OperatorTemplate] = {}
+        """Operator templates by (Sender ID, text), the key ``op_templates.php`` looks up."""
         self.incoming: list[IncomingMessage] = []
         self.payments: list[Payment] = []
         self.subclients: dict[str, SubClient] = {}
         """Sub-clients of this account by login (``users.php``)."""
+        self.free_numbers: list[str] = list(FREE_NUMBERS)
+        """Dedicated numbers free to connect (``receive_phones.php?get=1``); a test may set them."""
+        self.task_groups: set[int] = set()
+        """Task groups ``ping.php`` may notify (a test adds their ids)."""
+        self.notifications: list[NotificationRecord] = []
+        """Notifications sent through ``ping.php``, oldest first."""
+        self.dedicated_numbers: dict[str, bool] = {}
+        """Connected dedicated numbers -> renewed next month (``receive_phones.php``)."""
 
     def __repr__(self) -> str:
         return (
@@ -242,15 +291,20 @@ class Directory:
 
     # ------------------------------------------------------------------ templates
 
-    def add_template(self, name: str, text: str, *, operator: bool = False) -> Template:
-        """Add a template (``operator=True``: an operator template of ``op_templates.php``)."""
+    def add_template(self, name: str, text: str) -> Template:
+        """Add a message template (``templates.php``)."""
         template = Template(self._next_id(), name, text)
-        self.template_store(operator)[template.id] = template
+        self.templates[template.id] = template
         return template
 
-    def template_store(self, operator: bool) -> dict[int, Template]:
-        """The templates (``operator=False``) or the operator templates, by id."""
-        return self.operator_templates if operator else self.templates
+    def add_operator_template(self, sender: str, text: str, flags: list[str]) -> OperatorTemplate:
+        """File ``text`` for ``sender`` with the operator ``flags`` (added to an earlier one)."""
+        found = self.operator_templates.get((sender, text))
+        if found is None:
+            found = OperatorTemplate(self._next_id(), sender, text)
+            self.operator_templates[(sender, text)] = found
+        found.flags.extend(flag for flag in flags if flag not in found.flags)
+        return found
 
     # ------------------------------------------------------------------ sub-clients
 

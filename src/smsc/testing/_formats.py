@@ -150,6 +150,13 @@ _TEXT_KEYS_FULL = (
 )
 
 
+# A message the service does not know has only its status (-3): in fmt=1 its numeric fields
+# are written 0, never empty. The official Python library reads the second field as a number
+# and, when it is empty, logs an error for what is a status ([LIB]; the page's fmt=1 shape is
+# "<status>,<last_timestamp>,<err>", and "0,-N" is kept for real errors).
+_NUMERIC_KEYS = frozenset({"last_timestamp", "err", "send_timestamp", "cost"})
+
+
 def _comma_row(row: StatusRow, multi: bool) -> str:
     values = row.fields
     keys: list[str] = ["status", "last_timestamp", "err"]
@@ -161,7 +168,10 @@ def _comma_row(row: StatusRow, multi: bool) -> str:
         keys += _FULL_KEYS
     if multi:
         keys += ["id"] if row.detail >= 1 else ["id", "phone"]
-    return ",".join(str(values.get(key, "")) for key in keys)
+    fields = [str(values.get(key, "0" if key in _NUMERIC_KEYS else "")) for key in keys]
+    if multi:  # one line per message: a line feed in the text is written \n, as in history
+        fields = [_line_value(field) for field in fields]
+    return ",".join(fields)
 
 
 def _text_row(row: StatusRow, multi: bool) -> str:
@@ -178,6 +188,7 @@ def _text_row(row: StatusRow, multi: bool) -> str:
         parts.append(f"id = {values['id']}")
         if row.detail == 0 or "send_date" not in values:
             parts.append(f"phone = {values['phone']}")
+        return ", ".join(_line_value(part) for part in parts)
     return ", ".join(parts)
 
 

@@ -13,7 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ._answers import Answer
-from ._commands import balance, get, info, jobs, phones, send, senders, status, templates, users
+from ._commands import (
+    balance,
+    get,
+    info,
+    jobs,
+    notify,
+    phones,
+    receive_phones,
+    send,
+    senders,
+    status,
+    templates,
+    users,
+)
 from ._model import Account
 from ._request import Request
 from ._state import ServiceState
@@ -59,6 +72,10 @@ PHONES = Route("phones", phones.handle)
 TEMPLATES = Route("templates", templates.handle)
 OPERATOR_TEMPLATES = Route("op_templates", templates.handle_operator)
 USERS = Route("users", users.handle)
+RECEIVE_PHONES = Route("receive_phones", receive_phones.handle)
+NOTIFY = Route("ping", notify.handle)
+"""``ping.php``: event notifications of a task group."""
+"""``receive_phones.php``: dedicated numbers for receiving messages."""
 JOBS = Route("jobs", jobs.handle)
 """``jobs.php``: server-side mailings."""
 
@@ -75,6 +92,8 @@ COMMANDS: Mapping[str, Route] = {
         TEMPLATES,
         OPERATOR_TEMPLATES,
         USERS,
+        RECEIVE_PHONES,
+        NOTIFY,
         JOBS,
     )
 }
@@ -94,6 +113,8 @@ ROUTES: Mapping[str, Route] = {
     "/sys/op_templates.php": OPERATOR_TEMPLATES,
     "/sys/users.php": USERS,
     "/sys/jobs.php": JOBS,
+    "/sys/receive_phones.php": RECEIVE_PHONES,
+    "/sys/ping.php": NOTIFY,
 }
 """Path -> route: every path the emulator serves."""
 

@@ -37,25 +37,33 @@ def handle(state: ServiceState, account: Account, request: Request) -> Answer:
 def handle_stat(state: ServiceState, account: Account, request: Request) -> Answer:
     """What the account sent and paid between ``start`` and ``end`` (one record)."""
     first, after_last = period(request, state.clock.now(), state.zone, max_months=None)
-    row = stat_row(state, account, first, after_last, with_balance=request.flag("balance2"))
+    row = stat_row(state, account, first, after_last, electronic=request.flag("balance2"))
     return TableAnswer.one(row, "stat")
 
 
 def stat_row(
-    state: ServiceState, account: Account, first: float, after_last: float, *, with_balance: bool
+    state: ServiceState, account: Account, first: float, after_last: float, *, electronic: bool
 ) -> Row:
     """One account's statistics: SMS sent (``cnt``), money spent (``credit``) and put on the
-    account (``debit``) in ``first`` <= t < ``after_last``."""
+    account (``debit``) in ``first`` <= t < ``after_last``.
+
+    ``balance2=1`` (``electronic``) asks for the messages paid from the electronic balance;
+    the emulator pays every message from the account's one balance, so those figures are
+    zero. ``mycur=1`` changes nothing: an account has one currency here. The answer has no
+    ``balance`` field (the page lists ``login``, ``cnt``, ``credit``, ``debit``,
+    ``currency``)."""
     count = 0
     spent = Decimal("0.00")
-    for message in state.messages:
-        if message.login == account.login and first <= message.created_at < after_last:
-            count += message.parts
-            spent += message.cost
-    income = sum(
-        (item.amount for item in account.directory.payments if first <= item.at < after_last),
-        Decimal("0.00"),
-    )
+    income = Decimal("0.00")
+    if not electronic:
+        for message in state.messages:
+            if message.login == account.login and first <= message.created_at < after_last:
+                count += message.parts
+                spent += message.cost
+        income = sum(
+            (item.amount for item in account.directory.payments if first <= item.at < after_last),
+            Decimal("0.00"),
+        )
     row: Row = {
         "login": account.login,
         "cnt": count,
@@ -63,8 +71,6 @@ def stat_row(
         "debit": money_text(income),
         "currency": account.currency,
     }
-    if with_balance:
-        row["balance"] = money_text(account.balance)
     return row
 
 

@@ -6,9 +6,17 @@ Creating a mailing is a send of its text to its phones with the mailing's id (ev
 cancel and delete are not documented ([INF]): a mailing is an object with ``id``, ``name``,
 ``status`` (0 waiting, 1 running, 2 finished, 3 cancelled), ``created``, ``cnt`` (messages)
 and ``stat`` (status code -> messages). An unknown mailing id is error 1 ([INF]).
+
+Errors come from the mailing page's own table (1, 2, 3 = a record could not be saved, 4,
+5 = a bad date, 9), never from the send table: a mailing the send rules refuse (no money,
+a denied text, a bad or unreachable number: send errors 3, 6, 7, 8) is answered error 3
+("error saving a record"), the emulator's reading of a table that has no other code for it.
+``cost=1`` adds the mailing's cost to the answer (``{"id": N, "cost": "1.80"}``).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from .._answers import Answer, ErrorAnswer, FieldValue, JobsAnswer, OkAnswer
 from .._jobs import Job
@@ -16,11 +24,14 @@ from .._model import Account
 from .._request import Request
 from .._state import ServiceState
 from . import send
-from ._common import Refused, int_param
+from ._common import Refused, int_param, money_text
 
 __all__ = ["handle"]
 
 _NAME_MAX = 100
+_PASSED_ON = frozenset({1, 2, 4, 5, 9})
+"""Send errors the mailing table shares; any other one is answered 3 (record not saved)."""
+_NOT_SAVED = 3
 # Parameters of jobs.php itself; every other one is a send.php option of the mailing.
 _OWN = frozenset({"add", "name", "id", "get", "get_all", "cancel", "del", "cost"})
 
@@ -53,16 +64,24 @@ def _create(state: ServiceState, account: Account, request: Request) -> Answer:
     name = (request.get("name") or "").strip()
     if not name or len(name) > _NAME_MAX:
         raise Refused(1)
+    with_cost = request.get("cost") not in (None, "", "0")
+    if with_cost and request.get("cost") != "1":  # the mailing page documents cost=1 only
+        raise Refused(1)
     job_id = state.next_message_id()
     params = {key: value for key, value in request.params.items() if key not in _OWN}
     params["id"] = str(job_id)
     first = len(state.messages)
     answer = send.handle(state, account, Request(params, request.ip, request.channel))
     if isinstance(answer, ErrorAnswer):
-        return ErrorAnswer.of(answer.code)
+        if answer.code in _PASSED_ON:
+            return ErrorAnswer.of(answer.code)
+        return ErrorAnswer(_NOT_SAVED, "error saving a record")
     job = Job(job_id, name, account.login, state.clock.now())
     job.messages = [message for message in state.messages[first:] if message.id == job_id]
     state.jobs.add(job)
+    if with_cost:
+        cost = sum((message.cost for message in job.messages), Decimal("0.00"))
+        return JobsAnswer(({"id": job_id, "cost": money_text(cost)},), single=True)
     return JobsAnswer(({"id": job_id},), single=True)
 
 

@@ -52,7 +52,9 @@ def _row(sender: SenderID) -> Row:
 
 
 def _list(_: ServiceState, account: Account, request: Request) -> Answer:
-    rows = tuple(_row(s) for s in account.directory.senders.values() if s.confirmed)
+    """The activated names; ``all=1``: every name (digital ones awaiting their code too)."""
+    every = request.flag("all")
+    rows = tuple(_row(s) for s in account.directory.senders.values() if every or s.confirmed)
     return TableAnswer(rows, "sender", last=("cmt",))
 
 

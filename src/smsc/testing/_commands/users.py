@@ -3,6 +3,13 @@ statistics; at most 3 adds or changes of the same sub-client a minute (§5.4).
 
 A sub-client is an account of its own (it can log in and send); its parent's directory keeps
 a :class:`~.._directory.SubClient` record of it. A top-up moves money from the parent.
+
+As the sub-client pages say: a new password (``add``, or ``chg`` with ``password``) has at
+least 8 characters and 3 of 4 kinds (letters, digits, both cases, symbols), else error 1;
+``type`` is 0 to 4 (0, the default, and 1 have a balance of their own; 2, 3 and 4 use the
+main account's); ``get_stat`` without ``reseller=1`` answers the sub-clients on the main
+account's balance, with it those with their own balance; ``user``/``user_id`` pick one.
+``get_stat_all`` answers as ``get_stat`` (its layout is not documented).
 """
 
 from __future__ import annotations
@@ -21,6 +28,32 @@ from .get import stat_row
 __all__ = ["handle"]
 
 _LOGIN_LENGTH = 64
+_PASSWORD_LENGTH = 8
+_OWN_BALANCE_TYPES = frozenset({0, 1})
+_TYPES = range(5)
+
+
+def _password(request: Request) -> str:
+    """A new password by the service's rule (error 1 when it breaks it)."""
+    value = text_param(request, "password", max_length=_LOGIN_LENGTH)
+    kinds = (
+        any(c.isalpha() for c in value),
+        any(c.isdigit() for c in value),
+        any(c.isupper() for c in value) and any(c.islower() for c in value),
+        any(not c.isalnum() for c in value),
+    )
+    if len(value) < _PASSWORD_LENGTH or sum(kinds) < 3:
+        raise Refused(1)
+    return value
+
+
+def _account_type(request: Request, default: int) -> int:
+    raw = request.get("type")
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) not in _TYPES:
+        raise Refused(1)
+    return int(raw)
 
 
 def handle(state: ServiceState, account: Account, request: Request) -> Answer:
@@ -47,7 +80,8 @@ def _subclient(state: ServiceState, account: Account, request: Request) -> SubCl
 
 def _add(state: ServiceState, account: Account, request: Request) -> Answer:
     user = text_param(request, "user", max_length=_LOGIN_LENGTH)
-    password = text_param(request, "password", max_length=_LOGIN_LENGTH)
+    password = _password(request)
+    kind = _account_type(request, 0)
     _limit(state, account, user)
     if user in state.accounts:
         raise Refused(1)
@@ -64,6 +98,7 @@ def _add(state: ServiceState, account: Account, request: Request) -> Answer:
     record = account.directory.add_subclient(
         user, fio=(request.get("fio") or "").strip(), phone=(request.get("phone") or "").strip()
     )
+    record.type = kind
     return TableAnswer.one({"id": record.id})
 
 
@@ -79,7 +114,8 @@ def _change(state: ServiceState, account: Account, request: Request) -> Answer:
         account.directory.subclients[new_login] = account.directory.subclients.pop(record.login)
         record.login = new_login
     if request.get("password"):
-        sub.passwords = [text_param(request, "password", max_length=_LOGIN_LENGTH)]
+        sub.passwords = [_password(request)]
+    record.type = _account_type(request, record.type)
     for name in ("fio", "phone"):
         if request.get(name) is not None:
             setattr(record, name, (request.get(name) or "").strip())
@@ -108,10 +144,15 @@ def _statistics(state: ServiceState, account: Account, request: Request) -> Answ
     if request.get("user") or request.get("user_id"):
         records = [_subclient(state, account, request)]
     else:
-        records = list(account.directory.subclients.values())
-    with_balance = request.flag("balance2")
+        own = request.flag("reseller")
+        records = [
+            r
+            for r in account.directory.subclients.values()
+            if (r.type in _OWN_BALANCE_TYPES) == own
+        ]
+    electronic = request.flag("balance2")
     rows: tuple[Row, ...] = tuple(
-        stat_row(state, state.accounts[r.login], first, after_last, with_balance=with_balance)
+        stat_row(state, state.accounts[r.login], first, after_last, electronic=electronic)
         for r in records
         if r.login in state.accounts
     )
@@ -123,4 +164,5 @@ _ACTIONS: dict[str, Action] = {
     "chg": _change,
     "pay": _pay,
     "get_stat": _statistics,
+    "get_stat_all": _statistics,
 }

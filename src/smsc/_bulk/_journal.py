@@ -2,10 +2,23 @@
 
 Each row is one message to one phone: its text and options, its state
 (:class:`OutcomeState`), the id of the request that carried it and what the answer said.
-The journal is written on one dedicated thread (never on the event loop) in WAL mode; a
-request's rows are committed ``in_flight`` with its id before the request leaves, so a
-process killed at any point leaves rows that are either planned (never sent), final, or in
-flight with a request id by which ``status`` settles them.
+The journal is written on one dedicated thread (never on the event loop); a request's rows
+are committed ``in_flight`` with its id before the request leaves, so a process killed at
+any point leaves rows that are either planned (never sent), final, or in flight with a
+request id by which ``status`` settles them.
+
+The journal is the one file and nothing beside it. It is written with a rollback journal
+(``journal_mode=DELETE``): every commit is in the main file when it returns, and the commit
+that puts a request's rows in flight is synced to the disk before the request leaves, so no
+side file (``-wal``) holds committed rows that a copy of the main file would lose. The
+``-journal`` file SQLite keeps beside it while a run holds it only undoes a commit a killed
+process left half written. A ledger detects a file that mixes times (a stale side file
+rolled back into it, a commit half written whose side file was lost): every commit numbers
+itself in the file's header (``user_version``, page 1, which every commit rewrites), in
+``meta`` and in every row it touches; a row numbered after the header, a count of rows other
+than the one planned, or a failed ``quick_check`` refuses the file before anything is sent.
+A new journal is built beside its name and linked into place complete, so a file that exists
+and is empty (or holds no campaign) is never a journal.
 
 The file remembers the campaign (a fingerprint of every message, a name) and the account (a
 salted hash of its login or key): a journal of another campaign or account, or a file that
@@ -16,22 +29,26 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
 import sqlite3
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, BinaryIO, Final, TypeVar
 
-from ._model import JournalError, OutcomeState
+from ._model import JournalError, JournalWriteError, OutcomeState
 
 __all__ = ["Journal", "JournalRow", "RowUpdate"]
 
 _T = TypeVar("_T")
 
-SCHEMA: Final = "smsc-campaign-journal/1"
+SCHEMA: Final = "smsc-campaign-journal/2"
+_OLD_SCHEMAS: Final = frozenset({"smsc-campaign-journal/1"})
+"""Schemas opened and brought up to :data:`SCHEMA` (version 1 kept its rows in WAL mode)."""
 
 _TABLES: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,7 +67,8 @@ CREATE TABLE IF NOT EXISTS messages (
     cost TEXT,
     error_code INTEGER,
     status INTEGER,
-    delivery_error INTEGER
+    delivery_error INTEGER,
+    ledger INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS messages_state ON messages (state, row);
 """
@@ -89,6 +107,53 @@ PlannedRow = tuple[int, str, str, str | None, str | None, str, int]
 """(seq, phone, text, sender, time, format, parts) of a row to plan."""
 
 
+_JOURNAL_MAGIC: Final = bytes.fromhex("d9d505f920a163d7")
+_JOURNAL_HEADER: Final = 28
+_USER_VERSION_AT: Final = 60
+_MAX_RECORDS_READ: Final = 1_000_000
+
+
+def _page_one_ledger(handle: BinaryIO, sector: int, page_size: int, records: int) -> int | None:
+    """The ledger (``user_version``) in page 1's image in a rollback journal, if it holds it."""
+    if not (512 <= page_size <= 65536 and 32 <= sector <= 65536):
+        return None
+    if records == 0xFFFFFFFF:  # "as many as the file holds"
+        records = _MAX_RECORDS_READ
+    handle.seek(sector)
+    for _ in range(min(records, _MAX_RECORDS_READ)):
+        number = handle.read(4)
+        if len(number) < 4:
+            return None
+        if int.from_bytes(number, "big") == 1:
+            page = handle.read(page_size)
+            if len(page) < _USER_VERSION_AT + 4:
+                return None
+            return int.from_bytes(page[_USER_VERSION_AT : _USER_VERSION_AT + 4], "big")
+        handle.seek(page_size + 4, 1)
+    return None
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> JournalError:
+    if "locked" in str(exc):
+        return JournalError(f"the journal {path} is in use by another run (nothing was sent)")
+    return JournalError(
+        f"the journal {path} is unreadable ({exc}): it cannot say what was sent. Restore the "
+        "whole file from where the run wrote it, or give another journal file if this one "
+        "is not a journal (nothing was sent)"
+    )
+
+
+def _link_new(built: Path, path: Path) -> None:
+    """Put the complete file ``built`` at ``path`` unless a file is there (another run's)."""
+    try:
+        os.link(built, path)  # atomic, and fails when another run made it meanwhile
+    except FileExistsError:
+        return  # that run's journal is opened (and checked) like any other
+    except OSError:  # a file system without hard links
+        if not path.exists():
+            os.replace(built, path)
+
+
 def account_key(salt: str, identity: str) -> str:
     """The salted hash stored for the account (its login or API key never is)."""
     return hashlib.sha256(f"{salt}\x00{identity}".encode()).hexdigest()
@@ -101,6 +166,7 @@ class Journal:
         self.path = Path(path)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smsc-journal")
         self._db: sqlite3.Connection | None = None
+        self._ledger = 0
 
     # ------------------------------------------------------------------ thread plumbing
 
@@ -140,29 +206,70 @@ class Journal:
         return await self._call(self._open, campaign, identity)
 
     def _open(self, campaign: str, identity: str) -> bool:
-        try:
-            db = sqlite3.connect(
-                self.path, timeout=0.0, isolation_level=None, check_same_thread=False
+        if not self.path.exists():
+            self._create(campaign, identity)
+        elif self.path.is_file() and self.path.stat().st_size == 0:
+            raise JournalError(
+                f"the journal {self.path} is an empty file: a journal is never empty, so it is "
+                "not one (or it lost its contents, and with them what was sent). If you know "
+                "nothing of this campaign was sent, delete it; else restore it from a backup "
+                "(nothing was sent)"
             )
-        except sqlite3.Error as exc:
-            raise JournalError(f"cannot open the journal {self.path}: {exc}") from None
+        self._refuse_stale_side_file()
+        db = self._connect(self.path)
         self._db = db
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            # Committed rows survive a killed process with NORMAL; only a power cut between
-            # checkpoints could lose the last ones (FULL would sync on every commit).
-            db.execute("PRAGMA synchronous=NORMAL")
-            # One run per journal: a second process gets "database is locked" below.
-            db.execute("PRAGMA locking_mode=EXCLUSIVE")
             db.execute("BEGIN IMMEDIATE")
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
-            if tables and "meta" not in tables:
-                raise JournalError(f"{self.path} is an SQLite file but not a campaign journal")
-            for statement in _TABLES.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            if "meta" not in tables or "messages" not in tables:
+                raise JournalError(
+                    f"{self.path} is not a campaign journal (an SQLite file without a "
+                    "campaign): give another --journal file, or delete it if it is yours "
+                    "(nothing was sent)"
+                )
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if not meta:
+            self._check_meta(meta, campaign, identity)
+            if meta.get("schema") in _OLD_SCHEMAS:
+                db.execute("ALTER TABLE messages ADD COLUMN ledger INTEGER NOT NULL DEFAULT 0")
+                db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA,))
+            self._check_whole(db, meta)
+            db.execute("COMMIT")
+            return meta.get("planned") == "1"
+        except JournalError:
+            self._close()
+            raise
+        except sqlite3.Error as exc:
+            self._close()
+            raise _unusable(self.path, exc) from None
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path, timeout=0.0, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot open the journal {path}: {exc}") from None
+        try:
+            # No -wal side file: a commit is in the main file (synced) before it returns.
+            db.execute("PRAGMA journal_mode=DELETE")
+            db.execute("PRAGMA synchronous=FULL")  # see _write: FULL for what must last
+            # Freed pages are zeroed: a commit cut short can never bring back old rows.
+            db.execute("PRAGMA secure_delete=ON")
+            # One run per journal: a second process gets "database is locked".
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+        except sqlite3.Error as exc:
+            db.close()
+            raise _unusable(path, exc) from None
+        return db
+
+    def _create(self, campaign: str, identity: str) -> None:
+        """Build a new journal beside ``path`` and link it into place once complete."""
+        building = self.path.with_name(f".{self.path.name}.{secrets.token_hex(6)}.new")
+        try:
+            db = self._connect(building)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for statement in _TABLES.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
                 salt = secrets.token_hex(16)
                 db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -171,23 +278,78 @@ class Journal:
                         ("campaign", campaign),
                         ("salt", salt),
                         ("account", account_key(salt, identity)),
+                        ("ledger", "0"),
                     ],
                 )
                 db.execute("COMMIT")
-                return False
-            self._check_meta(meta, campaign, identity)
-            db.execute("COMMIT")
-            return meta.get("planned") == "1"
-        except JournalError:
-            self._close()
-            raise
-        except sqlite3.Error as exc:
-            self._close()
-            reason = "in use by another run" if "locked" in str(exc) else f"unreadable ({exc})"
-            raise JournalError(f"the journal {self.path} is {reason}") from None
+            finally:
+                db.close()
+            _link_new(building, self.path)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(f"cannot create the journal {self.path}: {exc}") from None
+        finally:
+            for suffix in ("", "-journal"):
+                Path(f"{building}{suffix}").unlink(missing_ok=True)
+
+    def _refuse_stale_side_file(self) -> None:
+        """Refuse a ``-journal`` beside the file that would roll it back to an older time.
+
+        SQLite rolls back a "hot" rollback journal when it opens the file. The one a killed
+        run leaves holds page 1 as it was when its last commit began: the header's ledger
+        equal to the main file's, or one less when the commit had begun writing. Any older
+        one is a stale or foreign side file, and rolling it back would make rows already
+        sent look planned again.
+        """
+        side = Path(f"{self.path}-journal")
+        try:
+            with side.open("rb") as handle:
+                header = handle.read(_JOURNAL_HEADER)
+                if len(header) < _JOURNAL_HEADER or header[:8] != _JOURNAL_MAGIC:
+                    return  # absent, emptied or finished: SQLite ignores it
+                records, _nonce, _pages, sector, page_size = struct.unpack(">IIIII", header[8:28])
+                if records == 0:
+                    return  # nothing to roll back
+                stamp = _page_one_ledger(handle, sector, page_size, records)
+            with self.path.open("rb") as main:
+                main.seek(_USER_VERSION_AT)
+                current = int.from_bytes(main.read(4), "big")
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise JournalError(f"cannot read the journal {self.path}: {exc}") from None
+        if stamp is None or stamp < current - 1:
+            raise JournalError(
+                f"the side file {side} does not belong to the last commit of the journal "
+                f"{self.path}: rolled back, it would turn the journal back to an older state "
+                "and messages could be sent twice. Move that side file away (keep it until "
+                "the campaign is done) and run again (nothing was sent)"
+            )
+
+    def _check_whole(self, db: sqlite3.Connection, meta: dict[str, str]) -> None:
+        """Refuse a file that mixes times or lost rows (see the module's docstring)."""
+        (header,) = db.execute("PRAGMA user_version").fetchone()
+        (newest,) = db.execute("SELECT COALESCE(MAX(ledger), 0) FROM messages").fetchone()
+        (count,) = db.execute("SELECT COUNT(*) FROM messages").fetchone()
+        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
+        ledger = int(meta.get("ledger", "0"))
+        total = meta.get("total")
+        whole = (
+            check == "ok"
+            and newest <= header
+            and ledger == header
+            and (meta.get("planned") != "1" or total is None or int(total) == count)
+        )
+        if not whole:
+            raise JournalError(
+                f"the journal {self.path} is damaged: it is not the file its last run left "
+                "(a side file was lost or replaced, or it was copied while a run held it), "
+                "so it cannot say what was sent. Restore the whole file from where the run "
+                "wrote it; running without it could send messages twice (nothing was sent)"
+            )
+        self._ledger = header
 
     def _check_meta(self, meta: dict[str, str], campaign: str, identity: str) -> None:
-        if meta.get("schema") != SCHEMA:
+        if meta.get("schema") != SCHEMA and meta.get("schema") not in _OLD_SCHEMAS:
             raise JournalError(f"{self.path} is not a campaign journal of this SDK version")
         if meta.get("campaign") != campaign:
             raise JournalError(
@@ -201,38 +363,74 @@ class Journal:
                 "journal file (nothing was sent)"
             )
 
+    # ------------------------------------------------------------------ one commit
+
+    def _write(
+        self, change: Callable[[sqlite3.Connection, int], object], durable: bool = False
+    ) -> None:
+        """Run ``change(db, ledger)`` in one numbered commit (see the module's docstring).
+
+        Every commit is in the main file when it returns (a killed process loses none). A
+        ``durable`` one, the commit a request waits for before it leaves, is also synced to
+        the disk (``synchronous=FULL``), so that not even a power cut can lose it; the others
+        only move rows out of flight, and one a power cut loses leaves its rows in flight,
+        asked again with ``status`` (a sync costs ~10-25 ms on common disks).
+
+        Raises:
+            JournalError: the commit failed (disk full, a read-only file...): it is rolled
+                back whole, and the rows keep their last committed state.
+        """
+        db = self._conn
+        ledger = self._ledger + 1
+        try:
+            db.execute(f"PRAGMA synchronous={'FULL' if durable else 'OFF'}")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                change(db, ledger)
+                db.execute(f"PRAGMA user_version={ledger:d}")
+                db.execute("UPDATE meta SET value=? WHERE key='ledger'", (str(ledger),))
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise JournalWriteError(
+                f"cannot write the journal {self.path} ({exc}): its last commit stands and "
+                "messages in flight are settled by status on the next run; free disk space "
+                "or make the file writable, then run the same command again"
+            ) from None
+        self._ledger = ledger
+
     # ------------------------------------------------------------------ planning
 
     async def restart_planning(self) -> None:
         """Drop rows of a planning that never finished (nothing of it was sent)."""
-        await self._call(self._conn.execute, "DELETE FROM messages")
+        await self._call(self._write, lambda db, _: db.execute("DELETE FROM messages"))
 
     async def add(self, rows: Sequence[PlannedRow]) -> None:
         """Plan ``rows`` (state planned)."""
-        await self._call(self._add, rows)
+        await self._call(self._write, lambda db, ledger: self._add(db, ledger, rows))
 
-    def _add(self, rows: Sequence[PlannedRow]) -> None:
-        db = self._conn
-        db.execute("BEGIN")
+    @staticmethod
+    def _add(db: sqlite3.Connection, ledger: int, rows: Sequence[PlannedRow]) -> None:
         db.executemany(
-            "INSERT INTO messages (seq, phone, text, sender, time, format, parts, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'planned')",
-            rows,
+            "INSERT INTO messages (seq, phone, text, sender, time, format, parts, state, "
+            "ledger) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+            [(*row, ledger) for row in rows],
         )
-        db.execute("COMMIT")
 
     async def finish_planning(self, fingerprint: str) -> None:
-        """Mark the campaign completely planned, with its fingerprint."""
-        await self._call(self._finish_planning, fingerprint)
+        """Mark the campaign completely planned, with its fingerprint and row count."""
+        await self._call(self._write, lambda db, _: self._finish_planning(db, fingerprint))
 
-    def _finish_planning(self, fingerprint: str) -> None:
-        db = self._conn
-        db.execute("BEGIN")
+    @staticmethod
+    def _finish_planning(db: sqlite3.Connection, fingerprint: str) -> None:
+        (total,) = db.execute("SELECT COUNT(*) FROM messages").fetchone()
         db.executemany(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            [("fingerprint", fingerprint), ("planned", "1")],
+            [("fingerprint", fingerprint), ("total", str(total)), ("planned", "1")],
         )
-        db.execute("COMMIT")
 
     async def fingerprint(self) -> str | None:
         """The fingerprint stored when planning finished."""
@@ -285,49 +483,45 @@ class Journal:
 
     async def send_out(self, rows: Iterable[int], request_id: str, sent_at: float) -> None:
         """Commit ``rows`` in flight in request ``request_id``: call before it leaves."""
-        await self._call(self._send_out, list(rows), request_id, sent_at)
-
-    def _send_out(self, rows: list[int], request_id: str, sent_at: float) -> None:
-        db = self._conn
-        db.execute("BEGIN")
-        db.executemany(
-            "UPDATE messages SET state='in_flight', request_id=?, sent_at=? WHERE row=?",
-            [(request_id, sent_at, row) for row in rows],
+        changes = [(request_id, sent_at, row) for row in rows]
+        await self._call(
+            self._write,
+            lambda db, ledger: db.executemany(
+                f"UPDATE messages SET state='in_flight', request_id=?, sent_at=?, "
+                f"ledger={ledger:d} WHERE row=?",
+                changes,
+            ),
+            True,
         )
-        db.execute("COMMIT")
 
     async def set_state(self, rows: Iterable[int], state: OutcomeState) -> None:
         """Move ``rows`` to ``state`` (planned again, or unknown), keeping their request id."""
-        await self._call(self._set_state, list(rows), state)
-
-    def _set_state(self, rows: list[int], state: OutcomeState) -> None:
-        db = self._conn
-        db.execute("BEGIN")
-        db.executemany(
-            "UPDATE messages SET state=? WHERE row=?", [(state.value, row) for row in rows]
+        changes = [(state.value, row) for row in rows]
+        await self._call(
+            self._write,
+            lambda db, ledger: db.executemany(
+                f"UPDATE messages SET state=?, ledger={ledger:d} WHERE row=?", changes
+            ),
         )
-        db.execute("COMMIT")
 
     async def settle(self, updates: Sequence[RowUpdate]) -> None:
         """Record final states (accepted, refused) with what the answer said."""
-        await self._call(self._settle, updates)
-
-    def _settle(self, updates: Sequence[RowUpdate]) -> None:
-        db = self._conn
-        db.execute("BEGIN")
-        db.executemany(
-            "UPDATE messages SET state=?, cost=?, error_code=?, status=?, delivery_error=? "
-            "WHERE row=?",
-            [
-                (
-                    update.state.value,
-                    None if update.cost is None else str(update.cost),
-                    update.error_code,
-                    update.status,
-                    update.delivery_error,
-                    update.row,
-                )
-                for update in updates
-            ],
+        changes = [
+            (
+                update.state.value,
+                None if update.cost is None else str(update.cost),
+                update.error_code,
+                update.status,
+                update.delivery_error,
+                update.row,
+            )
+            for update in updates
+        ]
+        await self._call(
+            self._write,
+            lambda db, ledger: db.executemany(
+                "UPDATE messages SET state=?, cost=?, error_code=?, status=?, "
+                f"delivery_error=?, ledger={ledger:d} WHERE row=?",
+                changes,
+            ),
         )
-        db.execute("COMMIT")

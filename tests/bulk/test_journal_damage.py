@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from smsc import AsyncSMSCClient, JournalError
+from smsc import AsyncSMSCClient, JournalError, JournalWriteError
 from smsc.testing import SMSCEmulator
 
 from .conftest import LOGIN, PASSWORD, messages, receipts
@@ -169,3 +169,33 @@ async def test_a_file_mixing_two_times_is_refused_by_its_ledger(
     with pytest.raises(JournalError, match="damaged"):
         await client.send_batch(messages(300), journal=journal, max_lines=100)
     assert sorted(receipts(emulator).values()) == [1] * 300
+
+
+async def test_a_full_disk_mid_run_is_a_journal_write_error_and_a_rerun_sends_each_once(
+    client: AsyncSMSCClient,
+    emulator: SMSCEmulator,
+    journal: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smsc._bulk._journal import Journal
+
+    finish = Journal._finish_planning
+
+    def then_full(db: sqlite3.Connection, fingerprint: str) -> None:
+        finish(db, fingerprint)
+        (pages,) = db.execute("PRAGMA page_count").fetchone()
+        db.execute(f"PRAGMA max_page_count={pages + 1}")  # the disk fills up from here
+
+    monkeypatch.setattr(Journal, "_finish_planning", staticmethod(then_full))
+    with pytest.raises(JournalWriteError, match="cannot write the journal .* full") as caught:
+        await client.send_batch(messages(1000), journal=journal, max_lines=100)
+    assert "run the same command again" in str(caught.value)
+    assert (
+        not isinstance(caught.value.__context__, sqlite3.Error) or caught.value.__suppress_context__
+    )
+    monkeypatch.undo()
+    sent = len(emulator.messages)
+    assert sent < 1000
+    result = await client.send_batch(messages(1000), journal=journal, max_lines=100, settle_after=0)
+    assert result.progress.accepted == 1000
+    assert sorted(receipts(emulator).values()) == [1] * 1000

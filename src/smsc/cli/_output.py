@@ -74,7 +74,14 @@ class State:
         """Rich console on standard output (plain text when it is not a terminal)."""
         from rich.console import Console
 
-        return Console(highlight=False, soft_wrap=True)
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                # Rich would exit 1 here, from inside whatever the command was doing (a
+                # campaign's progress line): the command decides instead (State._write).
+                self.quiet = True
+                raise BrokenPipeError
+
+        return _Console(highlight=False, soft_wrap=True)
 
     def emit(self, record: Mapping[str, object]) -> None:
         """Print one JSON document (or one line of a JSON-lines stream)."""

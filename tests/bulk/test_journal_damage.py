@@ -187,7 +187,7 @@ async def test_a_full_disk_mid_run_is_a_journal_write_error_and_a_rerun_sends_ea
         db.execute(f"PRAGMA max_page_count={pages + 1}")  # the disk fills up from here
 
     monkeypatch.setattr(Journal, "_finish_planning", staticmethod(then_full))
-    with pytest.raises(JournalWriteError, match="cannot write the journal .* full") as caught:
+    with pytest.raises(JournalWriteError, match=r"cannot write the journal .* full") as caught:
         await client.send_batch(messages(1000), journal=journal, max_lines=100)
     assert "run the same command again" in str(caught.value)
     assert (

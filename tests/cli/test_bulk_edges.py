@@ -6,9 +6,11 @@ import asyncio
 import csv
 import io
 import resource
+import sqlite3
 import subprocess
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from smsc import AsyncSMSCClient
 from smsc.testing import DEMO_LOGIN, DEMO_PASSWORD, SMSCEmulator
 
-from .conftest import SMSC, Service, demo_env, run_smsc
+from .conftest import SMSC, Service, base_env, demo_env, run_smsc
 
 pytestmark = pytest.mark.integration
 
@@ -73,7 +75,7 @@ async def test_a_full_disk_mid_campaign_exits_7_in_one_line_and_a_rerun_sends_ea
     assert emulator.messages == []  # ...so the journal is planned, nothing sent
     emulator.account(DEMO_LOGIN).balance = Decimal(1_000_000)
 
-    code, stderr = await _run_limited(args, rich_service.env, journal.stat().st_size)  # noqa: ASYNC240
+    code, stderr = await _run_limited(args, rich_service.env, journal.stat().st_size)
     assert code == 7, stderr
     (line,) = stderr.splitlines()
     assert line.startswith(f"smsc: error: cannot write the journal {journal}")
@@ -117,9 +119,6 @@ async def test_bulk_into_a_closed_pipe_stops_cleanly_with_every_request_sent_set
     sent = len(emulator.messages)
     assert sent < 4000
 
-    import sqlite3
-    from contextlib import closing
-
     with closing(sqlite3.connect(journal)) as db, db:
         states = dict(db.execute("SELECT state, COUNT(*) FROM messages GROUP BY state").fetchall())
     assert "in_flight" not in states  # every request that left was answered and recorded
@@ -131,8 +130,6 @@ async def test_bulk_into_a_closed_pipe_stops_cleanly_with_every_request_sent_set
 
 
 def test_segments_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    from .conftest import base_env
-
     code, err, first = _first_line_then_closed(["segments", "hello " * 50], base_env(tmp_path))
     assert first.startswith(b"encoding")
     assert code in (0, 141)  # 0 when all of it fit in the pipe before it closed

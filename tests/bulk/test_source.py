@@ -100,7 +100,7 @@ def test_a_file_without_line_breaks_is_refused_after_a_bounded_read(tmp_path: Pa
     reads: list[int] = []
 
     class Counting(io.TextIOWrapper):
-        def readline(self, size: int | None = -1, /) -> str:
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
             line = super().readline(size if size is not None else -1)
             reads.append(len(line))
             return line

@@ -90,8 +90,8 @@ async def test_ctrl_c_in_bulk_prints_the_summary_and_how_to_resume_then_exits_13
         emulator.add_account(DEMO_LOGIN, DEMO_PASSWORD, balance=1_000_000)
         env = demo_env(tmp_path, await emulator.start_site(0))
         source = _write_csv(tmp_path / "orders.csv", 2000)
-        args = ("bulk", str(source), "--journal", str(tmp_path / "orders.journal"))
-        args += ("--max-lines", "20")
+        journal = str(tmp_path / "orders.journal")
+        args = ("bulk", str(source), "--journal", journal, "--max-lines", "20")
         process = await asyncio.create_subprocess_exec(
             str(SMSC), *args, env=env, preexec_fn=_default_sigint,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,

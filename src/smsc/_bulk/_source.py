@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Final, TextIO
 
@@ -70,7 +70,9 @@ class CsvMessages(Iterator[BulkMessage]):
         """Close the file (when the messages were not all read)."""
         self._messages.close()
 
-    def _read(self, encoding: str, delimiter: str, format: MessageFormat) -> Iterator[BulkMessage]:
+    def _read(
+        self, encoding: str, delimiter: str, format: MessageFormat
+    ) -> Generator[BulkMessage, None, None]:
         path = self.path
         with open(path, encoding=encoding, newline="") as handle:
             lines = _Lines(handle, path)

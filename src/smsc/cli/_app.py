@@ -11,6 +11,7 @@ import click
 
 from smsc import __version__
 
+from .._secrets import redact, secret_forms
 from ._exits import ExitCode, Failure, describe, redacted_traceback
 from ._output import State
 from ._startup import ready
@@ -80,6 +81,9 @@ def _configure_logging(debug: bool) -> None:
 def _report(state: State, failure: Failure, exc: BaseException | None) -> int:
     if state.debug and exc is not None:
         sys.stderr.write(redacted_traceback(exc, state.secrets))
+    if state.secrets:  # an unforeseen error's words may hold a secret the command read
+        forms = secret_forms(*state.secrets)
+        failure = Failure(failure.code, redact(failure.message, forms), failure.details)
     if state.json:
         state.emit(
             {"ok": False, "exit_code": int(failure.code), "message": failure.message}

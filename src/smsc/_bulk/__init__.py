@@ -4,6 +4,7 @@
   :class:`PackingLimits`, :class:`JournalError`.
 - :mod:`._packing`: checking messages and packing them into requests.
 - :mod:`._journal`: the SQLite journal, the campaign's only state.
+- :mod:`._integrity`: the checks that a journal's file is whole before a run uses it.
 - :mod:`._campaign`: the engine (plan, settle, send) behind ``client.campaign()``.
 - :mod:`._source`: a streaming CSV reader.
 - :mod:`._jobs`: server-side mailings (``jobs.php``).

@@ -29,17 +29,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import secrets
 import sqlite3
-import struct
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, Final, TypeVar
+from typing import Any, Final, TypeVar
 
+from ._integrity import check_whole, link_new, refuse_stale_side_file, unusable
 from ._model import JournalError, JournalWriteError, OutcomeState
 
 __all__ = ["Journal", "JournalRow", "RowUpdate"]
@@ -107,53 +106,6 @@ PlannedRow = tuple[int, str, str, str | None, str | None, str, int]
 """(seq, phone, text, sender, time, format, parts) of a row to plan."""
 
 
-_JOURNAL_MAGIC: Final = bytes.fromhex("d9d505f920a163d7")
-_JOURNAL_HEADER: Final = 28
-_USER_VERSION_AT: Final = 60
-_MAX_RECORDS_READ: Final = 1_000_000
-
-
-def _page_one_ledger(handle: BinaryIO, sector: int, page_size: int, records: int) -> int | None:
-    """The ledger (``user_version``) in page 1's image in a rollback journal, if it holds it."""
-    if not (512 <= page_size <= 65536 and 32 <= sector <= 65536):
-        return None
-    if records == 0xFFFFFFFF:  # "as many as the file holds"
-        records = _MAX_RECORDS_READ
-    handle.seek(sector)
-    for _ in range(min(records, _MAX_RECORDS_READ)):
-        number = handle.read(4)
-        if len(number) < 4:
-            return None
-        if int.from_bytes(number, "big") == 1:
-            page = handle.read(page_size)
-            if len(page) < _USER_VERSION_AT + 4:
-                return None
-            return int.from_bytes(page[_USER_VERSION_AT : _USER_VERSION_AT + 4], "big")
-        handle.seek(page_size + 4, 1)
-    return None
-
-
-def _unusable(path: Path, exc: sqlite3.Error) -> JournalError:
-    if "locked" in str(exc):
-        return JournalError(f"the journal {path} is in use by another run (nothing was sent)")
-    return JournalError(
-        f"the journal {path} is unreadable ({exc}): it cannot say what was sent. Restore the "
-        "whole file from where the run wrote it, or give another journal file if this one "
-        "is not a journal (nothing was sent)"
-    )
-
-
-def _link_new(built: Path, path: Path) -> None:
-    """Put the complete file ``built`` at ``path`` unless a file is there (another run's)."""
-    try:
-        os.link(built, path)  # atomic, and fails when another run made it meanwhile
-    except FileExistsError:
-        return  # that run's journal is opened (and checked) like any other
-    except OSError:  # a file system without hard links
-        if not path.exists():
-            os.replace(built, path)
-
-
 def account_key(salt: str, identity: str) -> str:
     """The salted hash stored for the account (its login or API key never is)."""
     return hashlib.sha256(f"{salt}\x00{identity}".encode()).hexdigest()
@@ -215,7 +167,7 @@ class Journal:
                 "nothing of this campaign was sent, delete it; else restore it from a backup "
                 "(nothing was sent)"
             )
-        self._refuse_stale_side_file()
+        refuse_stale_side_file(self.path)
         db = self._connect(self.path)
         self._db = db
         try:
@@ -232,7 +184,7 @@ class Journal:
             if meta.get("schema") in _OLD_SCHEMAS:
                 db.execute("ALTER TABLE messages ADD COLUMN ledger INTEGER NOT NULL DEFAULT 0")
                 db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA,))
-            self._check_whole(db, meta)
+            self._ledger = check_whole(db, meta, self.path)
             db.execute("COMMIT")
             return meta.get("planned") == "1"
         except JournalError:
@@ -240,7 +192,7 @@ class Journal:
             raise
         except sqlite3.Error as exc:
             self._close()
-            raise _unusable(self.path, exc) from None
+            raise unusable(self.path, exc) from None
 
     def _connect(self, path: Path) -> sqlite3.Connection:
         try:
@@ -257,7 +209,7 @@ class Journal:
             db.execute("PRAGMA locking_mode=EXCLUSIVE")
         except sqlite3.Error as exc:
             db.close()
-            raise _unusable(path, exc) from None
+            raise unusable(path, exc) from None
         return db
 
     def _create(self, campaign: str, identity: str) -> None:
@@ -284,69 +236,12 @@ class Journal:
                 db.execute("COMMIT")
             finally:
                 db.close()
-            _link_new(building, self.path)
+            link_new(building, self.path)
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"cannot create the journal {self.path}: {exc}") from None
         finally:
             for suffix in ("", "-journal"):
                 Path(f"{building}{suffix}").unlink(missing_ok=True)
-
-    def _refuse_stale_side_file(self) -> None:
-        """Refuse a ``-journal`` beside the file that would roll it back to an older time.
-
-        SQLite rolls back a "hot" rollback journal when it opens the file. The one a killed
-        run leaves holds page 1 as it was when its last commit began: the header's ledger
-        equal to the main file's, or one less when the commit had begun writing. Any older
-        one is a stale or foreign side file, and rolling it back would make rows already
-        sent look planned again.
-        """
-        side = Path(f"{self.path}-journal")
-        try:
-            with side.open("rb") as handle:
-                header = handle.read(_JOURNAL_HEADER)
-                if len(header) < _JOURNAL_HEADER or header[:8] != _JOURNAL_MAGIC:
-                    return  # absent, emptied or finished: SQLite ignores it
-                records, _nonce, _pages, sector, page_size = struct.unpack(">IIIII", header[8:28])
-                if records == 0:
-                    return  # nothing to roll back
-                stamp = _page_one_ledger(handle, sector, page_size, records)
-            with self.path.open("rb") as main:
-                main.seek(_USER_VERSION_AT)
-                current = int.from_bytes(main.read(4), "big")
-        except FileNotFoundError:
-            return
-        except OSError as exc:
-            raise JournalError(f"cannot read the journal {self.path}: {exc}") from None
-        if stamp is None or stamp < current - 1:
-            raise JournalError(
-                f"the side file {side} does not belong to the last commit of the journal "
-                f"{self.path}: rolled back, it would turn the journal back to an older state "
-                "and messages could be sent twice. Move that side file away (keep it until "
-                "the campaign is done) and run again (nothing was sent)"
-            )
-
-    def _check_whole(self, db: sqlite3.Connection, meta: dict[str, str]) -> None:
-        """Refuse a file that mixes times or lost rows (see the module's docstring)."""
-        (header,) = db.execute("PRAGMA user_version").fetchone()
-        (newest,) = db.execute("SELECT COALESCE(MAX(ledger), 0) FROM messages").fetchone()
-        (count,) = db.execute("SELECT COUNT(*) FROM messages").fetchone()
-        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
-        ledger = int(meta.get("ledger", "0"))
-        total = meta.get("total")
-        whole = (
-            check == "ok"
-            and newest <= header
-            and ledger == header
-            and (meta.get("planned") != "1" or total is None or int(total) == count)
-        )
-        if not whole:
-            raise JournalError(
-                f"the journal {self.path} is damaged: it is not the file its last run left "
-                "(a side file was lost or replaced, or it was copied while a run held it), "
-                "so it cannot say what was sent. Restore the whole file from where the run "
-                "wrote it; running without it could send messages twice (nothing was sent)"
-            )
-        self._ledger = header
 
     def _check_meta(self, meta: dict[str, str], campaign: str, identity: str) -> None:
         if meta.get("schema") != SCHEMA and meta.get("schema") not in _OLD_SCHEMAS:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from smsc import AsyncSMSCClient, JournalError, JournalWriteError
+from smsc import AsyncSMSCClient, InsufficientFundsError, JournalError, JournalWriteError
 from smsc.testing import SMSCEmulator
 
 from .conftest import LOGIN, PASSWORD, messages, receipts
@@ -199,3 +199,25 @@ async def test_a_full_disk_mid_run_is_a_journal_write_error_and_a_rerun_sends_ea
     result = await client.send_batch(messages(1000), journal=journal, max_lines=100, settle_after=0)
     assert result.progress.accepted == 1000
     assert sorted(receipts(emulator).values()) == [1] * 1000
+
+
+async def test_a_journal_of_the_previous_format_in_wal_mode_is_converted_and_resumed(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
+) -> None:
+    emulator.fail_next_sends("79990000300", 3)  # no money: stops with rows still planned
+    with pytest.raises(InsufficientFundsError):
+        await client.send_batch(messages(600), journal=journal, max_lines=100)
+    sent = len(emulator.messages)
+    with closing(sqlite3.connect(journal, isolation_level=None)) as db:  # as version 1 left it
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("ALTER TABLE messages DROP COLUMN ledger")
+        db.execute("DELETE FROM meta WHERE key IN ('ledger', 'total')")
+        db.execute("UPDATE meta SET value='smsc-campaign-journal/1' WHERE key='schema'")
+        db.execute("PRAGMA user_version=0")
+    for _ in range(2):  # converted once, then opened as any journal of this version
+        await client.send_batch(messages(600), journal=journal, max_lines=100, settle_after=0)
+    with closing(sqlite3.connect(journal)) as db, db:
+        (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+    assert mode == "delete"
+    assert sent < 600
+    assert sorted(receipts(emulator).values()) == [1] * 600

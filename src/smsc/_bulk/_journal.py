@@ -184,6 +184,9 @@ class Journal:
             if meta.get("schema") in _OLD_SCHEMAS:
                 db.execute("ALTER TABLE messages ADD COLUMN ledger INTEGER NOT NULL DEFAULT 0")
                 db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA,))
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger', '0')")
+                db.execute("PRAGMA user_version=0")
+                meta["ledger"] = "0"
             self._ledger = check_whole(db, meta, self.path)
             db.execute("COMMIT")
             return meta.get("planned") == "1"

@@ -1,5 +1,15 @@
 """Async, typed SDK for the SMSC messaging gateway (smsc.ru, smscentre.com, ...)."""
 
+import sys as _sys
+
+if (_sys.argv[:1] == ["-m"] and _sys.orig_argv[-len(_sys.argv) :][:1] == ["smsc"]) or (
+    _sys.argv and _sys.argv[0].replace("\\", "/").endswith(("/smsc", "/smsc.exe"))
+):
+    # `smsc` or `python -m smsc`: Ctrl-C before the imports below end exits quietly (130).
+    from .cli._startup import quiet_start as _quiet_start
+
+    _quiet_start()
+
 from typing import TYPE_CHECKING, Any
 
 from ._account_models import (
@@ -21,6 +31,7 @@ from ._bulk import (
     Campaign,
     CampaignProgress,
     JournalError,
+    JournalWriteError,
     MessageOutcome,
     OutcomeState,
     PackingLimits,
@@ -168,6 +179,7 @@ __all__ = [
     "JobInfo",
     "JobState",
     "JournalError",
+    "JournalWriteError",
     "LimitExceededError",
     "Limiter",
     "LimiterUnavailableError",

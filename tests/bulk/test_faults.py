@@ -142,7 +142,9 @@ async def test_one_lost_answer_on_a_single_site_does_not_stop_the_campaign(
     # One answer is cut: the only site is marked down and one request re-tests it while the
     # others, finding no site, fail fast (nothing sent). The campaign waits and sends them
     # again instead of stopping. Its pauses end when the re-test has its verdict (no clock).
-    async with SMSCEmulator(service_time=0.02) as emulator:
+    # The service takes 0.2 s an answer: the re-test outlasts the synced journal commit
+    # (~10-25 ms on a common disk) that puts the next request in flight.
+    async with SMSCEmulator(service_time=0.2) as emulator:
         emulator.add_account(LOGIN, PASSWORD, balance=1_000_000)
         async with emulator.serve(ports=[0]) as (site,):
             cut: list[int] = []

@@ -127,3 +127,32 @@ def test_packing_limits_are_checked() -> None:
         PackingLimits(max_request_bytes=100)
     with pytest.raises(RequestValidationError):
         PackingLimits(max_request_bytes=2_000_000)
+
+
+def test_a_ninth_open_group_sends_the_oldest_batch_instead_of_dropping_it() -> None:
+    # Twelve senders interleaved: more groups open at once than the packer holds.
+    messages = [
+        BulkMessage(f"7999{n:07d}", f"text {n}", sender=f"Shop{n % 12}") for n in range(120)
+    ]
+    rows = _rows(messages)
+    packer = Packer(PackingLimits(max_lines=200))
+    evicted = [batch for row in rows for batch in packer.add(row)]
+    assert evicted  # the bound on open groups was reached...
+    batches = [batch.rows for batch in evicted + packer.flush()]
+    sent = sorted(row.row for batch in batches for row in batch)
+    assert sent == [row.row for row in rows]  # ...and every row still goes in a request
+    for batch in batches:
+        assert len({row.sender for row in batch}) == 1
+
+
+def test_the_byte_budget_leaves_room_for_each_lines_separator() -> None:
+    # Every byte of a line may take three characters encoded, and so may the line feed
+    # between lines: the budget holds both, whatever the line.
+    rows = _rows([BulkMessage(f"7999{n:07d}", "&" * 40) for n in range(200)])
+    line = SEND_LIST.encode(ListSend("b-1", ((rows[0].phone, rows[0].text),)))["list"]
+    worst = 3 * len(line.encode("utf-8"))  # one line, every byte escaped
+    limits = PackingLimits(max_request_bytes=90 * worst, max_lines=1000)
+    batches = _pack(rows, limits)
+    assert len(batches) > 1  # the budget, not the line count, cut the requests
+    for batch in batches:
+        assert len(batch) * (worst + 3) <= limits.max_request_bytes

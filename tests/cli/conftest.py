@@ -18,7 +18,8 @@ from smsc.testing import DEMO_LOGIN, DEMO_PASSWORD, Lifecycle, Site, SMSCEmulato
 SMSC = Path(sys.executable).with_name("smsc")
 """The console script pip installed beside the interpreter running the tests."""
 
-_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
+_INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR", "PYTHONPATH")
+"""PYTHONPATH too: the script runs the code under test (the mutation audit's copy, say)."""
 
 
 class SteppingEmulator(SMSCEmulator):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,33 @@ def test_importing_smsc_does_not_import_the_cli() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_debug_tracebacks_redact_the_secrets_the_command_read(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import logging
+
+    from smsc import AsyncSMSCClient
+
+    secret = "Pw-Secret-42"
+
+    async def leaks(self: AsyncSMSCClient) -> None:
+        raise RuntimeError(f"a buggy proxy echoed {secret} back")  # as an unforeseen bug would
+
+    monkeypatch.setattr(AsyncSMSCClient, "balance", leaks)
+    for name, value in {
+        "SMSC_CONFIG": str(tmp_path / "absent.ini"),
+        "SMSC_LOGIN": "me",
+        "SMSC_PASSWORD": secret,
+    }.items():
+        monkeypatch.setenv(name, value)
+    logger = logging.getLogger("smsc")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logger.level)
+    assert run(["balance", "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert "RuntimeError" in err
+    assert secret not in err
+    assert "echoed [redacted] back" in err

@@ -11,6 +11,7 @@ from smsc import (
     ConfigurationError,
     InsufficientFundsError,
     InvalidResponseError,
+    JournalWriteError,
     MessageDeniedError,
     RequestValidationError,
     SendOutcomeUnknownError,
@@ -37,6 +38,12 @@ from smsc.cli._exits import CommandError, ExitCode, describe, redacted_traceback
             4,
             "`smsc status a-1 PHONE`",
         ),
+        (
+            SendOutcomeUnknownError("timeout", message_id=None, phones=["79991234567"]),
+            4,
+            "check with `status` before sending again",
+        ),
+        (JournalWriteError("cannot write the journal j (disk full)"), 7, "disk full"),
         (
             StatusWaitTimeoutError(message_id="a-1", timeout=5, polls=3),
             4,

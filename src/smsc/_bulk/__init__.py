@@ -4,6 +4,7 @@
   :class:`PackingLimits`, :class:`JournalError`.
 - :mod:`._packing`: checking messages and packing them into requests.
 - :mod:`._journal`: the SQLite journal, the campaign's only state.
+- :mod:`._integrity`: the checks that a journal's file is whole before a run uses it.
 - :mod:`._campaign`: the engine (plan, settle, send) behind ``client.campaign()``.
 - :mod:`._source`: a streaming CSV reader.
 - :mod:`._jobs`: server-side mailings (``jobs.php``).
@@ -19,6 +20,7 @@ from ._model import (
     BulkMessage,
     CampaignProgress,
     JournalError,
+    JournalWriteError,
     MessageOutcome,
     OutcomeState,
     PackingLimits,
@@ -33,6 +35,7 @@ __all__ = [
     "Campaign",
     "CampaignProgress",
     "JournalError",
+    "JournalWriteError",
     "MessageOutcome",
     "MessageSource",
     "OutcomeState",

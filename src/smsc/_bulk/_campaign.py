@@ -86,6 +86,7 @@ class Campaign:
         self._settings = settings
         self._tally = Tally(settings)
         self._run_generator: AsyncGenerator[MessageOutcome, None] | None = None
+        self._stopping = False
 
     @property
     def progress(self) -> CampaignProgress:
@@ -103,6 +104,17 @@ class Campaign:
             raise RuntimeError("a Campaign runs once; create another to run again")
         self._run_generator = self._run()
         return self._run_generator
+
+    def stop(self) -> None:
+        """Send no new request: the run ends once the requests already sent are answered.
+
+        Unlike :meth:`aclose` (or ``break``), which cancels requests in flight and leaves
+        their messages for the next run to settle, ``stop()`` lets every request that left
+        finish and records its answer, so the journal is left with messages accepted,
+        refused, unknown or planned (not yet sent), and the same campaign resumes later.
+        Safe to call from ``on_progress`` or any code on the run's event loop.
+        """
+        self._stopping = True
 
     async def aclose(self) -> None:
         """End a run left before its end (``break``): requests in flight are cancelled (their
@@ -168,7 +180,7 @@ class Campaign:
     async def _settle(self, journal: Journal) -> AsyncIterator[MessageOutcome]:
         tally = self._tally
         after = 0
-        while rows := await journal.in_doubt(after, _READ_CHUNK):
+        while not self._stopping and (rows := await journal.in_doubt(after, _READ_CHUNK)):
             after = rows[-1].row
             latest = max(row.sent_at or 0.0 for row in rows)
             wait = latest + self._settings.settle_after - _time.time()
@@ -215,7 +227,7 @@ class Campaign:
         stop: Stop | None = None
         try:
             while True:
-                while stop is None and len(pending) < window:
+                while stop is None and not self._stopping and len(pending) < window:
                     batch = await batches.next()
                     if batch is None:
                         break

@@ -217,7 +217,17 @@ class JournalError(SMSCError):
     """The journal cannot be used for this campaign: nothing was sent.
 
     It belongs to another campaign or another account, or it is not a campaign journal
-    (corrupt, or another file). The message says which.
+    (corrupt, damaged, empty, or another file), or it cannot be written. The message says
+    which and what to do.
+    """
+
+
+class JournalWriteError(JournalError):
+    """The journal could not be written mid-run (disk full, a read-only file, ...).
+
+    The failed commit is rolled back whole: every row keeps its last committed state, and
+    messages left in flight are settled by ``status`` when the same campaign runs again.
+    Fix the cause and run again; nothing is sent twice.
     """
 
 

@@ -16,15 +16,21 @@ _EXTRA_MODULES = frozenset({"click", "rich"})
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``smsc`` with ``argv`` (default: the process arguments); return the exit code."""
+    from ._startup import quiet_start, ready
+
+    quiet_start()  # Ctrl-C during the imports: a quiet exit 130 (see _startup)
     try:
-        from ._app import run
-    except ModuleNotFoundError as exc:
-        if exc.name not in _EXTRA_MODULES:
-            raise
-        print(
-            f"smsc: the command line needs the 'cli' extra ({exc.name} is not installed): "
-            "pip install 'smsc-async[cli]'",
-            file=sys.stderr,
-        )
-        return 1
-    return run(sys.argv[1:] if argv is None else list(argv))
+        try:
+            from ._app import run
+        except ModuleNotFoundError as exc:
+            if exc.name not in _EXTRA_MODULES:
+                raise
+            print(
+                f"smsc: the command line needs the 'cli' extra ({exc.name} is not installed): "
+                "pip install 'smsc-async[cli]'",
+                file=sys.stderr,
+            )
+            return 1
+        return run(sys.argv[1:] if argv is None else list(argv))
+    finally:
+        ready()

@@ -11,8 +11,10 @@ import click
 
 from smsc import __version__
 
+from .._secrets import redact, secret_forms
 from ._exits import ExitCode, Failure, describe, redacted_traceback
 from ._output import State
+from ._startup import ready
 
 __all__ = ["COMMANDS", "run"]
 
@@ -45,6 +47,7 @@ class _LazyGroup(click.Group):
             return None
         module_name, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module_name), attribute)
+        ready()  # imports done: Ctrl-C is the command's (KeyboardInterrupt) from here
         if not isinstance(command, click.Command):
             raise TypeError(f"{target} is not a click command")
         return command
@@ -54,7 +57,8 @@ class _LazyGroup(click.Group):
     cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit codes: 0 ok, 2 bad input, 3 refused by the service, 4 outcome unknown, "
-    "5 cannot reach the service, 6 not delivered (status --wait), 1 unexpected error.",
+    "5 cannot reach the service, 6 not delivered (status --wait), 7 journal not writable "
+    "(bulk), 130 Ctrl-C, 141 output closed, 1 unexpected error.",
 )
 @click.version_option(__version__, prog_name="smsc")
 def cli() -> None:
@@ -77,6 +81,9 @@ def _configure_logging(debug: bool) -> None:
 def _report(state: State, failure: Failure, exc: BaseException | None) -> int:
     if state.debug and exc is not None:
         sys.stderr.write(redacted_traceback(exc, state.secrets))
+    if state.secrets:  # an unforeseen error's words may hold a secret the command read
+        forms = secret_forms(*state.secrets)
+        failure = Failure(failure.code, redact(failure.message, forms), failure.details)
     if state.json:
         state.emit(
             {"ok": False, "exit_code": int(failure.code), "message": failure.message}
@@ -103,6 +110,10 @@ def run(argv: Sequence[str]) -> int:
     except (click.Abort, KeyboardInterrupt):
         sys.stderr.write("smsc: interrupted\n")
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        state.close_output()  # the reader went away (| head): end quietly
+        return int(ExitCode.OUTPUT_CLOSED)
     except Exception as exc:
         return _report(state, describe(exc), exc)
-    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+    code = int(result) if isinstance(result, int) else int(ExitCode.OK)
+    return int(ExitCode.OUTPUT_CLOSED) if state.closed and code == ExitCode.OK else code

@@ -17,6 +17,7 @@ from smsc import (
     InvalidPhoneError,
     InvalidTimeError,
     IPBlockedError,
+    JournalWriteError,
     MessageDeniedError,
     ParametersError,
     RequestValidationError,
@@ -51,8 +52,12 @@ class ExitCode(enum.IntEnum):
     """No usable answer: no connection, a timeout, an HTTP error or an unreadable answer."""
     NOT_DELIVERED = 6
     """``status --wait``: the message reached a final status other than delivered."""
+    JOURNAL_UNWRITABLE = 7
+    """``bulk``: the journal could not be written (disk full, read-only): fix it, run again."""
     INTERRUPTED = 130
     """Stopped with Ctrl-C."""
+    OUTPUT_CLOSED = 141
+    """Standard output was closed early (``| head``); ``bulk`` stopped sending new requests."""
 
 
 class CommandError(Exception):
@@ -107,6 +112,8 @@ def describe(exc: BaseException) -> Failure:
         if exc.field:
             details["field"] = exc.field
         return Failure(ExitCode.BAD_INPUT, f"{_one_line(str(exc))} (nothing was sent)", details)
+    if isinstance(exc, JournalWriteError):
+        return Failure(ExitCode.JOURNAL_UNWRITABLE, _one_line(str(exc)), details)
     if isinstance(exc, ConfigurationError):
         return Failure(ExitCode.BAD_INPUT, _one_line(str(exc)), details)
     if isinstance(exc, SendOutcomeUnknownError):

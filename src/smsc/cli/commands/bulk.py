@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from smsc import (
     AsyncSMSCClient,
     JournalError,
+    JournalWriteError,
     MessageFormat,
     OutcomeState,
     RequestValidationError,
@@ -18,6 +20,7 @@ from smsc import (
     read_csv,
 )
 
+from ..._bulk._source import CsvMessages, where_in_file
 from .._exits import CommandError, ExitCode, describe
 from .._options import connection_options, make_client, output_options, state
 from .._settings import ConnectionOptions
@@ -28,6 +31,16 @@ __all__ = ["bulk"]
 
 _FORMATS = (MessageFormat.SMS.value, MessageFormat.FLASH.value)
 _RESUME = "the journal keeps every message's state: run the same command again to resume"
+_PLANNING_REFUSAL = re.compile(r"message (\d+): (.*)", re.DOTALL)
+
+
+def _told_by_row(exc: RequestValidationError, messages: CsvMessages) -> RequestValidationError:
+    """A refusal of the message just read, told by its row and line in the file."""
+    match = _PLANNING_REFUSAL.fullmatch(str(exc))
+    if match is None or int(match.group(1)) != messages.row - 1:
+        return exc  # the CSV reader's own refusals name the row and line already
+    where = where_in_file(messages.row, messages.line)
+    return RequestValidationError(f"{messages.path}, {where}: {match.group(2)}", field=exc.field)
 
 
 async def _campaign(
@@ -63,6 +76,9 @@ async def _campaign(
             sleep=pause,
         ) as campaign,
     ):
+        # The reader of the output went away (| head): send no new request, let those
+        # already sent finish, so the journal is settled as far as it can be.
+        view.out.on_closed = campaign.stop
         try:
             async for item in campaign:
                 if item.state is OutcomeState.ACCEPTED:
@@ -71,6 +87,8 @@ async def _campaign(
                     report.refused.append(item)
                 else:
                     report.unknown += 1
+        except RequestValidationError as exc:
+            raise _told_by_row(exc, messages) from None
         finally:
             report.progress = campaign.progress
 
@@ -89,6 +107,19 @@ def _end_line(view: BulkView, code: ExitCode) -> None:
     else:
         line = f"{progress.refused:,} of {progress.total:,} messages were refused by the service"
     sys.stderr.write(f"smsc: {line}\n")
+    sys.stderr.flush()
+
+
+def _left_line(why: str, view: BulkView) -> None:
+    """One line on stderr for a run stopped early: what is left, and how to resume."""
+    progress = view.report.progress
+    left = ""
+    if progress is not None:
+        doubt = progress.in_flight + progress.unknown
+        left = f"{progress.planned:,} of {progress.total:,} messages not sent yet"
+        left += f", {doubt:,} to settle" if doubt else ""
+        left += "; "
+    sys.stderr.write(f"smsc: {why}; {left}{_RESUME}\n")
     sys.stderr.flush()
 
 
@@ -148,13 +179,17 @@ def bulk(
     Every message's state is kept in the --journal file: run the same command with the same
     journal to resume after a crash or Ctrl-C; nothing is sent twice, and a finished campaign
     sends nothing. Exit code 0: every message accepted; 3: some were refused (the others
-    were sent); 4: some outcomes are unknown (run again to settle them).
+    were sent); 4: some outcomes are unknown or not sent yet (run again to settle them);
+    7: the journal could not be written; 130: Ctrl-C; 141: the output was closed (no new
+    request is sent; those sent finish first). Rows are counted from the first after the
+    header (row 1).
     """
     if len(delimiter) != 1:
         raise CommandError("--delimiter must be one character")
     out = state()
     view = BulkView(out, source, journal)
     stopped: SMSCError | None = None
+    interrupted = False
     with view:
         try:
             run_async(
@@ -171,6 +206,10 @@ def bulk(
                     per_number_costs=per_number_costs,
                 )
             )
+        except KeyboardInterrupt:
+            interrupted = True
+        except JournalWriteError as exc:
+            stopped = exc
         except JournalError as exc:
             raise CommandError(f"{exc}; give another --journal file for another campaign") from None
         except RequestValidationError:
@@ -181,6 +220,10 @@ def bulk(
             ) from None
         except SMSCError as exc:
             stopped = exc
+    if interrupted:
+        view.summary(stopped="interrupted (Ctrl-C)")
+        _left_line("interrupted", view)
+        return int(ExitCode.INTERRUPTED)
     if stopped is not None:
         failure = describe(stopped)
         view.summary(stopped=failure.message)
@@ -189,5 +232,8 @@ def bulk(
         ) from stopped
     view.summary()
     code = view.report.exit_code()
+    if out.closed and code is not ExitCode.OK:
+        _left_line("output closed, so no new request was sent", view)
+        return int(ExitCode.OUTPUT_CLOSED)
     _end_line(view, code)
     return int(code)

@@ -12,8 +12,6 @@ the day its time says.
 
 from __future__ import annotations
 
-import csv
-import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
@@ -145,12 +143,8 @@ def _printer(as_csv: bool) -> tuple[Callable[[], None], Callable[[SentMessage], 
     if out.json:
         return (lambda: None), (lambda message: out.emit(_json_record(message)))
     if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-
-        def header() -> None:
-            writer.writerow(CSV_COLUMNS)
-
-        return header, (lambda message: writer.writerow(_csv_row(message)))
+        write = out.csv_writer()  # every field cleaned of control characters
+        return (lambda: write(CSV_COLUMNS)), (lambda message: write(_csv_row(message)))
     titles = [title for title, _ in _TABLE] + ["text"]
     return (lambda: out.say(_table_line(titles))), (lambda m: out.say(_table_row(m)))
 

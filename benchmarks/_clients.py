@@ -24,7 +24,7 @@ import aiohttp
 import httpx
 
 from smsc import AsyncSMSCClient
-from smsc._aiohttp_transport import AiohttpTransport
+from smsc._http.aiohttp_transport import AiohttpTransport
 
 LOGIN, PASSWORD = "bench", "bench-password"
 PHONE, TEXT = "79991234567", "Your code: 1234"

@@ -175,7 +175,7 @@ def test_a_spec_without_an_error_table_is_refused() -> None:
 def test_the_failover_transport_names_no_command() -> None:
     # It decides from the request's smsc_may_repeat mark, never from what the command is.
     names = set(COMMANDS)
-    for module in ("smsc._transport", "smsc._failover", "smsc._sites"):
+    for module in ("smsc._http.transport", "smsc._http.failover", "smsc._http.sites"):
         tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
         docstrings = {
             id(node.body[0].value)

@@ -2,14 +2,6 @@
 
 from typing import TYPE_CHECKING, Any
 
-from ._account_models import (
-    BlacklistEntry,
-    Contact,
-    ContactGroup,
-    Sender,
-    SubClientStats,
-    Template,
-)
 from ._bulk import (
     BatchResult,
     BulkMessage,
@@ -62,10 +54,19 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
-from ._job_models import JobInfo, JobState
+from ._http.transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
-from ._models import (
+from ._models.account import (
+    BlacklistEntry,
+    Contact,
+    ContactGroup,
+    Sender,
+    SubClientStats,
+    Template,
+)
+from ._models.jobs import JobInfo, JobState
+from ._models.messages import (
     Balance,
     CostResult,
     DeleteResult,
@@ -74,10 +75,10 @@ from ._models import (
     PhoneResult,
     SendResult,
 )
-from ._recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
-from ._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
-from ._schedule import resolve_time
-from ._segments import (
+from ._models.reports import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
+from ._rules.recipients import MAX_MESSAGE_LENGTH, parse_phones, validate_sender
+from ._rules.schedule import resolve_time
+from ._rules.segments import (
     Encoding,
     SegmentInfo,
     is_gsm7,
@@ -86,15 +87,14 @@ from ._segments import (
     strip_comment,
     truncate_to_parts,
 )
-from ._smtp import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
-from ._translit import transliterate
-from ._transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
+from ._rules.translit import transliterate
+from ._smtp.sender import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
 from ._version import __version__
 
 _configure_logging_from_env()
 
 if TYPE_CHECKING:
-    from ._aiohttp_transport import AiohttpTransport as AiohttpTransport
+    from ._http.aiohttp_transport import AiohttpTransport as AiohttpTransport
     from ._limits import RedisLimiter as RedisLimiter
     from ._limits import RedisSeenSet as RedisSeenSet
 
@@ -102,7 +102,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # AiohttpTransport needs the optional aiohttp: imported on first use, not with smsc.
     if name == "AiohttpTransport":
-        from ._aiohttp_transport import AiohttpTransport
+        from ._http.aiohttp_transport import AiohttpTransport
 
         return AiohttpTransport
     # The Redis limiter and seen-set need the optional redis: imported on first use too.

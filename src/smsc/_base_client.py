@@ -22,7 +22,7 @@ namespace class per group, in the openai-python style::
 
     # on AsyncSMSCClient: self.senders = Senders(self)
 
-The pipeline is the one place that maps failures (through ``smsc._failures``): a request
+The pipeline is the one place that maps failures (through ``smsc._http.failures``): a request
 that provably never left is "not sent"; after it may have left, a command whose spec says it
 may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
 (:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
@@ -50,9 +50,6 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 import httpx
 from httpx._client import UseClientDefault
 
-from ._arguments import check_timeout
-from ._backends import HTTPBackend, inner_transport
-from ._body import ACCEPT_ENCODING, bounded
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -60,19 +57,22 @@ from ._errors import (
     ServerError,
     SMSCError,
 )
-from ._failures import NEVER_LEFT, failure, outcome_unknown
-from ._limits import Hit, Limiter
-from ._limits._base import count_all, take_back
-from ._options import ClientOverrides
-from ._secrets import Credentials, FormBody, scrub, secret_forms
-from ._transport import (
+from ._http.backends import HTTPBackend, inner_transport
+from ._http.body import ACCEPT_ENCODING, bounded
+from ._http.failures import NEVER_LEFT, failure, outcome_unknown
+from ._http.transport import (
     FailoverEvent,
     FailoverTransport,
     SiteStats,
     build_transport,
 )
+from ._http.warmup import open_connections
+from ._limits import Hit, Limiter
+from ._limits._base import count_all, take_back
+from ._options import ClientOverrides
+from ._rules.arguments import check_timeout
+from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._version import __version__
-from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
 
 if TYPE_CHECKING:

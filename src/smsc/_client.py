@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 import httpx
 
 from . import _wire as wire
-from ._arguments import ExtraValue, check_seconds, message_keys, status_detail
-from ._backends import HTTPBackend
 from ._base_client import NOT_GIVEN, NotGiven, TimeoutArg
 from ._bulk._methods import BulkMethods
 from ._config import SMSCConfig
@@ -28,13 +26,15 @@ from ._errors import (
     StatusWaitTimeoutError,
     TooManyRequestsError,
 )
+from ._http.backends import HTTPBackend
+from ._http.transport import FailoverEvent
 from ._limits import Limiter
-from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
+from ._models.messages import Balance, CostResult, DeleteResult, MessageStatus, SendResult
 from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
-from ._send_request import TimeArg, build_send_request
-from ._smtp import AsyncSMTPSender, SMTPSendResult
-from ._transport import FailoverEvent
+from ._rules.arguments import ExtraValue, check_seconds, message_keys, status_detail
+from ._rules.send_request import TimeArg, build_send_request
+from ._smtp.sender import AsyncSMTPSender, SMTPSendResult
 from .resources import Account, History, Incoming, Operators
 from .resources.contacts import Contacts
 from .resources.senders import Senders

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from ._models import MessageStatus
+    from ._models.messages import MessageStatus
 
 __all__ = [
     "APIConnectionError",

@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 
 import smsc
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._backends import HTTPBackend
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.backends import HTTPBackend
 
 __all__ = ["BACKENDS", "current", "new_inner", "sdk_client", "use"]
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 import smsc
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._pool import pooled_transport
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.pool import pooled_transport
 
 from .backends import BACKENDS, current
 

@@ -1,4 +1,4 @@
-"""Undoing an answer's content coding within the size bound (``smsc._body``)."""
+"""Undoing an answer's content coding within the size bound (``smsc._http.body``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smsc._body import AnswerTooLarge, read_bounded, undo_coding
+from smsc._http.body import AnswerTooLarge, read_bounded, undo_coding
 
 
 def _raw_deflate(data: bytes) -> bytes:
@@ -94,7 +94,7 @@ async def test_a_compressed_answer_is_decoded_once_on_the_httpx_path(
 ) -> None:
     import smsc
     import smsc._base_client
-    import smsc._sites
+    import smsc._http.sites
 
     calls: list[str] = []
 
@@ -103,7 +103,7 @@ async def test_a_compressed_answer_is_decoded_once_on_the_httpx_path(
         return undo_coding(encoding, raw, limit)
 
     # Every module that could decode an answer, patched alike (the old pipeline decoded again).
-    monkeypatch.setattr(smsc._sites, "undo_coding", counting)
+    monkeypatch.setattr(smsc._http.sites, "undo_coding", counting)
     monkeypatch.setattr(smsc._base_client, "undo_coding", counting, raising=False)
 
     class Gzipped(httpx.AsyncBaseTransport):

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smsc import SMSCError
-from smsc._models import SendRequest
+from smsc._models.messages import SendRequest
 from smsc._wire import COMMANDS, StatusQuery
 from smsc._wire.bulk import ListSend
 from smsc._wire.commands import decode_balance, decode_cost, decode_send

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from smsc._send_request import new_message_id
+from smsc._rules.send_request import new_message_id
 
 _ID = re.compile(r"s-[0-9a-f]{32}")
 

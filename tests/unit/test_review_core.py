@@ -21,7 +21,7 @@ from smsc import (
     SMSCError,
 )
 from smsc._base_client import InFlightCap
-from smsc._recipients import validate_message
+from smsc._rules.recipients import validate_message
 from smsc._wire.commands import decode_status
 from smsc._wire.forms import credential_fields
 

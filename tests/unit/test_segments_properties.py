@@ -7,7 +7,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smsc._segments import GSM7_BASIC, GSM7_EXTENSION, Encoding, segments, truncate_to_parts
+from smsc._rules.segments import GSM7_BASIC, GSM7_EXTENSION, Encoding, segments, truncate_to_parts
 
 _GSM = sorted(GSM7_BASIC)
 _EXT = sorted(GSM7_EXTENSION)

@@ -24,7 +24,7 @@ from smsc import (
     RequestValidationError,
     SMSCConfig,
 )
-from smsc._recipients import validate_message_id
+from smsc._rules.recipients import validate_message_id
 
 LOGIN = "alex"
 PASSWORD = "Pa55-w0rd-very-secret"

@@ -8,7 +8,7 @@ import pytest
 
 import smsc
 from smsc import MessageFormat, StatusCode, StatusDetail
-from smsc._models import SendRequest
+from smsc._models.messages import SendRequest
 from smsc._wire import BALANCE, COST, DELETE, STATUS, StatusQuery
 from smsc._wire.commands import decode_balance, decode_cost, decode_send, decode_status
 from smsc._wire.values import is_whole_json

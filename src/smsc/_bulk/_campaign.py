@@ -31,9 +31,9 @@ from collections.abc import (
 from pathlib import Path
 from typing import Any, Final
 
-from .._arguments import check_seconds
 from .._enums import StatusCode
 from .._errors import RequestValidationError, TooManyRequestsError
+from .._rules.arguments import check_seconds
 from ._journal import Journal, JournalRow, PlannedRow, RowUpdate
 from ._model import (
     DEFAULT_MAX_LINES,

@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import _wire as wire
 from .._base_client import BaseClient
 from .._errors import InvalidResponseError
-from .._models import MessageStatus, SendResult
+from .._models.messages import MessageStatus, SendResult
 from .._wire.bulk import ListSend
 from ..resources.jobs import Jobs
 from ._campaign import Campaign, MessageSource, new_campaign, run_batch

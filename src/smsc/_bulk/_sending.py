@@ -30,7 +30,7 @@ from .._errors import (
     SMSCError,
     TooManyRequestsError,
 )
-from .._models import MessageStatus, SendResult
+from .._models.messages import MessageStatus, SendResult
 from .._wire import bulk as wire_bulk
 from ._journal import Journal, JournalRow, RowUpdate
 from ._model import CampaignProgress, MessageOutcome, OutcomeState, PackingLimits

@@ -15,7 +15,14 @@ from typing import Any, Final
 from .._enums import StatusDetail
 from .._errors import InvalidResponseError
 from .._limits._base import fingerprint
-from .._models import Balance, CostResult, DeleteResult, MessageStatus, SendRequest, SendResult
+from .._models.messages import (
+    Balance,
+    CostResult,
+    DeleteResult,
+    MessageStatus,
+    SendRequest,
+    SendResult,
+)
 from ._spec import CommandSpec, LimitKeys
 from .answers import balance_result, cost_result, expect_object, send_result, status_results
 from .bulk import SEND_LIST

@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from .._enums import StatusCode
 from .._errors import InvalidResponseError
-from .._job_models import JobInfo, JobState
-from .._models import SendRequest
+from .._models.jobs import JobInfo, JobState
+from .._models.messages import SendRequest
 from ._spec import CommandSpec
 from .answers import expect_object
 from .errors import BALANCE_ERRORS, SEND_ERRORS

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import Sender
+from .._models.account import Sender
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (
     action,

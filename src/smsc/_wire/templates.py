@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import Template
 from .._errors import InvalidResponseError
+from .._models.account import Template
 from ._spec import CommandSpec
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (

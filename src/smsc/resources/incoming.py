@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._errors import InvalidResponseError
+from .._models.reports import IncomingMessage
 from .._privacy import mask_phones
-from .._report_models import IncomingMessage
 from .._wire.reports import INCOMING, INCOMING_MAX_HOURS, INCOMING_MAX_PAGE, IncomingQuery
 from ._report_checks import PhonesArg, check_count, check_phones, check_record_id, check_timeout_arg
 

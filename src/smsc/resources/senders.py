@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._account_models import Sender
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
+from .._models.account import Sender
 from .._wire import senders as wire
 from . import _checks as check
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._account_models import Template
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
+from .._models.account import Template
 from .._wire import templates as wire
 from . import _checks as check
 

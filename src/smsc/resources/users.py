@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .._account_models import SubClientStats
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
 from .._hidden import HiddenText
+from .._models.account import SubClientStats
 from .._wire import users as wire
 from . import _checks as check
 from ._report_checks import check_period

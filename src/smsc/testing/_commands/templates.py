@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..._recipients import MAX_MESSAGE_LENGTH
+from ..._rules.recipients import MAX_MESSAGE_LENGTH
 from .._answers import Answer, OkAnswer, Row, TableAnswer
 from .._directory import Template
 from .._model import Account

@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr
 
-from ._callback_models import DeliveryStatusCallback, IncomingMessageCallback
-from ._callback_replay import check_fresh, check_max_age
-from ._errors import (
+from .._errors import (
     CallbackError,
     CallbackSignatureError,
     ConfigurationError,
     MalformedCallbackError,
 )
-from ._wire.callback_fields import DEFAULT_ALGORITHMS, DEFAULT_SIGNATURE_FORMAT, shown
+from .._models.callbacks import DeliveryStatusCallback, IncomingMessageCallback
+from .._wire.callback_fields import DEFAULT_ALGORITHMS, DEFAULT_SIGNATURE_FORMAT, shown
+from ._replay import check_fresh, check_max_age
 
 __all__ = ["checked", "compute_signature", "verify_signature"]
 

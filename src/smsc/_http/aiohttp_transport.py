@@ -33,8 +33,8 @@ import aiohttp
 import httpx
 from yarl import URL
 
-from ._body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
-from ._secrets import FormBody
+from .._secrets import FormBody
+from .body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 
 __all__ = ["AiohttpTransport"]
 

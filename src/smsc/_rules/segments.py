@@ -12,9 +12,9 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._enums import Translit
-from ._errors import RequestValidationError
-from ._translit import transliterate
+from .._enums import Translit
+from .._errors import RequestValidationError
+from .translit import transliterate
 
 __all__ = [
     "GSM7_BASIC",

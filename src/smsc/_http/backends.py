@@ -6,8 +6,8 @@ from typing import Literal
 
 import httpx
 
-from ._errors import ConfigurationError
-from ._pool import POOL_HEADROOM, pooled_transport
+from .._errors import ConfigurationError
+from .pool import POOL_HEADROOM, pooled_transport
 
 __all__ = ["HTTPBackend", "inner_transport"]
 
@@ -19,7 +19,7 @@ def inner_transport(backend: str, max_concurrency: int) -> httpx.AsyncBaseTransp
     """The I/O transport of ``backend`` for a client capping its requests at ``max_concurrency``.
 
     Both pools hold up to ``max_concurrency + POOL_HEADROOM`` connections, so calls queue at
-    the client's cap, not in the pool (see :func:`smsc._pool.pooled_transport`).
+    the client's cap, not in the pool (see :func:`smsc._http.pool.pooled_transport`).
 
     Raises:
         ConfigurationError: an unknown backend, or ``"aiohttp"`` without aiohttp installed.
@@ -28,7 +28,7 @@ def inner_transport(backend: str, max_concurrency: int) -> httpx.AsyncBaseTransp
         return pooled_transport(max_concurrency)
     if backend == "aiohttp":
         try:
-            from ._aiohttp_transport import AiohttpTransport
+            from .aiohttp_transport import AiohttpTransport
         except ImportError:
             raise ConfigurationError(
                 'http_backend="aiohttp" needs aiohttp: pip install "smsc-async[aiohttp]"'

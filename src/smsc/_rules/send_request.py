@@ -1,8 +1,8 @@
 """The one builder of a validated send request, used by HTTP ``send``/``cost`` and by SMTP.
 
-Every argument of a send goes through the offline rules of ``smsc._recipients``,
-``smsc._schedule`` and ``smsc._arguments`` here, into a :class:`SendRequest`; the wire layer
-then writes it as a form (HTTP) or as the gateway's e-mail body (SMTP).
+Every argument of a send goes through the offline rules of ``smsc._rules.recipients``,
+``smsc._rules.schedule`` and ``smsc._rules.arguments`` here, into a :class:`SendRequest`;
+the wire layer then writes it as a form (HTTP) or as the gateway's e-mail body (SMTP).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from ._arguments import ExtraValue, extra_fields
-from ._enums import MessageFormat, Translit
-from ._errors import RequestValidationError
-from ._models import SendRequest
-from ._recipients import parse_phones, validate_message, validate_message_id, validate_sender
-from ._schedule import validate_time, validate_tz, validate_valid
-from ._translit import TRANSLIT_ERROR
+from .._enums import MessageFormat, Translit
+from .._errors import RequestValidationError
+from .._models.messages import SendRequest
+from .arguments import ExtraValue, extra_fields
+from .recipients import parse_phones, validate_message, validate_message_id, validate_sender
+from .schedule import validate_time, validate_tz, validate_valid
+from .translit import TRANSLIT_ERROR
 
 __all__ = [
     "ListArg",

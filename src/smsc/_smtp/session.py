@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import aiosmtplib
 
-from ._errors import SMTPStartTLSError
-from ._secrets import repeats
-from ._smtp_mail import Encoded, GatewayMail
+from .._errors import SMTPStartTLSError
+from .._secrets import repeats
+from .mail import Encoded, GatewayMail
 
 __all__ = ["STEPS", "Session", "is_clean", "reply_excerpt"]
 

@@ -11,8 +11,8 @@ import math
 import re
 from datetime import datetime, timedelta, timezone
 
-from ._errors import RequestValidationError
-from ._wire.values import MOSCOW_OFFSET
+from .._errors import RequestValidationError
+from .._wire.values import MOSCOW_OFFSET
 
 __all__ = [
     "TimeValue",

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ._enums import DeliveryError, MessageType, StatusCode
-from ._models import HLRInfo
+from .._enums import DeliveryError, MessageType, StatusCode
+from .messages import HLRInfo
 
 __all__ = ["DeliveryStatusCallback", "HLRCallback", "IncomingMessageCallback", "SignedFields"]
 

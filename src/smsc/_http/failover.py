@@ -20,9 +20,9 @@ from typing import Protocol, runtime_checkable
 
 import httpx
 
-from ._errors import ConfigurationError
-from ._secrets import FormBody
-from ._sites import (
+from .._errors import ConfigurationError
+from .._secrets import FormBody
+from .sites import (
     EventKind,
     FailoverEvent,
     Got,

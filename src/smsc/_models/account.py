@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from ._models import _Int, _Result
+from .messages import _Int, _Result
 
 __all__ = [
     "BlacklistEntry",

@@ -38,31 +38,19 @@ from typing import Any, Final
 
 from pydantic import SecretStr, ValidationError
 
-from ._callback_checks import (
-    checked,
-    compute_signature,
-    verify_signature,
+from .._errors import (
+    CallbackError,
+    CallbackSignatureError,
+    MalformedCallbackError,
 )
-from ._callback_models import (
+from .._models.callbacks import (
     DeliveryStatusCallback,
     HLRCallback,
     IncomingMessageCallback,
     SignedFields,
 )
-from ._callback_replay import (
-    CallbackDeduplicator,
-    DuplicateCallbackError,
-    MemoryDeduplicator,
-    StaleCallbackError,
-    utc_now,
-)
-from ._errors import (
-    CallbackError,
-    CallbackSignatureError,
-    MalformedCallbackError,
-)
-from ._privacy import mask_phone
-from ._wire.callback_fields import (
+from .._privacy import mask_phone
+from .._wire.callback_fields import (
     DEFAULT_ALGORITHMS,
     DEFAULT_INCOMING_SIGNATURE_FORMAT,
     DEFAULT_SIGNATURE_FORMAT,
@@ -74,7 +62,19 @@ from ._wire.callback_fields import (
     read_fields,
     read_incoming_fields,
 )
-from ._wire.values import MOSCOW
+from .._wire.values import MOSCOW
+from ._checks import (
+    checked,
+    compute_signature,
+    verify_signature,
+)
+from ._replay import (
+    CallbackDeduplicator,
+    DuplicateCallbackError,
+    MemoryDeduplicator,
+    StaleCallbackError,
+    utc_now,
+)
 
 __all__ = [
     "DEFAULT_ALGORITHMS",

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from ._enums import MessageFormat
-from ._errors import RequestValidationError
-from ._privacy import mask_phone
+from .._enums import MessageFormat
+from .._errors import RequestValidationError
+from .._privacy import mask_phone
 
 __all__ = [
     "MAX_MESSAGE_ID",

@@ -14,10 +14,10 @@ from decimal import Decimal
 import httpx
 from httpx._client import UseClientDefault
 
-from ._enums import MessageFormat, StatusDetail
-from ._errors import RequestValidationError
-from ._recipients import parse_phones, validate_message_id
-from ._wire.forms import FORMAT_FLAG_NAMES, RESERVED_FIELDS
+from .._enums import MessageFormat, StatusDetail
+from .._errors import RequestValidationError
+from .._wire.forms import FORMAT_FLAG_NAMES, RESERVED_FIELDS
+from .recipients import parse_phones, validate_message_id
 
 __all__ = [
     "EXTRA_NUMBER_DIGITS",

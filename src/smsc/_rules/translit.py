@@ -6,8 +6,8 @@ segment preview and by the emulator.
 
 from __future__ import annotations
 
-from ._enums import Translit
-from ._errors import RequestValidationError
+from .._enums import Translit
+from .._errors import RequestValidationError
 
 __all__ = ["transliterate"]
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import httpx
 
-from ._body import AnswerTooLarge
-from ._errors import (
+from .._errors import (
     APIConnectionError,
     APITimeoutError,
     InvalidResponseError,
@@ -21,7 +20,8 @@ from ._errors import (
     SendOutcomeUnknownError,
     SMSCError,
 )
-from ._wire import CommandSpec
+from .._wire import CommandSpec
+from .body import AnswerTooLarge
 
 __all__ = ["NEVER_LEFT", "failure", "outcome_unknown"]
 

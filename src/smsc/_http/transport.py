@@ -17,7 +17,7 @@ command names):
 The transport never parses API error codes: a well-formed answer is returned as it is, so
 errors 4 and 9 reach the client once and are never hammered.
 
-It has two ways in over one policy (:class:`smsc._failover.Failover`): the httpx interface,
+It has two ways in over one policy (:class:`smsc._http.failover.Failover`): the httpx interface,
 ``handle_async_request``, and :meth:`FailoverTransport.send_bytes`, which builds no httpx
 objects and which the SDK's own calls take when the wrapped transport offers ``exchange()``
 (the aiohttp backend).
@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._body import bounded, read_bounded
-from ._errors import ConfigurationError
-from ._failover import BytesTransport, Failover, Timeouts, bytes_path_of
-from ._pool import pooled_transport
-from ._secrets import FormBody
-from ._sites import (
+from .._errors import ConfigurationError
+from .._secrets import FormBody
+from .body import bounded, read_bounded
+from .failover import BytesTransport, Failover, Timeouts, bytes_path_of
+from .pool import pooled_transport
+from .sites import (
     BACKSTOP_GRACE,
     BodyWatch,
     FailoverEvent,
@@ -53,7 +53,7 @@ from ._sites import (
 )
 
 if TYPE_CHECKING:
-    from ._config import SMSCConfig
+    from .._config import SMSCConfig
 
 __all__ = [
     "BytesTransport",

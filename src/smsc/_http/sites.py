@@ -1,7 +1,7 @@
 """What the failover transport knows of its sites and reports about them.
 
 The sites with their health, the events and counters handed to callers, what one attempt
-produced and how a good answer is told from a bad one. Used by :mod:`smsc._transport`.
+produced and how a good answer is told from a bad one. Used by :mod:`smsc._http.transport`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
-from ._body import AnswerTooLarge, undo_coding
-from ._errors import ConfigurationError
+from .._errors import ConfigurationError
+from .body import AnswerTooLarge, undo_coding
 
 __all__ = [
     "BACKSTOP_GRACE",

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._enums import StatusCode
+from .._enums import StatusCode
 
 __all__ = ["JobInfo", "JobState"]
 

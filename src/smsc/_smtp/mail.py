@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from ._errors import ConfigurationError, RequestValidationError
-from ._wire.smtp_body import GatewayBody
+from .._errors import ConfigurationError, RequestValidationError
+from .._wire.smtp_body import GatewayBody
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "Encoded", "GatewayMail", "check_address", "compose_mail"]
 

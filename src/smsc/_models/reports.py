@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ._enums import DeliveryError, MessageType, StatusCode
+from .._enums import DeliveryError, MessageType, StatusCode
 
 __all__ = ["IncomingMessage", "OperatorInfo", "PriceZone", "SentMessage", "Statistics"]
 

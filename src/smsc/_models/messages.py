@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._enums import DeliveryError, MessageFormat, MessageType, StatusCode, Translit
+from .._enums import DeliveryError, MessageFormat, MessageType, StatusCode, Translit
 
 __all__ = [
     "Balance",
@@ -158,7 +158,7 @@ class SendRequest:
     """A validated send or cost query, ready to be encoded (see ``smsc._wire``).
 
     Built from the caller's keyword arguments; every field already passed the offline rules
-    of ``smsc._recipients`` and ``smsc._schedule``. Times are kept typed: the wire layer
+    of ``smsc._rules.recipients`` and ``smsc._rules.schedule``. Times are kept typed: the wire layer
     writes them.
     """
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 import aiosmtplib
 from pydantic import BaseModel, ConfigDict
 
-from ._config import SMSCConfig
-from ._enums import MessageFormat, Translit
-from ._errors import (
+from .._config import SMSCConfig
+from .._enums import MessageFormat, Translit
+from .._errors import (
     RequestValidationError,
     SMTPConnectionError,
     SMTPGatewayError,
@@ -27,11 +27,11 @@ from ._errors import (
     SMTPTemporaryRejectionError,
     SMTPTimeoutError,
 )
-from ._privacy import mask_phones
-from ._send_request import ListArg, TimeArg, build_list_lines, build_send_request
-from ._smtp_mail import SMTP_MAX_EMAIL_BYTES, Encoded, GatewayMail, check_address, compose_mail
-from ._smtp_session import STEPS, Session, is_clean, reply_excerpt
-from ._wire.smtp_body import gateway_body
+from .._privacy import mask_phones
+from .._rules.send_request import ListArg, TimeArg, build_list_lines, build_send_request
+from .._wire.smtp_body import gateway_body
+from .mail import SMTP_MAX_EMAIL_BYTES, Encoded, GatewayMail, check_address, compose_mail
+from .session import STEPS, Session, is_clean, reply_excerpt
 
 __all__ = ["SMTP_MAX_EMAIL_BYTES", "AsyncSMTPSender", "ListArg", "SMTPSendResult", "TimeArg"]
 

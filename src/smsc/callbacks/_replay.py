@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta, timezone
 from typing import Protocol, runtime_checkable
 
-from ._errors import CallbackError, ConfigurationError
+from .._errors import CallbackError, ConfigurationError
 
 __all__ = [
     "CallbackDeduplicator",

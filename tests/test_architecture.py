@@ -2,6 +2,8 @@
 
 - no import circle between modules (``TYPE_CHECKING`` and function-level imports included:
   a circle of types is still a circle of design);
+- no import from a higher layer (``LAYERS``: models below errors below the wire layer below
+  the rules, the HTTP side and the base client; the client and the front doors on top);
 - no source file over 500 lines;
 - the protocol's credential and text field names appear in the wire layer only, among the
   SDK's modules (the emulator, ``smsc.testing``, is the service and speaks them too);
@@ -108,6 +110,53 @@ def test_the_circle_finder_finds_a_circle() -> None:
     assert find_circle({"a": {"b"}, "b": set()}) is None
 
 
+# The SDK's layers, lowest first: a module imports its own layer or lower ones, never a
+# higher one (docs/architecture.md). Names are the first part after "smsc".
+LAYERS: list[set[str]] = [
+    {"_version", "_hidden", "_privacy", "_enums", "_logs", "_options"},
+    {"_models"},
+    {"_errors", "_config", "_limits"},
+    {"_wire"},
+    {"_secrets", "_rules"},
+    {"_http", "_smtp", "callbacks"},
+    {"_base_client"},
+    {"resources"},
+    {"_bulk"},
+    {"_client"},
+    {"smsc", "testing", "cli", "__main__"},
+]
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """``a -> b`` for each import of a module from a higher layer than its own."""
+    level = {part: index for index, layer in enumerate(LAYERS) for part in layer}
+    return sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if level[_part(target)] > level[_part(module)]
+    )
+
+
+def test_every_part_of_the_package_has_a_layer() -> None:
+    placed = {part for layer in LAYERS for part in layer}
+    assert {_part(name) for name in MODULES} - placed == set()
+
+
+def test_no_module_imports_from_a_higher_layer() -> None:
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_check_sees_an_upward_import() -> None:
+    graph = {"smsc._wire.commands": {"smsc._client"}, "smsc._client": {"smsc._wire"}}
+    assert upward_imports(graph) == ["smsc._wire.commands -> smsc._client"]
+
+
 def test_no_source_file_is_over_500_lines() -> None:
     sizes = {
         name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
@@ -175,7 +224,12 @@ def test_a_spec_without_an_error_table_is_refused() -> None:
 def test_the_failover_transport_names_no_command() -> None:
     # It decides from the request's smsc_may_repeat mark, never from what the command is.
     names = set(COMMANDS)
-    for module in ("smsc._http.transport", "smsc._http.failover", "smsc._http.sites"):
+    for module in (
+        "smsc._http.transport",
+        "smsc._http.failover",
+        "smsc._http.sites",
+        "smsc._http.attempts",
+    ):
         tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
         docstrings = {
             id(node.body[0].value)

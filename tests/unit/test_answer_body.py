@@ -94,7 +94,7 @@ async def test_a_compressed_answer_is_decoded_once_on_the_httpx_path(
 ) -> None:
     import smsc
     import smsc._base_client
-    import smsc._http.sites
+    import smsc._http.attempts
 
     calls: list[str] = []
 
@@ -103,7 +103,7 @@ async def test_a_compressed_answer_is_decoded_once_on_the_httpx_path(
         return undo_coding(encoding, raw, limit)
 
     # Every module that could decode an answer, patched alike (the old pipeline decoded again).
-    monkeypatch.setattr(smsc._http.sites, "undo_coding", counting)
+    monkeypatch.setattr(smsc._http.attempts, "undo_coding", counting)
     monkeypatch.setattr(smsc._base_client, "undo_coding", counting, raising=False)
 
     class Gzipped(httpx.AsyncBaseTransport):

@@ -22,19 +22,8 @@ import httpx
 
 from .._errors import ConfigurationError
 from .._secrets import FormBody
-from .sites import (
-    EventKind,
-    FailoverEvent,
-    Got,
-    Health,
-    Outcome,
-    Site,
-    SiteStats,
-    Wait,
-    clamp,
-    describe,
-    judge,
-)
+from .attempts import Got, Outcome, clamp, describe, judge
+from .sites import EventKind, FailoverEvent, Health, Site, SiteStats, Wait
 
 __all__ = ["BytesTransport", "Failover", "Send", "Timeouts", "bytes_path_of"]
 

@@ -35,22 +35,11 @@ import httpx
 
 from .._errors import ConfigurationError
 from .._secrets import FormBody
+from .attempts import BACKSTOP_GRACE, BodyWatch, Got, Outcome, aim, replayable, within
 from .body import bounded, read_bounded
 from .failover import BytesTransport, Failover, Timeouts, bytes_path_of
 from .pool import pooled_transport
-from .sites import (
-    BACKSTOP_GRACE,
-    BodyWatch,
-    FailoverEvent,
-    Got,
-    Outcome,
-    Site,
-    SiteStats,
-    Wait,
-    aim,
-    replayable,
-    within,
-)
+from .sites import FailoverEvent, Site, SiteStats, Wait
 
 if TYPE_CHECKING:
     from .._config import SMSCConfig

@@ -4,7 +4,8 @@
   a circle of types is still a circle of design);
 - no import from a higher layer (``LAYERS``: models below errors below the wire layer below
   the rules, the HTTP side and the base client; the client and the front doors on top);
-- no source file over 500 lines;
+- no source file over ~800 lines (a module is one thing; split by function, never for size
+  alone: no class inherits a base that only holds part of its methods);
 - the protocol's credential and text field names appear in the wire layer only, among the
   SDK's modules (the emulator, ``smsc.testing``, is the service and speaks them too);
 - every command spec has its own error table and a unique name; the failover transport
@@ -25,7 +26,7 @@ from smsc._wire import COMMANDS, ERROR_TABLES, SEND, CommandSpec
 
 ROOT = Path(smsc.__file__).parent
 PACKAGE = "smsc"
-MAX_LINES = 500
+MAX_LINES = 800
 WIRE = "smsc._wire"
 SERVICE = "smsc.testing"
 WIRE_WORDS = re.compile(r"\b(psw|apikey|mes)\b")
@@ -157,11 +158,24 @@ def test_the_layer_check_sees_an_upward_import() -> None:
     assert upward_imports(graph) == ["smsc._wire.commands -> smsc._client"]
 
 
-def test_no_source_file_is_over_500_lines() -> None:
+def test_no_source_file_is_over_800_lines() -> None:
     sizes = {
         name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
     }
     assert {name: size for name, size in sizes.items() if size > MAX_LINES} == {}
+
+
+def test_the_client_and_the_emulator_inherit_no_part_of_themselves() -> None:
+    # A base class holding some of a class's methods only to keep a file short is a wall
+    # put up for size: the client's only base is the pipeline, the emulator has none.
+    from smsc._base_client import BaseClient
+    from smsc.testing import SMSCEmulator
+
+    def own_bases(cls: type) -> list[type]:
+        return [base for base in cls.__mro__[1:] if base.__module__.startswith(PACKAGE)]
+
+    assert own_bases(smsc.AsyncSMSCClient) == [BaseClient]
+    assert own_bases(SMSCEmulator) == []
 
 
 # ---------------------------------------------------------------- the wire layer's words

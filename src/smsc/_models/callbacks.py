@@ -1,4 +1,5 @@
-"""The models of a parsed callback (see :mod:`smsc.callbacks`), kept apart to keep modules small."""
+"""The models of a parsed callback (see :mod:`smsc.callbacks`): a delivery status, an HLR
+result, a received message."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The checks every callback parser of :mod:`smsc.callbacks` runs: the signature recipe, the
-options, the freshness; kept apart so that each parser stays small."""
+options, the freshness."""
 
 from __future__ import annotations
 

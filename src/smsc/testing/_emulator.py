@@ -21,10 +21,8 @@ from ._answers import Answer
 from ._app import EmulatorApp
 from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form
 from ._clock import EmulatorClock
-from ._directory import IncomingMessage
-from ._emulator_accounts import AccountDataMethods
+from ._directory import Directory, IncomingMessage
 from ._http_params import RequestData
-from ._load import ServiceLoad
 from ._model import (
     Account,
     CallbackPolicy,
@@ -39,7 +37,7 @@ from ._model import (
 from ._request import Request
 from ._routes import COMMANDS, SEND, UnknownCommandAnswer
 from ._server import Site
-from ._service import Service, ServiceTimeArg
+from ._service import Service, ServiceTime, ServiceTimeArg
 from ._smtp import SMTPIngest
 from ._state import ServiceState
 from ._values import money
@@ -50,7 +48,7 @@ ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
 __all__ = ["SMSCEmulator"]
 
 
-class SMSCEmulator(AccountDataMethods, ServiceLoad):
+class SMSCEmulator:
     """A local, in-memory SMSC service: accounts, tariffs, messages and the service's rules.
 
     Serve it in-process with ``httpx.ASGITransport(app=emulator.app)``, over real sockets
@@ -138,6 +136,54 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
     @limits.setter
     def limits(self, value: RateLimits) -> None:
         self._state.limits = value
+
+    # ------------------------------------------------------------------ load
+
+    @property
+    def service_time(self) -> ServiceTime | None:
+        """Real time each request takes (:class:`ServiceTime`; ``None``: answer at once)."""
+        return self._service.service_time
+
+    @service_time.setter
+    def service_time(self, value: ServiceTimeArg) -> None:
+        self._service.service_time = ServiceTime.of(value)
+
+    def peak_in_flight_for(self, login: str) -> int:
+        """Most simultaneous requests of ``login`` so far (error-9 refused ones included)."""
+        return self._service.peak_by_login.get(login, 0)
+
+    def concurrency_refusals(self, login: str) -> int:
+        """Requests of ``login`` refused with error 9 for one too many in flight."""
+        return self._service.refusals.get(login, 0)
+
+    # ------------------------------------------------------------------ account data
+
+    def set_operator_unknown(self, phone: str, unknown: bool = True) -> None:
+        """Operator lookups of ``phone`` (``info.php``) answer error 3, or no longer do; what
+        they report otherwise is :meth:`set_hlr`'s record (country, operator, region, MCC,
+        MNC, ``tz``)."""
+        self._state.script.set_operator_unknown(phone, unknown)
+
+    def directory(self, login: str) -> Directory:
+        """The Sender IDs, contacts, groups, blacklist, templates and received messages of
+        account ``login``, to set up or inspect (``emulator.directory("demo").add_sender(..)``).
+
+        Raises:
+            ConfigurationError: no such account.
+        """
+        return self._state.account(login).directory
+
+    def receive_message(
+        self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
+    ) -> IncomingMessage:
+        """A subscriber at ``phone`` sends ``text`` to account ``login`` (to its number
+        ``to_phone``) at ``at`` (default: now): it is answered by ``get.php?get_answers=1``
+        and POSTed to the account's callback URL, if it has one.
+
+        Raises:
+            ConfigurationError: no such account.
+        """
+        return self._state.receive(login, phone, text, to_phone=to_phone, at=at)
 
     @property
     def lockout(self) -> LockoutRules:

@@ -178,6 +178,40 @@ def test_the_client_and_the_emulator_inherit_no_part_of_themselves() -> None:
     assert own_bases(SMSCEmulator) == []
 
 
+def definitions(sources: dict[str, str], name: str) -> list[str]:
+    """The modules of ``sources`` that bind ``name`` at module level (assignment or def)."""
+    found: list[str] = []
+    for module, source in sources.items():
+        for node in ast.walk(ast.parse(source)):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+                found.append(module)
+            found += [module for t in targets if isinstance(t, ast.Name) and t.id == name]
+    return sorted(set(found))
+
+
+def test_each_rule_is_defined_in_one_module() -> None:
+    # NEVER_LEFT decides whether a send may be repeated, reported as "not sent" and its
+    # limiter counts taken back: one definition, or never-send-twice drifts silently.
+    # within() is the one Python 3.10 fallback of asyncio.timeout.
+    sources = {name: path.read_text(encoding="utf-8") for name, path in MODULES.items()}
+    assert definitions(sources, "NEVER_LEFT") == ["smsc._http.failures"]
+    assert definitions(sources, "within") == ["smsc._http.attempts"]
+    version_switches = [
+        name for name, source in sources.items() if "sys.version_info >= (3, 11)" in source
+    ]
+    assert version_switches == ["smsc._http.attempts"]
+
+
+def test_the_definition_finder_sees_a_second_copy() -> None:
+    sources = {"a": "NEVER_LEFT = (1,)\n", "b": "X: int = 1\nNEVER_LEFT: tuple = ()\n"}
+    assert definitions(sources, "NEVER_LEFT") == ["a", "b"]
+
+
 # ---------------------------------------------------------------- the wire layer's words
 
 

@@ -54,6 +54,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
 )
+from ._http.failover import CallPolicy
 from ._http.transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from ._limits import DEFAULT_RULES, Hit, InProcessLimiter, Limiter, WindowRule, fingerprint
 from ._logs import configure_from_env as _configure_logging_from_env
@@ -128,6 +129,7 @@ __all__ = [
     "BatchResult",
     "BlacklistEntry",
     "BulkMessage",
+    "CallPolicy",
     "CallbackError",
     "CallbackSignatureError",
     "Campaign",

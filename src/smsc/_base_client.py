@@ -59,6 +59,7 @@ from ._errors import (
 )
 from ._http.backends import HTTPBackend, inner_transport
 from ._http.body import ACCEPT_ENCODING, bounded
+from ._http.failover import CallPolicy
 from ._http.failures import NEVER_LEFT, failure, outcome_unknown
 from ._http.transport import (
     FailoverEvent,
@@ -336,7 +337,7 @@ class BaseClient:
             SMSCError: the client is closed.
         """
         try:
-            body = await self._exchange(spec, args, timeout)
+            body = await self._round_trip(spec, args, timeout)
             try:
                 return spec.read(body, args)
             except InvalidResponseError as exc:
@@ -351,7 +352,7 @@ class BaseClient:
                 scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
-    async def _exchange(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+    async def _round_trip(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
         # No local of this frame (nor of httpx's, below it) holds the password or API key:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
@@ -359,7 +360,13 @@ class BaseClient:
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
         body = self._credentials.body(spec.encode(args))
-        deadline = _time.monotonic() + self._config.retry_deadline
+        policy = CallPolicy(
+            may_repeat=spec.may_repeat,
+            operation=spec.name,
+            deadline=_time.monotonic() + self._config.retry_deadline,
+            max_retries=self._config.max_retries,
+            body_check=spec.check,
+        )
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():
@@ -380,28 +387,17 @@ class BaseClient:
                             self._timeouts
                             if isinstance(request_timeout, UseClientDefault)
                             else httpx.Timeout(request_timeout).as_dict(),
-                            may_repeat=spec.may_repeat,
-                            operation=spec.name,
-                            deadline=deadline,
-                            max_retries=self._config.max_retries,
-                            body_check=spec.check,
+                            policy,
+                        )
+                    elif failover is not None:
+                        status_code, content = await self._send_direct(
+                            failover, spec, body, request_timeout, {"smsc_policy": policy}
                         )
                     else:
-                        extensions = {
-                            "smsc_operation": spec.name,
-                            "smsc_may_repeat": spec.may_repeat,
-                            "smsc_deadline": deadline,
-                            "smsc_max_retries": self._config.max_retries,
-                            "smsc_body_check": spec.check,
-                        }
-                        if failover is not None:
-                            status_code, content = await self._send_direct(
-                                failover, spec, body, request_timeout, extensions
-                            )
-                        else:
-                            status_code, content = await self._send_borrowed(
-                                spec, body, request_timeout, extensions
-                            )
+                        # A caller's own client: its transport may read the documented keys.
+                        status_code, content = await self._send_borrowed(
+                            spec, body, request_timeout, policy.extensions()
+                        )
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise failure(spec, args, exc) from exc
         except SMSCError as exc:

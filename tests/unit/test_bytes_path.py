@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 import smsc
-from smsc import FailoverTransport
+from smsc import CallPolicy, FailoverTransport
 from smsc._secrets import FormBody
 
 PRIMARY = "http://primary.test"
@@ -166,9 +166,7 @@ async def test_the_bytes_path_and_the_httpx_path_share_the_sites_health() -> Non
         (),
         FormBody(b"login=a&psw=b"),
         {"connect": 1.0, "read": 1.0, "write": 1.0, "pool": 1.0},
-        may_repeat=True,
-        operation="balance",
-        deadline=None,
+        CallPolicy(may_repeat=True, operation="balance", deadline=None),
     )
     assert (status, body) == (200, BALANCE)
     # The primary failed on the bytes path: an httpx request through the same transport
@@ -189,9 +187,7 @@ async def test_a_deadline_already_passed_sends_nothing() -> None:
             (),
             FormBody(b"x=1"),
             {"connect": 1.0, "read": 1.0, "write": 1.0, "pool": 1.0},
-            may_repeat=False,
-            operation="send",
-            deadline=time.monotonic() - 1.0,
+            CallPolicy(may_repeat=False, operation="send", deadline=time.monotonic() - 1.0),
         )
     assert transport.calls == []
 
@@ -204,9 +200,7 @@ async def test_timeouts_are_clamped_to_what_is_left_of_the_deadline() -> None:
         (),
         FormBody(b"x=1"),
         {"connect": 30.0, "read": 30.0, "write": 30.0, "pool": 30.0},
-        may_repeat=True,
-        operation="balance",
-        deadline=time.monotonic() + 2.0,
+        CallPolicy(may_repeat=True, operation="balance", deadline=time.monotonic() + 2.0),
     )
     [call] = transport.calls
     assert all(0 < value <= 2.0 for value in call["timeouts"].values())
@@ -221,9 +215,7 @@ async def test_send_bytes_needs_a_transport_with_exchange() -> None:
             (),
             FormBody(b"x=1"),
             {},
-            may_repeat=True,
-            operation="balance",
-            deadline=None,
+            CallPolicy(may_repeat=True, operation="balance", deadline=None),
         )
 
 
@@ -268,3 +260,19 @@ async def test_a_with_options_copy_sends_on_the_bytes_path_with_its_own_settings
     assert parent_call["timeouts"]["read"] == 30.0
     assert parent_call["form"]["psw"] == "s3cret-password"
     assert transport.httpx_requests == 0
+
+
+def test_a_call_policy_is_read_from_the_documented_extensions() -> None:
+    policy = CallPolicy.of_extensions(
+        {"smsc_may_repeat": True, "smsc_operation": "status", "smsc_deadline": 5, "x": 1}
+    )
+    assert policy == CallPolicy(may_repeat=True, operation="status", deadline=5.0)
+    # Anything but True is handled like a send: never repeated once it may have left.
+    assert CallPolicy.of_extensions({"smsc_may_repeat": "yes"}).may_repeat is False
+
+
+def test_a_call_policy_given_whole_wins_over_the_single_keys() -> None:
+    given = CallPolicy(may_repeat=False, operation="send")
+    found = CallPolicy.of_extensions({"smsc_policy": given, "smsc_may_repeat": True})
+    assert found is given
+    assert CallPolicy.of_extensions(given.extensions()) is given

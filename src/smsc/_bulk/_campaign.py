@@ -219,7 +219,7 @@ class Campaign:
                         break
                     await runner.send_out(batch.rows)  # committed before it leaves
                     self._tally.move(OutcomeState.PLANNED, OutcomeState.IN_FLIGHT, len(batch.rows))
-                    pending.add(asyncio.create_task(runner.exchange(batch.rows)))
+                    pending.add(asyncio.create_task(runner.send_rows(batch.rows)))
                 if not pending:
                     break
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)

@@ -286,7 +286,7 @@ class RequestRunner:
         await self._journal.send_out((row.row for row in rows), request_id, sent_at)
         rows[:] = [_with_request(row, request_id, sent_at) for row in rows]
 
-    async def exchange(self, rows: list[JournalRow]) -> list[MessageOutcome]:
+    async def send_rows(self, rows: list[JournalRow]) -> list[MessageOutcome]:
         """Send ``rows`` (in flight with their request id) and record the answer.
 
         Raises:
@@ -350,7 +350,7 @@ class RequestRunner:
         outcomes: list[MessageOutcome] = []
         for half in (rows[:middle], rows[middle:]):
             await self.send_out(half)
-            outcomes.extend(await self.exchange(half))
+            outcomes.extend(await self.send_rows(half))
         return outcomes
 
     async def _replan(self, rows: list[JournalRow]) -> None:

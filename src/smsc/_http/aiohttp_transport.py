@@ -25,8 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
-import sys
-from collections.abc import AsyncIterable, Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import aiohttp
@@ -34,6 +33,7 @@ import httpx
 from yarl import URL
 
 from .._secrets import FormBody
+from .attempts import within
 from .body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 
 __all__ = ["AiohttpTransport"]
@@ -98,24 +98,12 @@ class _Slots:
             await self._free.acquire()
             return
         try:
-            await _within(timeout, self._free.acquire())
+            await within(timeout, self._free.acquire())
         except asyncio.TimeoutError:
             raise httpx.PoolTimeout("no free connection in time", request=request) from None
 
     def release(self) -> None:
         self._free.release()
-
-
-if sys.version_info >= (3, 11):
-
-    async def _within(seconds: float, work: Awaitable[object]) -> None:
-        async with asyncio.timeout(seconds):
-            await work
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(seconds: float, work: Awaitable[object]) -> None:
-        await asyncio.wait_for(work, seconds)
 
 
 def _map_error(exc: BaseException, request: httpx.Request | None) -> httpx.TransportError | None:

@@ -16,21 +16,32 @@ import logging
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict, runtime_checkable
 
 import httpx
 
 from .._errors import ConfigurationError
 from .._secrets import FormBody
 from .attempts import Got, Outcome, clamp, describe, judge
+from .failures import NEVER_LEFT
 from .sites import EventKind, FailoverEvent, Health, Site, SiteStats, Wait
 
-__all__ = ["BytesTransport", "Failover", "Send", "Timeouts", "bytes_path_of"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = [
+    "BytesTransport",
+    "CallPolicy",
+    "Failover",
+    "FailoverOptions",
+    "Send",
+    "Timeouts",
+    "bytes_path_of",
+]
 
 logger = logging.getLogger("smsc.transport")
 
-# Failures after which the request provably never reached the service.
-NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 Timeouts = Mapping[str, "float | None"]
 """httpx's four phase timeouts, ``{"connect": ..., "read": ..., "write": ..., "pool": ...}``."""
@@ -77,26 +88,104 @@ def bytes_path_of(transport: object) -> BytesTransport | None:
     return None
 
 
+@dataclass(frozen=True)
+class CallPolicy:
+    """What one call asks of the failover loop, decided once per call by its caller.
+
+    The SDK's pipeline builds one per call from the command's spec and hands it to
+    :meth:`FailoverTransport.send_bytes`, or puts it on its ``httpx`` request as the
+    ``smsc_policy`` extension. A request built elsewhere may give the same options as the
+    documented ``smsc_*`` extensions instead (:meth:`of_extensions`).
+
+    Args:
+        may_repeat: repeating the call after it may have reached the service does no harm
+            (a query). False: handled like a send, never repeated once it may have left.
+        operation: the command's name, used only to label events and logs.
+        deadline: absolute time (of the transport's ``deadline_clock``) by which the call
+            must end; no attempt starts after it and each attempt's timeouts are clamped.
+        max_retries: this call's extra attempts instead of the transport's (``None``).
+        body_check: true for a well-formed answer; without it only an empty body is bad.
+    """
+
+    may_repeat: bool = False
+    operation: str = "request"
+    deadline: float | None = None
+    max_retries: int | None = None
+    body_check: Callable[[bytes], bool] | None = None
+
+    def __post_init__(self) -> None:
+        retries = self.max_retries
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, int) or retries < 0
+        ):
+            raise ConfigurationError("smsc_max_retries must be a whole number, 0 or more")
+
+    @classmethod
+    def of_extensions(cls, extensions: Mapping[str, Any]) -> CallPolicy:
+        """The policy an ``httpx`` request carries: its ``smsc_policy``, or one read from the
+        documented ``smsc_*`` extensions (``smsc_may_repeat``, ``smsc_operation``,
+        ``smsc_deadline``, ``smsc_max_retries``, ``smsc_body_check``)."""
+        given = extensions.get("smsc_policy")
+        if isinstance(given, CallPolicy):
+            return given
+        operation = extensions.get("smsc_operation")
+        deadline = extensions.get("smsc_deadline")
+        body_check = extensions.get("smsc_body_check")
+        return cls(
+            may_repeat=extensions.get("smsc_may_repeat") is True,
+            operation=operation if isinstance(operation, str) and operation else "request",
+            deadline=None if deadline is None else float(deadline),
+            max_retries=extensions.get("smsc_max_retries"),
+            body_check=body_check if callable(body_check) else None,
+        )
+
+    def extensions(self) -> dict[str, Any]:
+        """The documented ``smsc_*`` extensions saying the same (for a caller's own
+        ``httpx`` client, whose transport may read them), with ``smsc_policy`` itself."""
+        found: dict[str, Any] = {
+            "smsc_policy": self,
+            "smsc_operation": self.operation,
+            "smsc_may_repeat": self.may_repeat,
+            "smsc_deadline": self.deadline,
+            "smsc_body_check": self.body_check,
+        }
+        if self.max_retries is not None:
+            found["smsc_max_retries"] = self.max_retries
+        return found
+
+
+class FailoverOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`Failover` and :class:`smsc.FailoverTransport`
+    (described there); their defaults are in :meth:`Failover.__init__`."""
+
+    max_retries: int
+    cooldown: float
+    backoff_base: float
+    backoff_cap: float
+    on_event: Callable[[FailoverEvent], None] | None
+    clock: Callable[[], float]
+    random: Callable[[], float]
+    sleep: Callable[[float], Awaitable[None]]
+    deadline_clock: Callable[[], float]
+
+
+_OPTION_NAMES: Final = FailoverOptions.__required_keys__ | FailoverOptions.__optional_keys__
+
+
 class Failover:
     """The sites of one client, their health, and the loop that runs one call over them.
 
     See :class:`smsc.FailoverTransport` for the arguments.
     """
 
-    def __init__(
-        self,
-        sites: Sequence[str],
-        *,
-        max_retries: int = 3,
-        cooldown: float = 30.0,
-        backoff_base: float = 0.25,
-        backoff_cap: float = 4.0,
-        on_event: Callable[[FailoverEvent], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        random: Callable[[], float] = _random.random,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        deadline_clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, sites: Sequence[str], **options: Unpack[FailoverOptions]) -> None:
+        unknown = sorted(options.keys() - _OPTION_NAMES)
+        if unknown:
+            raise TypeError(f"unexpected keyword argument: {', '.join(unknown)}")
+        max_retries = options.get("max_retries", 3)
+        cooldown = options.get("cooldown", 30.0)
+        backoff_base = options.get("backoff_base", 0.25)
+        backoff_cap = options.get("backoff_cap", 4.0)
         if isinstance(sites, str):
             sites = [sites]
         parsed: list[Site] = []
@@ -113,11 +202,11 @@ class Failover:
         self._cooldown = cooldown
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
-        self._on_event = on_event
-        self._clock = clock
-        self._random = random
-        self._sleep = sleep
-        self._deadline_clock = deadline_clock
+        self._on_event = options.get("on_event")
+        self._clock = options.get("clock", time.monotonic)
+        self._random = options.get("random", _random.random)
+        self._sleep = options.get("sleep", asyncio.sleep)
+        self._deadline_clock = options.get("deadline_clock", time.monotonic)
 
     # ------------------------------------------------------------------ public helpers
 
@@ -156,12 +245,7 @@ class Failover:
         self,
         send: Send,
         timeouts: Timeouts,
-        *,
-        may_repeat: bool,
-        operation: str,
-        deadline: float | None,
-        max_retries: int,
-        body_check: object,
+        policy: CallPolicy,
     ) -> Outcome | Wait:
         """Attempts through ``send`` until one is good or may not be repeated.
 
@@ -169,6 +253,9 @@ class Failover:
             The last attempt's outcome; or why none was made: every site is cooling down
             and being re-tested (``Wait.NO_SITE``), or the deadline passed first.
         """
+        may_repeat, operation, deadline = policy.may_repeat, policy.operation, policy.deadline
+        body_check = policy.body_check
+        max_retries = self._max_retries if policy.max_retries is None else policy.max_retries
         attempts = 1 + max_retries
         if not may_repeat:
             attempts = min(attempts, len(self._sites))

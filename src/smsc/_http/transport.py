@@ -26,22 +26,21 @@ objects and which the SDK's own calls take when the wrapped transport offers ``e
 from __future__ import annotations
 
 import asyncio
-import random as _random
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import httpx
 
-from .._errors import ConfigurationError
 from .._secrets import FormBody
 from .attempts import BACKSTOP_GRACE, BodyWatch, Got, Outcome, aim, replayable, within
 from .body import bounded, read_bounded
-from .failover import BytesTransport, Failover, Timeouts, bytes_path_of
+from .failover import BytesTransport, CallPolicy, Failover, FailoverOptions, Timeouts, bytes_path_of
 from .pool import pooled_transport
 from .sites import FailoverEvent, Site, SiteStats, Wait
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .._config import SMSCConfig
 
 __all__ = [
@@ -65,20 +64,24 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         sites: base URLs in order of preference, e.g. ``["https://smsc.ru",
             "https://www2.smsc.ru"]``; ``sites[0]`` is the primary. A request's scheme, host
             and port (and the primary's path prefix) are replaced by the chosen site's.
-        max_retries: extra attempts for a request marked ``smsc_may_repeat``. Any other
-            request makes at most ``1 + max_retries`` attempts too, each on a different site,
-            and only after failures that prove it never left.
-        cooldown: seconds a failed site is skipped before one request probes it again.
-        backoff_base: delay (seconds) before the first repeat of a full round of sites.
-        backoff_cap: upper bound of any back-off delay.
-        on_event: called with a :class:`FailoverEvent` for every attempt, failure, switch and
-            recovery. Exceptions it raises are logged and ignored.
-        clock: the monotonic clock of the cool-down (inject a fake one in tests).
-        random: returns a float in ``[0, 1)``; the jitter source.
-        sleep: awaited for back-off delays.
-        deadline_clock: the clock of ``smsc_deadline`` values (``time.monotonic``).
+        **options: keywords of :class:`~smsc._http.failover.FailoverOptions`:
 
-    Per-request options, passed as httpx request extensions:
+            - ``max_retries`` (3): extra attempts for a request marked ``smsc_may_repeat``.
+              Any other request makes at most ``1 + max_retries`` attempts too, each on a
+              different site, and only after failures that prove it never left.
+            - ``cooldown`` (30 s): seconds a failed site is skipped before one request probes
+              it again.
+            - ``backoff_base`` (0.25 s): delay before the first repeat of a full round of
+              sites; ``backoff_cap`` (4 s): upper bound of any back-off delay.
+            - ``on_event``: called with a :class:`FailoverEvent` for every attempt, failure,
+              switch and recovery. Exceptions it raises are logged and ignored.
+            - ``clock``: the monotonic clock of the cool-down (inject a fake one in tests);
+              ``random``: returns a float in ``[0, 1)``, the jitter source; ``sleep``:
+              awaited for back-off delays; ``deadline_clock``: the clock of
+              ``smsc_deadline`` values (``time.monotonic``).
+
+    Per-request options, passed as httpx request extensions (or all at once as a
+    :class:`~smsc.CallPolicy` in ``smsc_policy``, which is what the SDK's own calls do):
 
     * ``smsc_may_repeat``: ``True`` when repeating the request after it may have reached the
       service does no harm (a query). Anything else, or nothing, is handled like a send:
@@ -101,29 +104,9 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         self,
         inner: httpx.AsyncBaseTransport,
         sites: Sequence[str],
-        *,
-        max_retries: int = 3,
-        cooldown: float = 30.0,
-        backoff_base: float = 0.25,
-        backoff_cap: float = 4.0,
-        on_event: Callable[[FailoverEvent], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        random: Callable[[], float] = _random.random,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        deadline_clock: Callable[[], float] = time.monotonic,
+        **options: Unpack[FailoverOptions],
     ) -> None:
-        super().__init__(
-            sites,
-            max_retries=max_retries,
-            cooldown=cooldown,
-            backoff_base=backoff_base,
-            backoff_cap=backoff_cap,
-            on_event=on_event,
-            clock=clock,
-            random=random,
-            sleep=sleep,
-            deadline_clock=deadline_clock,
-        )
+        super().__init__(sites, **options)
         self._inner = inner
         # Checked once: a runtime protocol check costs more than the rest of the layer.
         self._bytes_inner = bytes_path_of(inner)
@@ -156,8 +139,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
 
     async def _run_request(self, request: httpx.Request) -> Got:
         extensions = request.extensions
-        operation = extensions.get("smsc_operation")
-        raw_deadline = extensions.get("smsc_deadline")
+        policy = CallPolicy.of_extensions(extensions)
         if not isinstance(request.stream, httpx.ByteStream):
             # A streamed body must be replayable on another site. A ByteStream is already
             # (the SDK's carries the credentials and must not be copied into request.content).
@@ -172,7 +154,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             sub = aim(request, extensions, timeouts, site, primary, watch)
             try:
                 if remaining is None:
-                    response, raw = await self._exchange(sub, request)
+                    response, raw = await self._send_and_read(sub, request)
                 else:
                     # Each phase's own timeout is clamped to the deadline (see clamp) and
                     # names the phase that ran out; this backstop, a moment later, bounds
@@ -180,7 +162,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                     # take the body after connecting: with any other, assume it may have left.
                     try:
                         response, raw = await within(
-                            max(remaining, 0.0) + BACKSTOP_GRACE, self._exchange(sub, request)
+                            max(remaining, 0.0) + BACKSTOP_GRACE, self._send_and_read(sub, request)
                         )
                     except asyncio.TimeoutError:
                         left = watch.taken or not isinstance(self._inner, httpx.AsyncHTTPTransport)
@@ -194,15 +176,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                 response.status_code, response.headers.get("Content-Encoding"), raw, response
             )
 
-        outcome = await self._run(
-            send,
-            extensions.get("timeout") or {},
-            may_repeat=extensions.get("smsc_may_repeat") is True,
-            operation=operation if isinstance(operation, str) and operation else "request",
-            deadline=None if raw_deadline is None else float(raw_deadline),
-            max_retries=_max_retries(extensions.get("smsc_max_retries"), self._max_retries),
-            body_check=extensions.get("smsc_body_check"),
-        )
+        outcome = await self._run(send, extensions.get("timeout") or {}, policy)
         return _settled(outcome, request)
 
     async def send_bytes(
@@ -211,19 +185,14 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         headers: Sequence[tuple[str, str]],
         body: FormBody,
         timeouts: Timeouts,
-        *,
-        may_repeat: bool,
-        operation: str,
-        deadline: float | None,
-        max_retries: int | None = None,
-        body_check: Callable[[bytes], bool] | None = None,
+        policy: CallPolicy,
     ) -> tuple[int, bytes]:
         """POST ``body`` to ``path`` of a healthy site through a :class:`BytesTransport`.
 
         The same sites, health, retry policy and never-send-twice rule as
         :meth:`handle_async_request`, without building an ``httpx`` request or response: the
         SDK's own pipeline uses it when the wrapped transport offers ``exchange`` (the aiohttp
-        backend). The per-request options are the keyword arguments.
+        backend). ``policy`` holds the call's options (what the extensions say on the other way).
 
         Returns:
             The status code and the body, without its content coding.
@@ -246,18 +215,10 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             status, encoding, raw = await inner.exchange(url, headers, body, timeouts, total)
             return Got(status, encoding, raw)
 
-        outcome = await self._run(
-            send,
-            timeouts,
-            may_repeat=may_repeat,
-            operation=operation,
-            deadline=deadline,
-            max_retries=self._max_retries if max_retries is None else max_retries,
-            body_check=body_check,
-        )
+        outcome = await self._run(send, timeouts, policy)
         return _status_and_body(_settled(outcome, None))
 
-    async def _exchange(
+    async def _send_and_read(
         self, sub: httpx.Request, original: httpx.Request
     ) -> tuple[httpx.Response, bytes]:
         """Send ``sub`` and read the whole body, so that a bad body is seen here."""
@@ -334,12 +295,3 @@ def build_transport(
         cooldown=config.mirror_cooldown,
         on_event=on_event,
     )
-
-
-def _max_retries(value: object, default: int) -> int:
-    """A request's own ``smsc_max_retries``, or ``default`` when it gives none."""
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigurationError("smsc_max_retries must be a whole number, 0 or more")
-    return value

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,6 +206,21 @@ def test_each_rule_is_defined_in_one_module() -> None:
         name for name, source in sources.items() if "sys.version_info >= (3, 11)" in source
     ]
     assert version_switches == ["smsc._http.attempts"]
+
+
+def test_the_whole_error_tree_is_in_one_module() -> None:
+    # Every SMSCError of the SDK is defined in smsc._errors and exported from smsc (other
+    # modules re-export where an old path was documented: smsc.callbacks, smsc._bulk).
+    import inspect
+
+    for name in MODULES:
+        if name.startswith((SERVICE, "smsc.cli")):
+            continue
+        module = importlib.import_module(name) if name != "smsc.__main__" else None
+        for value in list(vars(module).values()) if module else []:
+            if inspect.isclass(value) and issubclass(value, smsc.SMSCError):
+                assert value.__module__ == "smsc._errors", f"{value.__qualname__} in {name}"
+                assert value.__name__ in smsc.__all__, value.__name__
 
 
 def test_the_definition_finder_sees_a_second_copy() -> None:

@@ -40,7 +40,7 @@ when the request provably never left.
 from __future__ import annotations
 
 import asyncio
-import platform
+import sys
 import time as _time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -68,8 +68,6 @@ from ._http.transport import (
     build_transport,
 )
 from ._http.warmup import open_connections
-from ._limits import Hit, Limiter
-from ._limits._base import count_all, take_back
 from ._options import ClientOverrides
 from ._rules.arguments import check_timeout
 from ._secrets import Credentials, FormBody, scrub, secret_forms
@@ -78,6 +76,8 @@ from ._wire import COMMON_FIELDS, CommandSpec
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from ._limits import Hit, Limiter
 
 __all__ = [
     "NOT_GIVEN",
@@ -116,9 +116,12 @@ NOT_GIVEN: Final = NotGiven()
 TimeoutArg = float | httpx.Timeout | None | NotGiven
 """A per-call timeout: seconds, an ``httpx.Timeout``, ``None`` (no limit) or ``NOT_GIVEN``."""
 
+_IMPLEMENTATIONS: Final = {"cpython": "CPython", "pypy": "PyPy"}
 USER_AGENT: Final = (
     f"smsc-async/{__version__} httpx/{httpx.__version__} "
-    f"{platform.python_implementation()}/{platform.python_version()}"
+    # sys, not platform: the platform module costs more to import than the rest of this one.
+    f"{_IMPLEMENTATIONS.get(sys.implementation.name, sys.implementation.name)}/"
+    f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"
 )
 
 _FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -374,6 +377,8 @@ class BaseClient:
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.
                 if self._rules is not None:
+                    from ._limits._base import count_all  # only with a limiter: see smsc/__init__
+
                     hits = await count_all(self._rules, spec.limits(args))
                 try:
                     failover = self._failover
@@ -404,6 +409,8 @@ class BaseClient:
             # Never left (the connection was refused): the counts are taken back so that
             # the same call may be made again.
             if hits and isinstance(exc.__cause__, NEVER_LEFT):
+                from ._limits._base import take_back
+
                 await take_back(self._rules, hits)
             raise
         if status_code < 400:

@@ -27,19 +27,11 @@ from ._errors import (
 )
 from ._http.backends import HTTPBackend
 from ._http.transport import FailoverEvent
-from ._limits import Limiter
 from ._models.messages import Balance, CostResult, DeleteResult, MessageStatus, SendResult
 from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
 from ._rules.arguments import ExtraValue, check_seconds, message_keys, status_detail
 from ._rules.send_request import TimeArg, build_send_request
-from ._smtp.sender import AsyncSMTPSender, SMTPSendResult
-from .resources import Account, History, Incoming, Operators
-from .resources.contacts import Contacts
-from .resources.jobs import Jobs
-from .resources.senders import Senders
-from .resources.templates import Templates
-from .resources.users import Users
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,6 +40,8 @@ if TYPE_CHECKING:
 
     from ._bulk import BatchResult, BulkMessage, Campaign, MessageSource
     from ._bulk._sending import BatchOptions, CampaignOptions
+    from ._limits import Limiter
+    from ._smtp.sender import AsyncSMTPSender, SMTPSendResult
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
@@ -79,6 +73,18 @@ def _via_smtp(
 
     # inspect.signature (and so the API reference) shows the sender's parameters.
     return functools.update_wrapper(send_via_smtp, send, assigned=(), updated=())
+
+
+class _SMTPMethod:
+    """``send_via_smtp`` before its first use: the e-mail gateway (``smsc._smtp``, aiosmtplib)
+    is imported on first access, then the real method takes this placeholder's place."""
+
+    def __get__(self, client: object, owner: type) -> Any:
+        from ._smtp.sender import AsyncSMTPSender
+
+        method = _via_smtp(AsyncSMTPSender.send)
+        owner.send_via_smtp = method  # type: ignore[attr-defined]
+        return method.__get__(client, owner)
 
 
 class AsyncSMSCClient(BaseClient):
@@ -167,7 +173,20 @@ class AsyncSMSCClient(BaseClient):
             limiter=limiter,
         )
         self._smtp: AsyncSMTPSender | None = None
-        # Resource namespaces (src/smsc/resources/): account data.
+        # Resource namespaces (src/smsc/resources/): account data. Imported with the first
+        # client, not with smsc (see smsc/__init__).
+        from .resources import (
+            Account,
+            Contacts,
+            History,
+            Incoming,
+            Jobs,
+            Operators,
+            Senders,
+            Templates,
+            Users,
+        )
+
         self.senders = Senders(self)
         self.contacts = Contacts(self)
         self.templates = Templates(self, wire.TEMPLATES)
@@ -359,12 +378,17 @@ class AsyncSMSCClient(BaseClient):
         (key,) = message_keys([(id, phone)])
         return await self._request(wire.DELETE, key, timeout)
 
-    send_via_smtp = _via_smtp(AsyncSMTPSender.send)
+    if TYPE_CHECKING:
+        send_via_smtp = _via_smtp(AsyncSMTPSender.send)
+    else:
+        send_via_smtp = _SMTPMethod()
 
     def _smtp_sender(self) -> AsyncSMTPSender:
         if self._closed:
             raise SMSCError("the client is closed")
         if self._smtp is None:
+            from ._smtp.sender import AsyncSMTPSender
+
             self._smtp = AsyncSMTPSender(self._config)
         return self._smtp
 

@@ -22,12 +22,14 @@ __all__ = [
     "CallbackSignatureError",
     "ConfigurationError",
     "DeleteError",
+    "DuplicateCallbackError",
     "IPBlockedError",
     "IdenticalRequestError",
     "InsufficientFundsError",
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JournalError",
     "LimitExceededError",
     "LimiterUnavailableError",
     "MalformedCallbackError",
@@ -46,6 +48,7 @@ __all__ = [
     "SMTPTimeoutError",
     "SendOutcomeUnknownError",
     "ServerError",
+    "StaleCallbackError",
     "StatusWaitTimeoutError",
     "TooManyRequestsError",
     "TransportError",
@@ -310,6 +313,25 @@ class MalformedCallbackError(CallbackError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StaleCallbackError(CallbackError):
+    """The callback's time (``ts`` or ``time``) is outside the accepted window, or missing."""
+
+
+class DuplicateCallbackError(CallbackError):
+    """A callback with the same signed key (``id``, ``phone``, ``status``) was accepted before."""
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+class JournalError(SMSCError):
+    """The journal cannot be used for this campaign: nothing was sent.
+
+    It belongs to another campaign or another account, or it is not a campaign journal
+    (corrupt, or another file). The message says which.
+    """
 
 
 # --------------------------------------------------------------------------- SMTP gateway

@@ -4,9 +4,12 @@
   :class:`PackingLimits`, :class:`JournalError`.
 - :mod:`._packing`: checking messages and packing them into requests.
 - :mod:`._journal`: the SQLite journal, the campaign's only state.
+- :mod:`._sending`: one packed request and its answer; the interface a campaign needs of a
+  client (:class:`~._sending.CampaignClient`) and its options.
 - :mod:`._campaign`: the engine (plan, settle, send) behind ``client.campaign()``.
 - :mod:`._source`: a streaming CSV reader.
-- :mod:`._jobs`: server-side mailings (``jobs.php``).
+
+Server-side mailings (``jobs.php``) are ``client.jobs`` (:mod:`smsc.resources.jobs`).
 """
 
 from __future__ import annotations

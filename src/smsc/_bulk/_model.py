@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Final
 
 from .._enums import DeliveryError, MessageFormat, StatusCode
-from .._errors import APIError, RequestValidationError, SMSCError
+from .._errors import APIError, JournalError, RequestValidationError
 from .._privacy import mask_phone
 from .._wire import bulk as wire_bulk
 from .._wire.errors import SEND_ERRORS, api_error
@@ -206,14 +206,6 @@ class PackingLimits:
                 "and the SDK sends at most 1 MiB)",
                 field="max_request_bytes",
             )
-
-
-class JournalError(SMSCError):
-    """The journal cannot be used for this campaign: nothing was sent.
-
-    It belongs to another campaign or another account, or it is not a campaign journal
-    (corrupt, or another file). The message says which.
-    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,7 +120,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         """Close the wrapped transport."""
         await self._inner.aclose()
 
-    # ------------------------------------------------------------------ the two ways in
+    # ------------------------------------------------------------------ the ways in
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` to a healthy site, repeating it only where that is safe."""

@@ -20,7 +20,7 @@ class SignedFields(BaseModel):
     ``type``, the HLR fields, ...) can have been rewritten by whoever replays it.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: int | str
     """The message id."""
@@ -46,7 +46,7 @@ class DeliveryStatusCallback(BaseModel):
     of ``repr`` because they are private data.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: int | str
     """The message id: an int when the field is a plain decimal number, else the text."""
@@ -168,7 +168,7 @@ class IncomingMessageCallback(BaseModel):
     only; the phone numbers and the text are left out of ``repr``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: int | str
     """The service's id of the received message: an int for a plain decimal number."""

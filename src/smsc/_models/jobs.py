@@ -39,7 +39,7 @@ class JobInfo(BaseModel):
             98, StatusCode.PENDING: 2}``).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: int = Field(gt=0, lt=10**19)
     name: str | None = None

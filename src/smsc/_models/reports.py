@@ -21,7 +21,7 @@ _Int = Annotated[int, Field(gt=-(10**19), lt=10**19)]
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class SentMessage(_Record):

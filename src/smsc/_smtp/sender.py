@@ -60,7 +60,7 @@ class SMTPSendResult(BaseModel):
             ``"quoted-printable"`` / ``"base64"``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: int | str
     phones: tuple[str, ...]

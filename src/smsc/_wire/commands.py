@@ -14,7 +14,6 @@ from typing import Any, Final
 
 from .._enums import StatusDetail
 from .._errors import InvalidResponseError
-from .._limits._base import fingerprint
 from .._models.messages import (
     Balance,
     CostResult,
@@ -78,6 +77,9 @@ class StatusQuery:
 
 def _identical(request: SendRequest) -> str:
     # The service refuses the same phones and text again within a minute (§5.1).
+    # Called only for a client given a limiter: smsc._limits is not imported before.
+    from .._limits._base import fingerprint
+
     return fingerprint(",".join(request.phones), request.message)
 
 

@@ -14,7 +14,11 @@ from collections.abc import Callable, Hashable
 from datetime import datetime, timedelta, timezone
 from typing import Protocol, runtime_checkable
 
-from .._errors import CallbackError, ConfigurationError
+from .._errors import (
+    ConfigurationError,
+    DuplicateCallbackError,
+    StaleCallbackError,
+)
 
 __all__ = [
     "CallbackDeduplicator",
@@ -24,14 +28,6 @@ __all__ = [
     "check_fresh",
     "utc_now",
 ]
-
-
-class StaleCallbackError(CallbackError):
-    """The callback's time (``ts`` or ``time``) is outside the accepted window, or missing."""
-
-
-class DuplicateCallbackError(CallbackError):
-    """A callback with the same signed key (``id``, ``phone``, ``status``) was accepted before."""
 
 
 def utc_now() -> datetime:

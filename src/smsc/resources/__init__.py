@@ -6,9 +6,23 @@ into a query of ``smsc._wire`` and runs the command's spec.
 from __future__ import annotations
 
 from .account import Account
+from .contacts import Contacts
 from .history import History
 from .incoming import Incoming
 from .jobs import Jobs
 from .operators import Operators
+from .senders import Senders
+from .templates import Templates
+from .users import Users
 
-__all__ = ["Account", "History", "Incoming", "Jobs", "Operators"]
+__all__ = [
+    "Account",
+    "Contacts",
+    "History",
+    "Incoming",
+    "Jobs",
+    "Operators",
+    "Senders",
+    "Templates",
+    "Users",
+]

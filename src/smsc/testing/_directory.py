@@ -18,14 +18,14 @@ from .._privacy import mask_phone, mask_text
 from ._values import normalize_phone
 
 __all__ = [
-    "Contact",
-    "ContactGroup",
+    "ContactGroupRecord",
+    "ContactRecord",
     "Directory",
-    "IncomingMessage",
+    "IncomingRecord",
     "Payment",
     "SenderID",
     "SubClient",
-    "Template",
+    "TemplateRecord",
 ]
 
 
@@ -47,7 +47,7 @@ class SenderID:
 
 
 @dataclass
-class ContactGroup:
+class ContactGroupRecord:
     """A contact group; ``G<id>`` as a recipient of a send means its members."""
 
     id: int
@@ -55,7 +55,7 @@ class ContactGroup:
 
 
 @dataclass(repr=False)
-class Contact:
+class ContactRecord:
     """A contact: a number, a name and the groups it belongs to."""
 
     id: int
@@ -64,11 +64,13 @@ class Contact:
     groups: set[int] = field(default_factory=set)
 
     def __repr__(self) -> str:
-        return f"Contact(id={self.id}, phone={mask_phone(self.phone)!r}, groups={self.groups})"
+        return (
+            f"ContactRecord(id={self.id}, phone={mask_phone(self.phone)!r}, groups={self.groups})"
+        )
 
 
 @dataclass(repr=False)
-class Template:
+class TemplateRecord:
     """A message template (``templates.php``) or an operator template (``op_templates.php``)."""
 
     id: int
@@ -76,11 +78,11 @@ class Template:
     text: str
 
     def __repr__(self) -> str:
-        return f"Template(id={self.id}, name={self.name!r}, text={mask_text(self.text)})"
+        return f"TemplateRecord(id={self.id}, name={self.name!r}, text={mask_text(self.text)})"
 
 
 @dataclass(frozen=True, repr=False)
-class IncomingMessage:
+class IncomingRecord:
     """A message a subscriber sent to the account (``get.php?get_answers=1``).
 
     Attributes:
@@ -98,7 +100,7 @@ class IncomingMessage:
 
     def __repr__(self) -> str:
         return (
-            f"IncomingMessage(id={self.id}, phone={mask_phone(self.phone)!r}, "
+            f"IncomingRecord(id={self.id}, phone={mask_phone(self.phone)!r}, "
             f"to_phone={mask_phone(self.to_phone)!r}, text={mask_text(self.text)})"
         )
 
@@ -134,13 +136,13 @@ class Directory:
     def __init__(self) -> None:
         self._ids = itertools.count(1)  # record ids of this account, never reused
         self.senders: dict[str, SenderID] = {}
-        self.groups: dict[int, ContactGroup] = {}
-        self.contacts: dict[str, Contact] = {}
+        self.groups: dict[int, ContactGroupRecord] = {}
+        self.contacts: dict[str, ContactRecord] = {}
         self.blacklist: dict[str, int] = {}
         """Blacklisted number -> its record id."""
-        self.templates: dict[int, Template] = {}
-        self.operator_templates: dict[int, Template] = {}
-        self.incoming: list[IncomingMessage] = []
+        self.templates: dict[int, TemplateRecord] = {}
+        self.operator_templates: dict[int, TemplateRecord] = {}
+        self.incoming: list[IncomingRecord] = []
         self.payments: list[Payment] = []
         self.subclients: dict[str, SubClient] = {}
         """Sub-clients of this account by login (``users.php``)."""
@@ -185,13 +187,15 @@ class Directory:
 
     # ------------------------------------------------------------------ contacts and groups
 
-    def add_group(self, name: str) -> ContactGroup:
+    def add_group(self, name: str) -> ContactGroupRecord:
         """Create a contact group; recipients ``G<id>`` of a send mean its members."""
-        group = ContactGroup(self._next_id(), name)
+        group = ContactGroupRecord(self._next_id(), name)
         self.groups[group.id] = group
         return group
 
-    def add_contact(self, phone: str, name: str = "", groups: tuple[int, ...] = ()) -> Contact:
+    def add_contact(
+        self, phone: str, name: str = "", groups: tuple[int, ...] = ()
+    ) -> ContactRecord:
         """Add a contact (in ``groups``, which must exist).
 
         Raises:
@@ -203,7 +207,7 @@ class Directory:
         missing = [group for group in groups if group not in self.groups]
         if missing:
             raise ConfigurationError(f"no contact group {missing[0]}")
-        contact = Contact(self._next_id(), key, name, set(groups))
+        contact = ContactRecord(self._next_id(), key, name, set(groups))
         self.contacts[key] = contact
         return contact
 
@@ -242,13 +246,13 @@ class Directory:
 
     # ------------------------------------------------------------------ templates
 
-    def add_template(self, name: str, text: str, *, operator: bool = False) -> Template:
+    def add_template(self, name: str, text: str, *, operator: bool = False) -> TemplateRecord:
         """Add a template (``operator=True``: an operator template of ``op_templates.php``)."""
-        template = Template(self._next_id(), name, text)
+        template = TemplateRecord(self._next_id(), name, text)
         self.template_store(operator)[template.id] = template
         return template
 
-    def template_store(self, operator: bool) -> dict[int, Template]:
+    def template_store(self, operator: bool) -> dict[int, TemplateRecord]:
         """The templates (``operator=False``) or the operator templates, by id."""
         return self.operator_templates if operator else self.templates
 

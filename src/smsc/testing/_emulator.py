@@ -21,7 +21,7 @@ from ._answers import Answer
 from ._app import EmulatorApp
 from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form
 from ._clock import EmulatorClock
-from ._directory import Directory, IncomingMessage
+from ._directory import Directory, IncomingRecord
 from ._http_params import RequestData
 from ._model import (
     Account,
@@ -175,7 +175,7 @@ class SMSCEmulator:
 
     def receive_message(
         self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
-    ) -> IncomingMessage:
+    ) -> IncomingRecord:
         """A subscriber at ``phone`` sends ``text`` to account ``login`` (to its number
         ``to_phone``) at ``at`` (default: now): it is answered by ``get.php?get_answers=1``
         and POSTed to the account's callback URL, if it has one.
@@ -374,7 +374,7 @@ class SMSCEmulator:
             at=change.at,
         )
 
-    def _notify_incoming(self, account: Account, received: IncomingMessage) -> None:
+    def _notify_incoming(self, account: Account, received: IncomingRecord) -> None:
         if account.callback_url:
             time = self.format_date(received.received_at)
             self.callbacks.enqueue_incoming(

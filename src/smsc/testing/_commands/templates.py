@@ -9,7 +9,7 @@ from functools import partial
 
 from ..._rules.recipients import MAX_MESSAGE_LENGTH
 from .._answers import Answer, OkAnswer, Row, TableAnswer
-from .._directory import Template
+from .._directory import TemplateRecord
 from .._model import Account
 from .._request import Request
 from .._state import ServiceState
@@ -30,7 +30,7 @@ def handle_operator(state: ServiceState, account: Account, request: Request) -> 
     return dispatch(_actions(operator=True), state, account, request)
 
 
-def _find(account: Account, request: Request, operator: bool) -> Template:
+def _find(account: Account, request: Request, operator: bool) -> TemplateRecord:
     found = account.directory.template_store(operator).get(id_param(request))
     if found is None:
         raise Refused(1)

@@ -24,8 +24,8 @@ import aiohttp
 import httpx
 
 from smsc import AsyncSMSCClient
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._httpx2_transport import Httpx2Transport
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.httpx2_transport import Httpx2Transport
 
 LOGIN, PASSWORD = "bench", "bench-password"
 PHONE, TEXT = "79991234567", "Your code: 1234"

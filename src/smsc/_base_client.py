@@ -22,7 +22,7 @@ namespace class per group, in the openai-python style::
 
     # on AsyncSMSCClient: self.senders = Senders(self)
 
-The pipeline is the one place that maps failures (through ``smsc._failures``): a request
+The pipeline is the one place that maps failures (through ``smsc._http.failures``): a request
 that provably never left is "not sent"; after it may have left, a command whose spec says it
 may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
 (:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
@@ -40,7 +40,7 @@ when the request provably never left.
 from __future__ import annotations
 
 import asyncio
-import platform
+import sys
 import time as _time
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
@@ -50,9 +50,6 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 import httpx
 from httpx._client import UseClientDefault
 
-from ._arguments import check_timeout
-from ._backends import HTTPBackend, inner_transport
-from ._body import ACCEPT_ENCODING, bounded
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -60,23 +57,27 @@ from ._errors import (
     ServerError,
     SMSCError,
 )
-from ._failures import NEVER_LEFT, failure, outcome_unknown
-from ._limits import Hit, Limiter
-from ._limits._base import count_all, take_back
-from ._options import ClientOverrides
-from ._secrets import Credentials, FormBody, scrub, secret_forms
-from ._transport import (
+from ._http.backends import HTTPBackend, inner_transport
+from ._http.body import ACCEPT_ENCODING, bounded
+from ._http.failover import CallPolicy
+from ._http.failures import NEVER_LEFT, failure, outcome_unknown
+from ._http.transport import (
     FailoverEvent,
     FailoverTransport,
     SiteStats,
     build_transport,
 )
+from ._http.warmup import open_connections
+from ._options import ClientOverrides
+from ._rules.arguments import check_timeout
+from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._version import __version__
-from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from ._limits import Hit, Limiter
 
 __all__ = [
     "NOT_GIVEN",
@@ -115,9 +116,12 @@ NOT_GIVEN: Final = NotGiven()
 TimeoutArg = float | httpx.Timeout | None | NotGiven
 """A per-call timeout: seconds, an ``httpx.Timeout``, ``None`` (no limit) or ``NOT_GIVEN``."""
 
+_IMPLEMENTATIONS: Final = {"cpython": "CPython", "pypy": "PyPy"}
 USER_AGENT: Final = (
     f"smsc-async/{__version__} httpx/{httpx.__version__} "
-    f"{platform.python_implementation()}/{platform.python_version()}"
+    # sys, not platform: the platform module costs more to import than the rest of this one.
+    f"{_IMPLEMENTATIONS.get(sys.implementation.name, sys.implementation.name)}/"
+    f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}"
 )
 
 _FORM_HEADERS: Final = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -336,7 +340,7 @@ class BaseClient:
             SMSCError: the client is closed.
         """
         try:
-            body = await self._exchange(spec, args, timeout)
+            body = await self._round_trip(spec, args, timeout)
             try:
                 return spec.read(body, args)
             except InvalidResponseError as exc:
@@ -351,7 +355,7 @@ class BaseClient:
                 scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
-    async def _exchange(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+    async def _round_trip(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
         # No local of this frame (nor of httpx's, below it) holds the password or API key:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
@@ -359,7 +363,13 @@ class BaseClient:
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
         body = self._credentials.body(spec.encode(args))
-        deadline = _time.monotonic() + self._config.retry_deadline
+        policy = CallPolicy(
+            may_repeat=spec.may_repeat,
+            operation=spec.name,
+            deadline=_time.monotonic() + self._config.retry_deadline,
+            max_retries=self._config.max_retries,
+            body_check=spec.check,
+        )
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():
@@ -367,6 +377,8 @@ class BaseClient:
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.
                 if self._rules is not None:
+                    from ._limits._base import count_all  # only with a limiter: see smsc/__init__
+
                     hits = await count_all(self._rules, spec.limits(args))
                 try:
                     failover = self._failover
@@ -380,34 +392,25 @@ class BaseClient:
                             self._timeouts
                             if isinstance(request_timeout, UseClientDefault)
                             else httpx.Timeout(request_timeout).as_dict(),
-                            may_repeat=spec.may_repeat,
-                            operation=spec.name,
-                            deadline=deadline,
-                            max_retries=self._config.max_retries,
-                            body_check=spec.check,
+                            policy,
+                        )
+                    elif failover is not None:
+                        status_code, content = await self._send_direct(
+                            failover, spec, body, request_timeout, {"smsc_policy": policy}
                         )
                     else:
-                        extensions = {
-                            "smsc_operation": spec.name,
-                            "smsc_may_repeat": spec.may_repeat,
-                            "smsc_deadline": deadline,
-                            "smsc_max_retries": self._config.max_retries,
-                            "smsc_body_check": spec.check,
-                        }
-                        if failover is not None:
-                            status_code, content = await self._send_direct(
-                                failover, spec, body, request_timeout, extensions
-                            )
-                        else:
-                            status_code, content = await self._send_borrowed(
-                                spec, body, request_timeout, extensions
-                            )
+                        # A caller's own client: its transport may read the documented keys.
+                        status_code, content = await self._send_borrowed(
+                            spec, body, request_timeout, policy.extensions()
+                        )
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise failure(spec, args, exc) from exc
         except SMSCError as exc:
             # Never left (the connection was refused): the counts are taken back so that
             # the same call may be made again.
             if hits and isinstance(exc.__cause__, NEVER_LEFT):
+                from ._limits._base import take_back
+
                 await take_back(self._rules, hits)
             raise
         if status_code < 400:

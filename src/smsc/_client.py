@@ -14,10 +14,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 import httpx
 
 from . import _wire as wire
-from ._arguments import ExtraValue, check_seconds, message_keys, status_detail
-from ._backends import HTTPBackend
-from ._base_client import NOT_GIVEN, NotGiven, TimeoutArg
-from ._bulk._methods import BulkMethods
+from ._base_client import NOT_GIVEN, BaseClient, NotGiven, TimeoutArg
 from ._config import SMSCConfig
 from ._enums import MessageFormat, StatusDetail, Translit
 from ._errors import (
@@ -28,24 +25,24 @@ from ._errors import (
     StatusWaitTimeoutError,
     TooManyRequestsError,
 )
-from ._limits import Limiter
-from ._models import Balance, CostResult, DeleteResult, MessageStatus, SendResult
+from ._http.backends import HTTPBackend
+from ._http.transport import FailoverEvent
+from ._models.messages import Balance, CostResult, DeleteResult, MessageStatus, SendResult
 from ._once import send_once
 from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
-from ._send_request import TimeArg, build_send_request
-from ._smtp import AsyncSMTPSender, SMTPSendResult
-from ._transport import FailoverEvent
-from .resources import Account, History, Incoming, Operators
-from .resources.contacts import Contacts
-from .resources.notifications import Notifications
-from .resources.numbers import Numbers
-from .resources.senders import Senders
-from .resources.templates import OperatorTemplates, Templates
-from .resources.users import Users
+from ._rules.arguments import ExtraValue, check_seconds, message_keys, status_detail
+from ._rules.send_request import TimeArg, build_send_request
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from typing_extensions import Unpack
+
+    from ._bulk import BatchResult, BulkMessage, Campaign, MessageSource
+    from ._bulk._sending import BatchOptions, CampaignOptions
+    from ._limits import Limiter
+    from ._smtp.sender import AsyncSMTPSender, SMTPSendResult
 
 __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
@@ -79,7 +76,19 @@ def _via_smtp(
     return functools.update_wrapper(send_via_smtp, send, assigned=(), updated=())
 
 
-class AsyncSMSCClient(BulkMethods):
+class _SMTPMethod:
+    """``send_via_smtp`` before its first use: the e-mail gateway (``smsc._smtp``, aiosmtplib)
+    is imported on first access, then the real method takes this placeholder's place."""
+
+    def __get__(self, client: object, owner: type) -> Any:
+        from ._smtp.sender import AsyncSMTPSender
+
+        method = _via_smtp(AsyncSMTPSender.send)
+        owner.send_via_smtp = method  # type: ignore[attr-defined]
+        return method.__get__(client, owner)
+
+
+class AsyncSMSCClient(BaseClient):
     """Asynchronous client of the SMSC HTTP API.
 
     Use it as an async context manager, or call :meth:`aclose` when done. One client is meant
@@ -166,7 +175,23 @@ class AsyncSMSCClient(BulkMethods):
             limiter=limiter,
         )
         self._smtp: AsyncSMTPSender | None = None
-        # Resource namespaces (src/smsc/resources/): account data.
+        # Resource namespaces (src/smsc/resources/): account data. Imported with the first
+        # client, not with smsc (see smsc/__init__).
+        from .resources import (
+            Account,
+            Contacts,
+            History,
+            Incoming,
+            Jobs,
+            Notifications,
+            Numbers,
+            Operators,
+            Senders,
+            Templates,
+            Users,
+        )
+        from .resources.templates import OperatorTemplates
+
         self.senders = Senders(self)
         self.contacts = Contacts(self)
         self.templates = Templates(self, wire.TEMPLATES)
@@ -184,6 +209,8 @@ class AsyncSMSCClient(BulkMethods):
         """Statistics and prices (:class:`~smsc.resources.Account`)."""
         self.operators = Operators(self)
         """Operator lookups (:class:`~smsc.resources.Operators`)."""
+        self.jobs = Jobs(self)
+        """Server-side mailings (``jobs.php``): create, info, list, cancel, delete."""
 
     # ------------------------------------------------------------------ commands
 
@@ -362,12 +389,17 @@ class AsyncSMSCClient(BulkMethods):
         (key,) = message_keys([(id, phone)])
         return await self._request(wire.DELETE, key, timeout)
 
-    send_via_smtp = _via_smtp(AsyncSMTPSender.send)
+    if TYPE_CHECKING:
+        send_via_smtp = _via_smtp(AsyncSMTPSender.send)
+    else:
+        send_via_smtp = _SMTPMethod()
 
     def _smtp_sender(self) -> AsyncSMTPSender:
         if self._closed:
             raise SMSCError("the client is closed")
         if self._smtp is None:
+            from ._smtp.sender import AsyncSMTPSender
+
             self._smtp = AsyncSMTPSender(self._config)
         return self._smtp
 
@@ -454,3 +486,71 @@ class AsyncSMSCClient(BulkMethods):
                 return last
             delay = min(max(delay, 0.5) * 2, max_interval)
             next_at = clock() + delay
+
+    # ------------------------------------------------------------------ campaigns
+
+    def campaign(
+        self,
+        messages: MessageSource,
+        *,
+        journal: str | Path | None = None,
+        **options: Unpack[CampaignOptions],
+    ) -> Campaign:
+        """A campaign: many different messages packed into few requests, with a journal.
+
+        Iterate it for each message's outcome as it comes (``async for outcome in
+        client.campaign(messages, journal="march.sqlite")``) or ``await campaign.run()``.
+        The messages are checked and written to the journal before anything is sent; a
+        message that cannot be sent in a batch raises :class:`RequestValidationError`
+        naming its position. See the "Sending in bulk" guide.
+
+        Args:
+            messages: :class:`BulkMessage` items, an iterable or an async iterable (read
+                once, as a stream; :func:`smsc.read_csv` reads a CSV file).
+            journal: the SQLite file holding the campaign's state; run again with the same
+                file to resume (nothing is sent twice; a finished campaign sends nothing).
+                ``None``: a temporary file, deleted at the end (no resume).
+            **options: keywords of :class:`~smsc._bulk._sending.CampaignOptions`:
+
+                - ``name``: the campaign's name, stored in the journal and checked on resume.
+                - ``max_request_bytes``, ``max_lines``: the packing budget of one request
+                  (see :class:`PackingLimits`).
+                - ``per_number_costs``: ask for every number's cost (``op=1``) instead of
+                  only the refused numbers.
+                - ``settle_after`` (60 s): seconds after a request left before its unknown
+                  messages are asked with ``status`` (the service may still be working on
+                  it).
+                - ``busy_pause`` (60 s): the longest pause after an error 9 (the service's
+                  own hint is used when it is shorter), and after a request that reached no
+                  site (pauses of 1, 2, 4, 8 s; the fifth such try in a row stops the
+                  campaign).
+                - ``on_progress``: called with a :class:`CampaignProgress` after every
+                  answer.
+                - ``sleep``, ``clock``: for tests on a virtual clock.
+
+        Raises:
+            JournalError: the journal belongs to another campaign or account, or is corrupt
+                (nothing is sent).
+            InsufficientFundsError, AuthenticationError, IPBlockedError, APIConnectionError:
+                the campaign stopped; the messages of that request are planned again.
+            TooManyRequestsError: error 9 persisted after several pauses.
+        """
+        from ._bulk import new_campaign
+        from ._bulk._sending import ClientLink
+
+        return new_campaign(ClientLink(self), messages, journal=journal, **options)
+
+    async def send_batch(
+        self,
+        messages: Iterable[BulkMessage],
+        *,
+        journal: str | Path | None = None,
+        **options: Unpack[BatchOptions],
+    ) -> BatchResult:
+        """Send a ready list of different messages in few requests; every outcome returned.
+
+        The same as running :meth:`campaign` to the end (same arguments, same errors).
+        """
+        from ._bulk import run_batch
+
+        return await run_batch(self.campaign(messages, journal=journal, **options))

@@ -71,7 +71,9 @@ class SMSCConfig(BaseModel):
         ConfigurationError: both or neither credential, a bad host, plain HTTP without opt-in.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", hide_input_in_errors=True, defer_build=True
+    )
 
     login: str | None = None
     password: SecretStr | None = None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from ._models import MessageStatus
+    from ._models.messages import MessageStatus
 
 __all__ = [
     "APIConnectionError",
@@ -22,12 +22,14 @@ __all__ = [
     "CallbackSignatureError",
     "ConfigurationError",
     "DeleteError",
+    "DuplicateCallbackError",
     "IPBlockedError",
     "IdenticalRequestError",
     "InsufficientFundsError",
     "InvalidPhoneError",
     "InvalidResponseError",
     "InvalidTimeError",
+    "JournalError",
     "LimitExceededError",
     "LimiterUnavailableError",
     "MalformedCallbackError",
@@ -47,6 +49,7 @@ __all__ = [
     "SMTPTimeoutError",
     "SendOutcomeUnknownError",
     "ServerError",
+    "StaleCallbackError",
     "StatusWaitTimeoutError",
     "TooManyRequestsError",
     "TransportError",
@@ -317,6 +320,35 @@ class MalformedCallbackError(CallbackError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StaleCallbackError(CallbackError):
+    """The callback's time (``ts`` or ``time``) is outside the accepted window, or missing."""
+
+
+class DuplicateCallbackError(CallbackError):
+    """A callback with the same signed key (``id``, ``phone``, ``status``) was accepted before."""
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+class JournalError(SMSCError):
+    """The journal cannot be used for this campaign: nothing was sent.
+
+    It belongs to another campaign or another account, or it is not a campaign journal
+    (corrupt, damaged, empty, or another file), or it cannot be written. The message says
+    which and what to do.
+    """
+
+
+class JournalWriteError(JournalError):
+    """The journal could not be written mid-run (disk full, a read-only file, ...).
+
+    The failed commit is rolled back whole: every row keeps its last committed state, and
+    messages left in flight are settled by ``status`` when the same campaign runs again.
+    Fix the cause and run again; nothing is sent twice.
+    """
 
 
 # --------------------------------------------------------------------------- SMTP gateway

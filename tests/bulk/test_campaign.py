@@ -264,3 +264,18 @@ async def test_a_run_left_early_is_closed_and_the_next_run_finishes_it(
     rest = await client.send_batch(messages(600), journal=journal, settle_after=0)
     assert rest.progress.accepted == 600
     assert sorted(receipts(emulator).values()) == [1] * 600
+
+
+async def test_a_misspelt_campaign_option_is_refused_before_anything_is_sent(
+    client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path
+) -> None:
+    answers = _Answers(emulator)
+    options: dict[str, object] = {"max_line": 10}  # a typo of max_lines
+    with pytest.raises(TypeError, match="max_line"):
+        await client.send_batch(messages(3), journal=journal, **options)  # type: ignore[arg-type]
+    assert answers.count == 0
+
+
+def test_the_jobs_namespace_is_one_attribute_like_the_others(client: AsyncSMSCClient) -> None:
+    assert client.jobs is client.jobs
+    assert "jobs" in vars(client)

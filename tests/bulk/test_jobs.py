@@ -25,7 +25,7 @@ from smsc import (
     StatusCode,
     TooManyRequestsError,
 )
-from smsc._models import SendRequest
+from smsc._models.messages import SendRequest
 from smsc._wire import JOB_CANCEL, JOB_CREATE, JOB_INFO, JOB_LIST
 from smsc._wire.jobs import JobCreate
 from smsc.testing import SMSCEmulator

@@ -16,7 +16,8 @@ from smsc import (
     StatusCode,
     TooManyRequestsError,
 )
-from smsc._models import PhoneResult, SendResult
+from smsc._bulk._sending import ClientLink
+from smsc._models.messages import MessageStatus, PhoneResult, SendResult
 from smsc._wire.bulk import ListSend
 from smsc.testing import SMSCEmulator
 
@@ -31,14 +32,14 @@ def _states(journal: Path) -> dict[str, int]:
 async def test_a_number_with_a_status_but_no_error_code_is_refused_not_accepted(
     client: AsyncSMSCClient, journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    send_list = client._send_list
+    send_list = ClientLink.send_list
 
-    async def with_a_bare_status(request: ListSend) -> SendResult:
-        result = await send_list(request)
+    async def with_a_bare_status(self: ClientLink, request: ListSend) -> SendResult:
+        result = await send_list(self, request)
         phones = (PhoneResult(phone="79990000003", status=StatusCode.PROHIBITED),)
         return result.model_copy(update={"phones": phones})
 
-    monkeypatch.setattr(client, "_send_list", with_a_bare_status)
+    monkeypatch.setattr(ClientLink, "send_list", with_a_bare_status)
     result = await client.send_batch(messages(5), journal=journal)
     outcomes = {o.index: o for o in result.outcomes}
     assert outcomes[3].state is OutcomeState.REFUSED
@@ -49,10 +50,10 @@ async def test_a_refused_number_written_with_a_plus_is_matched_to_its_row(
     client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emulator.set_undeliverable("79990000003")
-    send_list = client._send_list
+    send_list = ClientLink.send_list
 
-    async def with_plus_signs(request: ListSend) -> SendResult:
-        result = await send_list(request)
+    async def with_plus_signs(self: ClientLink, request: ListSend) -> SendResult:
+        result = await send_list(self, request)
         phones = tuple(
             item.model_copy(update={"phone": "+" + item.phone.lstrip("+")})
             for item in result.phones
@@ -60,7 +61,7 @@ async def test_a_refused_number_written_with_a_plus_is_matched_to_its_row(
         assert phones  # the refused number is in the answer
         return result.model_copy(update={"phones": phones})
 
-    monkeypatch.setattr(client, "_send_list", with_plus_signs)
+    monkeypatch.setattr(ClientLink, "send_list", with_plus_signs)
     result = await client.send_batch(messages(5), journal=journal)
     outcomes = {o.index: o for o in result.outcomes}
     assert outcomes[3].state is OutcomeState.REFUSED
@@ -95,13 +96,13 @@ async def test_settling_waits_for_the_latest_request_in_doubt_not_the_oldest(
 async def test_a_run_stores_when_each_request_left_so_a_resume_waits_for_it(
     client: AsyncSMSCClient, emulator: SMSCEmulator, journal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    send_list = client._send_list
+    send_list = ClientLink.send_list
 
-    async def answer_lost(request: ListSend) -> SendResult:
-        await send_list(request)  # it arrived, but its answer is lost
+    async def answer_lost(self: ClientLink, request: ListSend) -> SendResult:
+        await send_list(self, request)  # it arrived, but its answer is lost
         raise SendOutcomeUnknownError("answer lost", message_id=request.id, phones=())
 
-    monkeypatch.setattr(client, "_send_list", answer_lost)
+    monkeypatch.setattr(ClientLink, "send_list", answer_lost)
     progress = await client.campaign(messages(100), journal=journal, max_lines=50).run()
     assert progress.unknown == 100
     monkeypatch.undo()
@@ -125,16 +126,16 @@ async def test_error_9_while_settling_pauses_and_asks_again_never_resends(
     await client.send_batch(messages(10), journal=journal)  # every one arrived...
     with closing(sqlite3.connect(journal)) as db, db:  # ...but their answers were lost
         db.execute("UPDATE messages SET state='unknown' WHERE seq IN (3, 4)")
-    status_of = client._status_of
+    status_of = ClientLink.status_of
     busy = [2]
 
-    async def busy_at_first(request_id: str, phone: str):  # type: ignore[no-untyped-def]
+    async def busy_at_first(self: ClientLink, request_id: str, phone: str) -> MessageStatus:
         if busy[0] > 0:
             busy[0] -= 1
             raise TooManyRequestsError(9, "duplicate request, wait a minute", command="status")
-        return await status_of(request_id, phone)
+        return await status_of(self, request_id, phone)
 
-    monkeypatch.setattr(client, "_status_of", busy_at_first)
+    monkeypatch.setattr(ClientLink, "status_of", busy_at_first)
     now = [0.0]
     pauses: list[float] = []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from smsc.testing import CallbackDelivery, IngestedMail, SMSCEmulator
 from smsc.testing._answers import SendAnswer
@@ -40,3 +41,20 @@ def test_ingested_mail_repr_leaves_out_phones_and_text() -> None:
     shown = repr(mail)
     assert "message_id=5" in shown
     assert (PHONE in shown, "Secret" in shown) == (False, False)
+
+
+def test_the_emulator_records_are_not_named_like_the_sdk_models() -> None:
+    import smsc
+    import smsc.testing
+
+    shared = set(smsc.__all__) & set(smsc.testing.__all__)
+    clashes = {n for n in shared if getattr(smsc, n) is not getattr(smsc.testing, n)}
+    assert clashes == set()
+
+
+def test_an_old_record_name_warns_and_gives_the_record() -> None:
+    import smsc.testing
+
+    with pytest.warns(DeprecationWarning, match="TemplateRecord"):
+        old = smsc.testing.Template
+    assert old is smsc.testing.TemplateRecord

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 
 import smsc
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._backends import HTTPBackend
-from smsc._httpx2_transport import Httpx2Transport
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.backends import HTTPBackend
+from smsc._http.httpx2_transport import Httpx2Transport
 
 __all__ = ["BACKENDS", "current", "new_inner", "sdk_client", "use"]
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from smsc._backends import HTTPBackend
+from smsc._http.backends import HTTPBackend
 
 from . import backends
 from .loopback import Servers

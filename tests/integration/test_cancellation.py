@@ -18,9 +18,9 @@ import httpx
 import pytest
 
 import smsc
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._httpx2_transport import Httpx2Transport
-from smsc._pool import pooled_transport
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.httpx2_transport import Httpx2Transport
+from smsc._http.pool import pooled_transport
 
 from .backends import BACKENDS, current
 

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 import smsc
-from smsc._aiohttp_transport import AiohttpTransport
-from smsc._backends import inner_transport
+from smsc._http.aiohttp_transport import AiohttpTransport
+from smsc._http.backends import inner_transport
 
 from .backends import current
 
@@ -108,13 +108,13 @@ def test_backend_cannot_be_combined_with_a_transport_of_ones_own() -> None:
 
 def test_aiohttp_backend_without_aiohttp_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "aiohttp", None)  # import aiohttp now fails
-    monkeypatch.delitem(sys.modules, "smsc._aiohttp_transport", raising=False)
+    monkeypatch.delitem(sys.modules, "smsc._http.aiohttp_transport", raising=False)
     with pytest.raises(smsc.ConfigurationError, match=r"smsc-async\[aiohttp\]"):
         inner_transport("aiohttp", 10)
 
 
 def test_aiohttp_transport_is_exported_lazily() -> None:
-    from smsc._aiohttp_transport import AiohttpTransport
+    from smsc._http.aiohttp_transport import AiohttpTransport
 
     assert smsc.AiohttpTransport is AiohttpTransport
     with pytest.raises(AttributeError):
@@ -133,7 +133,7 @@ async def test_send_over_each_backend_reaches_the_server_once(server: CountingSe
 
 
 async def test_aiohttp_refused_connection_is_a_connect_error_with_no_url_and_no_chain() -> None:
-    from smsc._aiohttp_transport import AiohttpTransport
+    from smsc._http.aiohttp_transport import AiohttpTransport
 
     transport = AiohttpTransport()
     request = httpx.Request("POST", "http://127.0.0.1:1/sys/send.php?psw=s3cret", content=b"x")
@@ -247,7 +247,7 @@ async def test_warm_up_with_a_borrowed_http_client_does_nothing(server: Counting
 
 
 def test_the_bytes_path_times_the_whole_exchange_with_one_timer() -> None:
-    from smsc._aiohttp_transport import _exchange_timeout
+    from smsc._http.aiohttp_transport import _exchange_timeout
 
     usual = _exchange_timeout(5.0, 30.0, 60.05)
     assert (usual.total, usual.connect, usual.sock_connect, usual.sock_read) == (

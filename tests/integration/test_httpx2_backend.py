@@ -10,7 +10,7 @@ import httpx
 import httpx2
 import pytest
 
-from smsc._httpx2_transport import Httpx2Transport, _map_error
+from smsc._http.httpx2_transport import Httpx2Transport, _map_error
 from smsc._secrets import FormBody
 
 from .loopback import Behaviour, Servers

@@ -99,16 +99,16 @@ async def test_incoming_messages_and_their_filters(
     one = emulator.receive_message(LOGIN, PHONE, "Yes", to_phone="79000000001")
     two = emulator.receive_message(LOGIN, OTHER, "No", to_phone="79000000002")
 
-    received = [m async for m in client.incoming.list(hours=1)]
+    received = [m async for m in client.incoming.messages(hours=1)]
     assert [(m.id, m.phone, m.message) for m in received] == [
         (one.id, PHONE, "Yes"),
         (two.id, OTHER, "No"),
     ]
     assert received[0].to_phone == "79000000001"
     assert received[0].received_at == datetime.fromtimestamp(one.received_at, tz=timezone.utc)
-    newer = [m.id async for m in client.incoming.list(after_id=one.id)]
+    newer = [m.id async for m in client.incoming.messages(after_id=one.id)]
     assert newer == [two.id]
-    to_second = [m.id async for m in client.incoming.list(to_phones="79000000002")]
+    to_second = [m.id async for m in client.incoming.messages(to_phones="79000000002")]
     assert to_second == [two.id]
 
 

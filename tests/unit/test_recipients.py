@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from smsc import MessageFormat, RequestValidationError
-from smsc._recipients import (
+from smsc._rules.recipients import (
     MAX_MESSAGE_LENGTH,
     parse_phones,
     validate_message,

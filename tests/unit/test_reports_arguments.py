@@ -67,11 +67,14 @@ CASES: dict[str, tuple[Callable[[AsyncSMSCClient], Any], str]] = {
         lambda c: c.history.page(start=DAY, end=DAY, before_id=0),
         "before_id",
     ),
-    "incoming zero hours": (lambda c: c.incoming.list(hours=0), "hours"),
-    "incoming over 168 hours": (lambda c: c.incoming.list(hours=169), "hours"),
-    "incoming page over 10000": (lambda c: c.incoming.list(page_size=10_001), "page_size"),
-    "incoming negative after_id": (lambda c: c.incoming.list(after_id=-1), "after_id"),
-    "incoming bad to_phones": (lambda c: c.incoming.list(to_phones=[SECRET_PHONE]), "to_phones"),
+    "incoming zero hours": (lambda c: c.incoming.messages(hours=0), "hours"),
+    "incoming over 168 hours": (lambda c: c.incoming.messages(hours=169), "hours"),
+    "incoming page over 10000": (lambda c: c.incoming.messages(page_size=10_001), "page_size"),
+    "incoming negative after_id": (lambda c: c.incoming.messages(after_id=-1), "after_id"),
+    "incoming bad to_phones": (
+        lambda c: c.incoming.messages(to_phones=[SECRET_PHONE]),
+        "to_phones",
+    ),
     "incoming page bad hours": (lambda c: c.incoming.page(hours=1.5), "hours"),  # type: ignore[arg-type]
     "statistics start after end": (
         lambda c: c.account.statistics(start=date(2024, 2, 1), end=DAY),

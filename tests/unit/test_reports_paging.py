@@ -112,7 +112,7 @@ async def test_incoming_goes_forward_by_after_id(
     client: AsyncSMSCClient, wire: respx.MockRouter
 ) -> None:
     route = wire.post(GET_URL).mock(side_effect=incoming_service(25))
-    ids = [m.id async for m in client.incoming.list(after_id=3, page_size=10)]
+    ids = [m.id async for m in client.incoming.messages(after_id=3, page_size=10)]
     assert ids == list(range(4, 26))
     assert [form_of(call.request)["after_id"] for call in route.calls] == ["3", "13", "23"]
 
@@ -121,7 +121,7 @@ async def test_incoming_stops_without_a_request_when_the_caller_breaks(
     client: AsyncSMSCClient, wire: respx.MockRouter
 ) -> None:
     route = wire.post(GET_URL).mock(side_effect=incoming_service(100))
-    async for message in client.incoming.list(page_size=10):
+    async for message in client.incoming.messages(page_size=10):
         if message.id == 10:
             break
     assert route.call_count == 1
@@ -132,5 +132,14 @@ async def test_an_incoming_page_that_does_not_go_forward_is_refused(
 ) -> None:
     wire.post(GET_URL).mock(return_value=json_response([{"id": 1}, {"id": 2}]))
     with pytest.raises(smsc.InvalidResponseError, match="does not go forward"):
-        async for _ in client.incoming.list(page_size=2):
+        async for _ in client.incoming.messages(page_size=2):
             pass
+
+
+async def test_the_old_name_incoming_list_warns_and_pages_like_messages(
+    client: AsyncSMSCClient, wire: respx.MockRouter
+) -> None:
+    wire.post(GET_URL).mock(side_effect=incoming_service(5))
+    with pytest.warns(DeprecationWarning, match="incoming.messages"):
+        pages = client.incoming.list(after_id=1, page_size=10)
+    assert [m.id async for m in pages] == [2, 3, 4, 5]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from smsc._schedule import (
+from smsc._rules.schedule import (
     resolve_time,
     validate_freq,
     validate_period,

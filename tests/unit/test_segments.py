@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsc import Translit
-from smsc._segments import (
+from smsc._rules.segments import (
     GSM7_BASIC,
     GSM7_EXTENSION,
     Encoding,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from smsc import Translit
-from smsc._segments import is_gsm7
-from smsc._translit import transliterate
+from smsc._rules.segments import is_gsm7
+from smsc._rules.translit import transliterate
 
 from .validation import field_refused
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from smsc._hidden import HiddenText
-from smsc._models import SendRequest
+from smsc._models.messages import SendRequest
 from smsc._wire import COMMANDS, CommandSpec
 from smsc._wire.bulk import ListSend
 from smsc._wire.commands import StatusQuery

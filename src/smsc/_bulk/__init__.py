@@ -5,9 +5,12 @@
 - :mod:`._packing`: checking messages and packing them into requests.
 - :mod:`._journal`: the SQLite journal, the campaign's only state.
 - :mod:`._integrity`: the checks that a journal's file is whole before a run uses it.
+- :mod:`._sending`: one packed request and its answer; the interface a campaign needs of a
+  client (:class:`~._sending.CampaignClient`) and its options.
 - :mod:`._campaign`: the engine (plan, settle, send) behind ``client.campaign()``.
 - :mod:`._source`: a streaming CSV reader.
-- :mod:`._jobs`: server-side mailings (``jobs.php``).
+
+Server-side mailings (``jobs.php``) are ``client.jobs`` (:mod:`smsc.resources.jobs`).
 """
 
 from __future__ import annotations

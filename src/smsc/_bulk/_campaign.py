@@ -24,37 +24,35 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
-    Awaitable,
-    Callable,
     Iterable,
 )
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .._arguments import check_seconds
 from .._enums import StatusCode
-from .._errors import RequestValidationError, TooManyRequestsError
+from .._errors import TooManyRequestsError
 from ._journal import Journal, JournalRow, PlannedRow, RowUpdate
 from ._model import (
-    DEFAULT_MAX_LINES,
-    DEFAULT_MAX_REQUEST_BYTES,
     BatchResult,
     CampaignProgress,
     JournalError,
     MessageOutcome,
     OutcomeState,
-    PackingLimits,
 )
 from ._packing import Batch, Fingerprint, Packer, plan_message
 from ._sending import (
     BUSY_ATTEMPTS,
     CampaignClient,
+    CampaignOptions,
     RequestRunner,
     Settings,
     Stop,
     Tally,
     outcome,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["Campaign", "MessageSource", "new_campaign", "run_batch"]
 
@@ -134,7 +132,7 @@ class Campaign:
     async def _run(self) -> AsyncGenerator[MessageOutcome, None]:
         journal = Journal(self._journal_path or _temporary_path())
         try:
-            resumed = await journal.open(self._settings.name, self._client._account_identity())
+            resumed = await journal.open(self._settings.name, self._client.account_identity())
             await self._plan(journal, resumed)
             self._tally.counts = await journal.counts()
             self._tally.started = self._settings.clock()
@@ -210,7 +208,7 @@ class Campaign:
             await tally.wait_if_paused()
             try:
                 tally.requests += 1
-                status = await self._client._status_of(row.request_id or "", row.phone)
+                status = await self._client.status_of(row.request_id or "", row.phone)
             except TooManyRequestsError as exc:
                 tally.pause(exc)
                 continue
@@ -233,7 +231,7 @@ class Campaign:
                         break
                     await runner.send_out(batch.rows)  # committed before it leaves
                     self._tally.move(OutcomeState.PLANNED, OutcomeState.IN_FLIGHT, len(batch.rows))
-                    pending.add(asyncio.create_task(runner.exchange(batch.rows)))
+                    pending.add(asyncio.create_task(runner.send_rows(batch.rows)))
                 if not pending:
                     break
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
@@ -282,30 +280,10 @@ def new_campaign(
     source: MessageSource,
     *,
     journal: str | Path | None = None,
-    name: str = "",
-    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-    max_lines: int = DEFAULT_MAX_LINES,
-    per_number_costs: bool = False,
-    settle_after: float = 60.0,
-    busy_pause: float = 60.0,
-    on_progress: Callable[[CampaignProgress], None] | None = None,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    clock: Callable[[], float] = _time.monotonic,
+    **options: Unpack[CampaignOptions],
 ) -> Campaign:
     """A campaign of ``client`` (see :meth:`AsyncSMSCClient.campaign`); checks the options."""
-    if not isinstance(name, str):
-        raise RequestValidationError("name must be a string", field="name")
-    settings = Settings(
-        name=name,
-        limits=PackingLimits(max_request_bytes=max_request_bytes, max_lines=max_lines),
-        per_number_costs=bool(per_number_costs),
-        settle_after=check_seconds(settle_after, field="settle_after", allow_zero=True),
-        busy_pause=check_seconds(busy_pause, field="busy_pause", allow_zero=True),
-        on_progress=on_progress,
-        sleep=sleep,
-        clock=clock,
-    )
-    return Campaign(client, source, journal=journal, settings=settings)
+    return Campaign(client, source, journal=journal, settings=Settings.of(options))
 
 
 async def run_batch(campaign: Campaign) -> BatchResult:

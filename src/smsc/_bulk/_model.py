@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Final
 
 from .._enums import DeliveryError, MessageFormat, StatusCode
-from .._errors import APIError, RequestValidationError, SMSCError
+from .._errors import APIError, JournalError, JournalWriteError, RequestValidationError
 from .._privacy import mask_phone
 from .._wire import bulk as wire_bulk
 from .._wire.errors import SEND_ERRORS, api_error
@@ -21,6 +21,7 @@ __all__ = [
     "BulkMessage",
     "CampaignProgress",
     "JournalError",
+    "JournalWriteError",
     "MessageOutcome",
     "OutcomeState",
     "PackingLimits",
@@ -211,24 +212,6 @@ class PackingLimits:
                 "and the SDK sends at most 1 MiB)",
                 field="max_request_bytes",
             )
-
-
-class JournalError(SMSCError):
-    """The journal cannot be used for this campaign: nothing was sent.
-
-    It belongs to another campaign or another account, or it is not a campaign journal
-    (corrupt, damaged, empty, or another file), or it cannot be written. The message says
-    which and what to do.
-    """
-
-
-class JournalWriteError(JournalError):
-    """The journal could not be written mid-run (disk full, a read-only file, ...).
-
-    The failed commit is rolled back whole: every row keeps its last committed state, and
-    messages left in flight are settled by ``status`` when the same campaign runs again.
-    Fix the cause and run again; nothing is sent twice.
-    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,9 @@ from typing import Final
 
 from .._enums import MessageFormat
 from .._errors import RequestValidationError
-from .._recipients import parse_phones, validate_message, validate_sender
-from .._schedule import validate_time
-from .._segments import segments
+from .._rules.recipients import parse_phones, validate_message, validate_sender
+from .._rules.schedule import validate_time
+from .._rules.segments import segments
 from .._wire import bulk as wire_bulk
 from .._wire.forms import encode_time
 from ._journal import JournalRow, PlannedRow

@@ -8,14 +8,17 @@ request provably created nothing; whole-request errors that end the campaign rai
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 import secrets
 import time as _time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypedDict
 
+from .. import _wire as wire
 from .._config import SMSCConfig
 from .._enums import MessageFormat
 from .._errors import (
@@ -23,20 +26,43 @@ from .._errors import (
     APIError,
     AuthenticationError,
     InsufficientFundsError,
+    InvalidResponseError,
     IPBlockedError,
     MessageDeniedError,
     ParametersError,
+    RequestValidationError,
     SendOutcomeUnknownError,
     SMSCError,
     TooManyRequestsError,
 )
-from .._models import MessageStatus, SendResult
+from .._models.messages import MessageStatus, SendResult
+from .._rules.arguments import check_seconds
 from .._wire import bulk as wire_bulk
 from ._journal import Journal, JournalRow, RowUpdate
-from ._model import CampaignProgress, MessageOutcome, OutcomeState, PackingLimits
+from ._model import (
+    DEFAULT_MAX_LINES,
+    DEFAULT_MAX_REQUEST_BYTES,
+    CampaignProgress,
+    MessageOutcome,
+    OutcomeState,
+    PackingLimits,
+)
 from ._packing import phone_key
 
-__all__ = ["CampaignClient", "RequestRunner", "Settings", "Stop", "Tally", "outcome"]
+if TYPE_CHECKING:
+    from .._base_client import BaseClient
+
+__all__ = [
+    "BatchOptions",
+    "CampaignClient",
+    "CampaignOptions",
+    "ClientLink",
+    "RequestRunner",
+    "Settings",
+    "Stop",
+    "Tally",
+    "outcome",
+]
 
 log = logging.getLogger("smsc.bulk")
 
@@ -54,16 +80,69 @@ _STOP: Final = (InsufficientFundsError, AuthenticationError, IPBlockedError)
 
 
 class CampaignClient(Protocol):
-    """What a campaign needs of :class:`~smsc.AsyncSMSCClient`."""
+    """What a campaign needs of a client: two requests and who the account is."""
 
     @property
     def config(self) -> SMSCConfig: ...
 
-    async def _status_of(self, request_id: str, phone: str) -> MessageStatus: ...
+    async def status_of(self, request_id: str, phone: str) -> MessageStatus: ...
 
-    async def _send_list(self, request: wire_bulk.ListSend) -> SendResult: ...
+    async def send_list(self, request: wire_bulk.ListSend) -> SendResult: ...
 
-    def _account_identity(self) -> str: ...
+    def account_identity(self) -> str: ...
+
+
+class ClientLink:
+    """:class:`CampaignClient` on a client's one pipeline, as the resource namespaces use it."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    @property
+    def config(self) -> SMSCConfig:
+        return self._client.config
+
+    async def send_list(self, request: wire_bulk.ListSend) -> SendResult:
+        return await self._client._request(wire.SEND_LIST, request)
+
+    async def status_of(self, request_id: str, phone: str) -> MessageStatus:
+        query = wire.StatusQuery(((request_id, phone),))
+        results = await self._client._request(wire.STATUS, query)
+        if len(results) != 1:
+            raise InvalidResponseError(f"status: expected one status, got {len(results)}")
+        return results[0]
+
+    def account_identity(self) -> str:
+        # Hashed here so that no frame below holds the key itself.
+        config = self._client.config
+        if config.api_key is not None:
+            secret = "key:" + config.api_key.get_secret_value()
+        else:
+            secret = "login:" + (config.login or "")
+        return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class BatchOptions(TypedDict, total=False):
+    """The options of :meth:`~smsc.AsyncSMSCClient.send_batch` (documented on
+    :meth:`~smsc.AsyncSMSCClient.campaign`); their defaults are in :meth:`Settings.of`."""
+
+    name: str
+    max_request_bytes: int
+    max_lines: int
+    per_number_costs: bool
+    settle_after: float
+    busy_pause: float
+    on_progress: Callable[[CampaignProgress], None] | None
+
+
+class CampaignOptions(BatchOptions, total=False):
+    """The options of :meth:`~smsc.AsyncSMSCClient.campaign`: those of a batch, and a clock."""
+
+    sleep: Callable[[float], Awaitable[None]]
+    clock: Callable[[], float]
+
+
+_OPTION_NAMES: Final = CampaignOptions.__required_keys__ | CampaignOptions.__optional_keys__
 
 
 @dataclass
@@ -78,6 +157,33 @@ class Settings:
     on_progress: Callable[[CampaignProgress], None] | None
     sleep: Callable[[float], Awaitable[None]]
     clock: Callable[[], float]
+
+    @classmethod
+    def of(cls, options: CampaignOptions) -> Settings:
+        """``options`` checked, with the defaults of the options not given."""
+        unknown = sorted(options.keys() - _OPTION_NAMES)
+        if unknown:
+            raise TypeError(f"unexpected campaign option: {', '.join(unknown)}")
+        name = options.get("name", "")
+        if not isinstance(name, str):
+            raise RequestValidationError("name must be a string", field="name")
+        return cls(
+            name=name,
+            limits=PackingLimits(
+                max_request_bytes=options.get("max_request_bytes", DEFAULT_MAX_REQUEST_BYTES),
+                max_lines=options.get("max_lines", DEFAULT_MAX_LINES),
+            ),
+            per_number_costs=bool(options.get("per_number_costs", False)),
+            settle_after=check_seconds(
+                options.get("settle_after", 60.0), field="settle_after", allow_zero=True
+            ),
+            busy_pause=check_seconds(
+                options.get("busy_pause", 60.0), field="busy_pause", allow_zero=True
+            ),
+            on_progress=options.get("on_progress"),
+            sleep=options.get("sleep", asyncio.sleep),
+            clock=options.get("clock", _time.monotonic),
+        )
 
 
 class Stop(Exception):
@@ -180,7 +286,7 @@ class RequestRunner:
         await self._journal.send_out((row.row for row in rows), request_id, sent_at)
         rows[:] = [_with_request(row, request_id, sent_at) for row in rows]
 
-    async def exchange(self, rows: list[JournalRow]) -> list[MessageOutcome]:
+    async def send_rows(self, rows: list[JournalRow]) -> list[MessageOutcome]:
         """Send ``rows`` (in flight with their request id) and record the answer.
 
         Raises:
@@ -201,7 +307,7 @@ class RequestRunner:
             try:
                 await tally.wait_if_paused()
                 tally.requests += 1
-                result = await self._client._send_list(request)
+                result = await self._client.send_list(request)
             except TooManyRequestsError as exc:
                 # Our ids are never repeated, so this is the service's rate or concurrency
                 # rule: the request created nothing. Pause everyone, then send again.
@@ -244,7 +350,7 @@ class RequestRunner:
         outcomes: list[MessageOutcome] = []
         for half in (rows[:middle], rows[middle:]):
             await self.send_out(half)
-            outcomes.extend(await self.exchange(half))
+            outcomes.extend(await self.send_rows(half))
         return outcomes
 
     async def _replan(self, rows: list[JournalRow]) -> None:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from .._arguments import ExtraValue
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._enums import MessageFormat, StatusCode, StatusDetail, Translit
 from .._errors import RequestValidationError
-from .._models import MessageStatus, SendResult
-from .._send_request import TimeArg, build_send_request
+from .._models.messages import MessageStatus, SendResult
+from .._rules.arguments import ExtraValue
+from .._rules.send_request import TimeArg, build_send_request
 
 __all__ = ["SendOnceResult", "send_once"]
 

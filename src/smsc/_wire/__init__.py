@@ -5,7 +5,13 @@ time and validity strings, Moscow time, error codes per command, the SMTP gatewa
 layout and the callback fields all live here. Everything above it works with typed request
 and result models.
 
-- :mod:`.commands`: one :class:`CommandSpec` per command and the registry :data:`COMMANDS`.
+- :mod:`._spec`: :class:`CommandSpec`, what a command is.
+- :mod:`.commands`: send, cost, status, balance, delete, and the registry :data:`COMMANDS`
+  gathering the specs of every module below.
+- :mod:`.bulk`: the ``list`` send of campaigns; :mod:`.jobs`: server-side mailings.
+- :mod:`.senders`, :mod:`.phones`, :mod:`.templates`, :mod:`.users`: account data.
+- :mod:`.reports`: history, received messages, statistics, prices, operator lookups.
+- :mod:`.records`: the shared shape of commands that answer records.
 - :mod:`.forms`: credentials, common fields, format flags, time and validity encoders.
 - :mod:`.answers`, :mod:`.values`: bounded decoders of answers and of single values.
 - :mod:`.errors`: the error-code table of each command.

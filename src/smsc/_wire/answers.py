@@ -12,7 +12,7 @@ from typing import Any
 
 from .._enums import DeliveryError, MessageType, StatusCode
 from .._errors import InvalidResponseError
-from .._models import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
+from .._models.messages import Balance, CostResult, HLRInfo, MessageStatus, PhoneResult, SendResult
 from .values import (
     decimal,
     enum_or_int,

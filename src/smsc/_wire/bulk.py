@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .._enums import MessageFormat
-from .._models import SendResult
+from .._models.messages import SendResult
 from ._spec import CommandSpec
 from .answers import send_result
 from .errors import SEND_ERRORS
@@ -43,7 +43,7 @@ class ListSend:
         id: the request's id; status is then asked by this id and each phone.
         lines: ``(phone, text)`` pairs, each phone at most once (checked by the packer).
         sender: the Sender ID of every line, ``None`` for the account's default.
-        time: when to send every line (a checked value, see ``smsc._schedule``).
+        time: when to send every line (a checked value, see ``smsc._rules.schedule``).
         format: :data:`LIST_FORMATS` only.
         per_number: ask for every number's cost (``op=1``) instead of only the refused
             numbers (``err=1``).

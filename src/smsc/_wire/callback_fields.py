@@ -16,7 +16,7 @@ from typing import Any, Final, TypeVar
 
 from .._enums import DeliveryError, MessageType, StatusCode
 from .._errors import MalformedCallbackError
-from .._models import HLRInfo
+from .._models.messages import HLRInfo
 from .answers import HLR_ANSWER_FIELDS
 from .values import DATE_FORMAT, decimal, enum_or_int
 

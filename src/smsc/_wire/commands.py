@@ -14,8 +14,14 @@ from typing import Any, Final
 
 from .._enums import StatusDetail
 from .._errors import InvalidResponseError
-from .._limits._base import fingerprint
-from .._models import Balance, CostResult, DeleteResult, MessageStatus, SendRequest, SendResult
+from .._models.messages import (
+    Balance,
+    CostResult,
+    DeleteResult,
+    MessageStatus,
+    SendRequest,
+    SendResult,
+)
 from ._spec import CommandSpec, LimitKeys
 from .answers import balance_result, cost_result, expect_object, send_result, status_results
 from .bulk import SEND_LIST
@@ -75,6 +81,9 @@ class StatusQuery:
 
 def _identical(request: SendRequest) -> str:
     # The service refuses the same phones and text again within a minute (§5.1).
+    # Called only for a client given a limiter: smsc._limits is not imported before.
+    from .._limits._base import fingerprint
+
     return fingerprint(",".join(request.phones), request.message)
 
 

@@ -1,7 +1,7 @@
 """Request encoding: credentials, the fields every request carries, format flags and times.
 
-Values arrive here already checked (``smsc._recipients``, ``smsc._schedule``,
-``smsc._arguments``); this module only writes them the way the service reads them.
+Values arrive here already checked (``smsc._rules.recipients``, ``smsc._rules.schedule``,
+``smsc._rules.arguments``); this module only writes them the way the service reads them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from .._enums import MessageFormat
 from .._errors import ConfigurationError
-from .._models import SendRequest
+from .._models.messages import SendRequest
 
 if TYPE_CHECKING:
     from .._config import SMSCConfig
@@ -117,7 +117,7 @@ def _whole_minutes_up(delta: timedelta) -> int:
 
 
 def encode_time(value: str | datetime | timedelta) -> str:
-    """The ``time`` parameter of a checked value (see ``smsc._schedule.validate_time``).
+    """The ``time`` parameter of a checked value (see ``smsc._rules.schedule.validate_time``).
 
     A string as given; an aware datetime as ``"0<unix seconds>"``; a naive one as
     ``"DD.MM.YY hh:mm"`` (seconds dropped); a delay as ``"+<minutes>"`` rounded up.

@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from .._enums import StatusCode
 from .._errors import InvalidResponseError
-from .._job_models import JobCreated, JobInfo, JobState
-from .._models import SendRequest
+from .._models.jobs import JobCreated, JobInfo, JobState
+from .._models.messages import SendRequest
 from ._spec import CommandSpec
 from .answers import expect_object
 from .errors import JOB_ERRORS

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from .._account_models import BlacklistEntry, Contact, ContactGroup
 from .._errors import InvalidResponseError
+from .._models.account import BlacklistEntry, Contact, ContactGroup
 from ._spec import CommandSpec
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import DedicatedNumber
 from .._errors import InvalidResponseError
+from .._models.account import DedicatedNumber
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import action, done, extra_fields, present, records
 from .values import excerpt, text

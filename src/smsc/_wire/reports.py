@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from .._enums import DeliveryError, MessageType, StatusCode
 from .._errors import InvalidResponseError
-from .._report_models import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
+from .._models.reports import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
 from ._spec import CommandSpec, LimitKeys
 from .answers import expect_object
 from .errors import GET_ERRORS, OPERATOR_ERRORS

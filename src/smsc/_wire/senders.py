@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import Sender, SenderRegistration
+from .._models.account import Sender, SenderRegistration
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (
     action,

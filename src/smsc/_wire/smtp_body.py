@@ -6,7 +6,7 @@ The gateway reads one line of colon-separated fields from a plain-text e-mail::
     login:psw:id:time,tz:translit,format,sender,test::<list>
 
 An empty login means the second field is an API key. The request arrives checked (see
-``smsc._send_request``); this module writes it and refuses what the layout cannot carry (a
+``smsc._rules.send_request``); this module writes it and refuses what the layout cannot carry (a
 ``:`` or line break inside a field, a ``,`` inside a sub-field, a ``[text]`` marker).
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from .._enums import MessageFormat
 from .._errors import RequestValidationError
-from .._models import SendRequest
+from .._models.messages import SendRequest
 from .._privacy import mask_phone
 from .forms import credential_fields, encode_time, library_code
 

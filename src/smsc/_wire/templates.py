@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .._account_models import OperatorTemplate, OperatorTemplateKind, Template
 from .._errors import InvalidResponseError
+from .._models.account import OperatorTemplate, OperatorTemplateKind, Template
 from ._spec import CommandSpec
 from .errors import ACCOUNT_DATA_ERRORS
 from .records import (

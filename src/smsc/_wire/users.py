@@ -20,8 +20,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
-from .._account_models import SubClientStats
 from .._hidden import HiddenText
+from .._models.account import SubClientStats
 from ._spec import LimitKeys
 from .errors import ACCOUNT_DATA_ERRORS, SUBCLIENT_PAYMENT_ERRORS
 from .records import (

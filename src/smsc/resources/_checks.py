@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from .._enums import MessageFormat
 from .._errors import RequestValidationError
 from .._hidden import HiddenText
-from .._recipients import parse_phones, validate_message, validate_sender
+from .._rules.recipients import parse_phones, validate_message, validate_sender
 
 __all__ = [
     "MAX_COMMENT_LENGTH",

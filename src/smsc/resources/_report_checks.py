@@ -10,11 +10,11 @@ import calendar
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from .._arguments import check_timeout
 from .._base_client import NotGiven, TimeoutArg
 from .._enums import MessageFormat, MessageType
 from .._errors import RequestValidationError
-from .._recipients import parse_phones
+from .._rules.arguments import check_timeout
+from .._rules.recipients import parse_phones
 from .._wire.values import MOSCOW
 
 __all__ = [

@@ -6,7 +6,7 @@ from datetime import date
 
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._errors import RequestValidationError
-from .._report_models import PriceZone, Statistics
+from .._models.reports import PriceZone, Statistics
 from .._wire.reports import PRICES, STATISTICS, StatisticsQuery
 from ._report_checks import check_period
 

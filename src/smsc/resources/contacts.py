@@ -10,9 +10,9 @@ import builtins
 import logging
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._account_models import BlacklistEntry, Contact, ContactGroup
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
+from .._models.account import BlacklistEntry, Contact, ContactGroup
 from .._privacy import mask_phone
 from .._wire import phones as wire
 from .._wire._spec import CommandSpec

@@ -11,8 +11,8 @@ from datetime import date
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._enums import MessageType
 from .._errors import InvalidResponseError
+from .._models.reports import SentMessage
 from .._privacy import mask_phones
-from .._report_models import SentMessage
 from .._wire.reports import HISTORY, HISTORY_MAX_PAGE, HistoryQuery
 from ._report_checks import (
     PhonesArg,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import logging
+import warnings
 from collections.abc import AsyncIterator
 
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._errors import InvalidResponseError
+from .._models.reports import IncomingMessage
 from .._privacy import mask_phones
-from .._report_models import IncomingMessage
 from .._wire.reports import INCOMING, INCOMING_MAX_HOURS, INCOMING_MAX_PAGE, IncomingQuery
 from ._report_checks import PhonesArg, check_count, check_phones, check_record_id, check_timeout_arg
 
@@ -31,7 +32,7 @@ class Incoming:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    def list(
+    def messages(
         self,
         *,
         hours: int | None = None,
@@ -82,11 +83,35 @@ class Incoming:
     ) -> builtins.list[IncomingMessage]:
         """One page: up to ``page_size`` messages with an ``id`` above ``after_id``.
 
-        Arguments mean the same as for :meth:`list`; a page shorter than ``page_size`` is
+        Arguments mean the same as for :meth:`messages`; a page shorter than ``page_size`` is
         the last one for now.
         """
         query = incoming_query(hours, after_id, to_phones, page_size)
         return await self._client._request(INCOMING, query, timeout)
+
+    def list(
+        self,
+        *,
+        hours: int | None = None,
+        after_id: int | None = None,
+        to_phones: PhonesArg = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        timeout: TimeoutArg = NOT_GIVEN,
+    ) -> AsyncIterator[IncomingMessage]:
+        """Deprecated name of :meth:`messages` (``client.history.messages`` pages the same
+        way); it warns and does the same."""
+        warnings.warn(
+            "client.incoming.list() is now client.incoming.messages()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.messages(
+            hours=hours,
+            after_id=after_id,
+            to_phones=to_phones,
+            page_size=page_size,
+            timeout=timeout,
+        )
 
     async def _walk(
         self, query: IncomingQuery, timeout: TimeoutArg
@@ -107,7 +132,7 @@ class Incoming:
 def incoming_query(
     hours: object, after_id: object, to_phones: PhonesArg, page_size: object
 ) -> IncomingQuery:
-    """The checked query of a received-messages request (see :meth:`Incoming.list`)."""
+    """The checked query of a received-messages request (see :meth:`Incoming.messages`)."""
     return IncomingQuery(
         hours=None
         if hours is None

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Literal, overload
 
 from .. import _wire as wire
-from .._arguments import ExtraValue
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._enums import MessageFormat, Translit
 from .._errors import RequestValidationError
-from .._job_models import JobCreated, JobInfo
-from .._send_request import TimeArg, build_send_request
+from .._models.jobs import JobCreated, JobInfo
+from .._rules.arguments import ExtraValue
+from .._rules.send_request import TimeArg, build_send_request
 from .._wire.jobs import JobCreate
 
 __all__ = ["Jobs"]

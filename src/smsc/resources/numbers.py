@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._account_models import DedicatedNumber
 from .._base_client import NOT_GIVEN, TimeoutArg
+from .._models.account import DedicatedNumber
 from .._wire import receive_phones as wire
 from . import _checks as check
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._errors import InvalidResponseError, RequestValidationError
+from .._models.reports import OperatorInfo
 from .._privacy import mask_phones
-from .._report_models import OperatorInfo
 from .._wire.reports import OPERATOR, OperatorQuery
 from ._report_checks import check_phones
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .._account_models import Sender, SenderRegistration
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
+from .._models.account import Sender, SenderRegistration
 from .._wire import senders as wire
 from . import _checks as check
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from .._account_models import OperatorTemplate, OperatorTemplateKind, Template
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
+from .._models.account import OperatorTemplate, OperatorTemplateKind, Template
 from .._wire import templates as wire
 from . import _checks as check
 

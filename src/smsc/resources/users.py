@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from .._account_models import SubClientStats, SubClientType
 from .._base_client import NOT_GIVEN, TimeoutArg
 from .._errors import RequestValidationError
 from .._hidden import HiddenText
+from .._models.account import SubClientStats, SubClientType
 from .._wire import users as wire
 from . import _checks as check
 from ._report_checks import check_period

@@ -34,14 +34,14 @@ from ._defaults import (
     EMULATOR_BASE_URL,
 )
 from ._directory import (
-    Contact,
-    ContactGroup,
+    ContactGroupRecord,
+    ContactRecord,
     Directory,
-    IncomingMessage,
+    IncomingRecord,
     Payment,
     SenderID,
     SubClient,
-    Template,
+    TemplateRecord,
 )
 from ._emulator import SMSCEmulator
 from ._faults import GARBAGE_BODY, Fault
@@ -77,14 +77,14 @@ __all__ = [
     "CallbackDispatcher",
     "CallbackPolicy",
     "ConformanceViolation",
-    "Contact",
-    "ContactGroup",
+    "ContactGroupRecord",
+    "ContactRecord",
     "DeliveryOutcome",
     "Directory",
     "EmulatorClock",
     "Fault",
     "HLRRecord",
-    "IncomingMessage",
+    "IncomingRecord",
     "IngestedMail",
     "Lifecycle",
     "LockoutRules",
@@ -99,8 +99,31 @@ __all__ = [
     "StatusChange",
     "SubClient",
     "Tariff",
-    "Template",
+    "TemplateRecord",
     "UnknownCommandAnswer",
     "callback_signature",
     "parse_mail",
 ]
+
+# The emulator's records were named like the SDK's models (smsc.Contact, smsc.Template, ...)
+# but are other classes: the old names still work, with a warning, until a later release.
+_RENAMED = {
+    "Contact": "ContactRecord",
+    "ContactGroup": "ContactGroupRecord",
+    "IncomingMessage": "IncomingRecord",
+    "Template": "TemplateRecord",
+}
+
+
+def __getattr__(name: str) -> object:
+    new = _RENAMED.get(name)
+    if new is None:
+        raise AttributeError(f"module 'smsc.testing' has no attribute {name!r}")
+    import warnings
+
+    warnings.warn(
+        f"smsc.testing.{name} is now smsc.testing.{new} (smsc.{name} is the SDK's model)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return globals()[new]

@@ -19,7 +19,7 @@ import httpx
 from .._errors import ConfigurationError
 from .._privacy import mask_phone
 from ._clock import EmulatorClock
-from ._directory import IncomingMessage
+from ._directory import IncomingRecord
 from ._model import CallbackPolicy, Message, StatusChange
 
 __all__ = [
@@ -76,7 +76,7 @@ def callback_form(
 
 
 def incoming_form(
-    received: IncomingMessage, policy: CallbackPolicy, secret: str, *, time: str
+    received: IncomingRecord, policy: CallbackPolicy, secret: str, *, time: str
 ) -> dict[str, str]:
     """The form a callback for a received message carries ([INF]: the service's field set
     for received messages is not documented): the fields of a ``get_answers`` record, and
@@ -237,7 +237,7 @@ class CallbackDispatcher:
         return delivery
 
     def enqueue_incoming(
-        self, url: str, received: IncomingMessage, secret: str, *, time: str
+        self, url: str, received: IncomingRecord, secret: str, *, time: str
     ) -> CallbackDelivery:
         """Schedule the callback of a received message (:func:`incoming_form`), due now."""
         fields = incoming_form(received, self.policy, secret, time=time)

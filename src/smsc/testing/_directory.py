@@ -19,16 +19,16 @@ from ._values import normalize_phone
 
 __all__ = [
     "FREE_NUMBERS",
-    "Contact",
-    "ContactGroup",
+    "ContactGroupRecord",
+    "ContactRecord",
     "Directory",
-    "IncomingMessage",
+    "IncomingRecord",
     "NotificationRecord",
-    "OperatorTemplate",
+    "OperatorTemplateRecord",
     "Payment",
     "SenderID",
     "SubClient",
-    "Template",
+    "TemplateRecord",
 ]
 
 
@@ -66,7 +66,7 @@ class SenderID:
 
 
 @dataclass
-class ContactGroup:
+class ContactGroupRecord:
     """A contact group; ``G<id>`` as a recipient of a send means its members."""
 
     id: int
@@ -74,7 +74,7 @@ class ContactGroup:
 
 
 @dataclass(repr=False)
-class Contact:
+class ContactRecord:
     """A contact: a number, a name and the groups it belongs to."""
 
     id: int
@@ -83,11 +83,13 @@ class Contact:
     groups: set[int] = field(default_factory=set)
 
     def __repr__(self) -> str:
-        return f"Contact(id={self.id}, phone={mask_phone(self.phone)!r}, groups={self.groups})"
+        return (
+            f"ContactRecord(id={self.id}, phone={mask_phone(self.phone)!r}, groups={self.groups})"
+        )
 
 
 @dataclass(repr=False)
-class Template:
+class TemplateRecord:
     """A message template (``templates.php``): its name, text, and the documented options."""
 
     id: int
@@ -98,11 +100,11 @@ class Template:
     auto_signature: bool = False
 
     def __repr__(self) -> str:
-        return f"Template(id={self.id}, name={self.name!r}, text={mask_text(self.text)})"
+        return f"TemplateRecord(id={self.id}, name={self.name!r}, text={mask_text(self.text)})"
 
 
 @dataclass(repr=False)
-class OperatorTemplate:
+class OperatorTemplateRecord:
     """A template registered for a Sender ID with some operators (``op_templates.php``).
 
     ``flags`` are the operator flags it was filed with (``mts_srv``, ...), in filing order.
@@ -114,11 +116,11 @@ class OperatorTemplate:
     flags: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        return f"OperatorTemplate(id={self.id}, sender={self.sender!r}, flags={self.flags})"
+        return f"OperatorTemplateRecord(id={self.id}, sender={self.sender!r}, flags={self.flags})"
 
 
 @dataclass(frozen=True, repr=False)
-class IncomingMessage:
+class IncomingRecord:
     """A message a subscriber sent to the account (``get.php?get_answers=1``).
 
     Attributes:
@@ -136,7 +138,7 @@ class IncomingMessage:
 
     def __repr__(self) -> str:
         return (
-            f"IncomingMessage(id={self.id}, phone={mask_phone(self.phone)!r}, "
+            f"IncomingRecord(id={self.id}, phone={mask_phone(self.phone)!r}, "
             f"to_phone={mask_phone(self.to_phone)!r}, text={mask_text(self.text)})"
         )
 
@@ -174,14 +176,14 @@ class Directory:
     def __init__(self) -> None:
         self._ids = itertools.count(1)  # record ids of this account, never reused
         self.senders: dict[str, SenderID] = {}
-        self.groups: dict[int, ContactGroup] = {}
-        self.contacts: dict[str, Contact] = {}
+        self.groups: dict[int, ContactGroupRecord] = {}
+        self.contacts: dict[str, ContactRecord] = {}
         self.blacklist: dict[str, int] = {}
         """Blacklisted number -> its record id."""
-        self.templates: dict[int, Template] = {}
-        self.operator_templates: dict[tuple[str, str], OperatorTemplate] = {}
+        self.templates: dict[int, TemplateRecord] = {}
+        self.operator_templates: dict[tuple[str, str], OperatorTemplateRecord] = {}
         """Operator templates by (Sender ID, text), the key ``op_templates.php`` looks up."""
-        self.incoming: list[IncomingMessage] = []
+        self.incoming: list[IncomingRecord] = []
         self.payments: list[Payment] = []
         self.subclients: dict[str, SubClient] = {}
         """Sub-clients of this account by login (``users.php``)."""
@@ -234,13 +236,15 @@ class Directory:
 
     # ------------------------------------------------------------------ contacts and groups
 
-    def add_group(self, name: str) -> ContactGroup:
+    def add_group(self, name: str) -> ContactGroupRecord:
         """Create a contact group; recipients ``G<id>`` of a send mean its members."""
-        group = ContactGroup(self._next_id(), name)
+        group = ContactGroupRecord(self._next_id(), name)
         self.groups[group.id] = group
         return group
 
-    def add_contact(self, phone: str, name: str = "", groups: tuple[int, ...] = ()) -> Contact:
+    def add_contact(
+        self, phone: str, name: str = "", groups: tuple[int, ...] = ()
+    ) -> ContactRecord:
         """Add a contact (in ``groups``, which must exist).
 
         Raises:
@@ -252,7 +256,7 @@ class Directory:
         missing = [group for group in groups if group not in self.groups]
         if missing:
             raise ConfigurationError(f"no contact group {missing[0]}")
-        contact = Contact(self._next_id(), key, name, set(groups))
+        contact = ContactRecord(self._next_id(), key, name, set(groups))
         self.contacts[key] = contact
         return contact
 
@@ -291,17 +295,19 @@ class Directory:
 
     # ------------------------------------------------------------------ templates
 
-    def add_template(self, name: str, text: str) -> Template:
+    def add_template(self, name: str, text: str) -> TemplateRecord:
         """Add a message template (``templates.php``)."""
-        template = Template(self._next_id(), name, text)
+        template = TemplateRecord(self._next_id(), name, text)
         self.templates[template.id] = template
         return template
 
-    def add_operator_template(self, sender: str, text: str, flags: list[str]) -> OperatorTemplate:
+    def add_operator_template(
+        self, sender: str, text: str, flags: list[str]
+    ) -> OperatorTemplateRecord:
         """File ``text`` for ``sender`` with the operator ``flags`` (added to an earlier one)."""
         found = self.operator_templates.get((sender, text))
         if found is None:
-            found = OperatorTemplate(self._next_id(), sender, text)
+            found = OperatorTemplateRecord(self._next_id(), sender, text)
             self.operator_templates[(sender, text)] = found
         found.flags.extend(flag for flag in flags if flag not in found.flags)
         return found

@@ -21,10 +21,8 @@ from ._answers import Answer
 from ._app import EmulatorApp
 from ._callbacks import CallbackDelivery, CallbackDispatcher, callback_form
 from ._clock import EmulatorClock
-from ._directory import IncomingMessage
-from ._emulator_accounts import AccountDataMethods
+from ._directory import Directory, IncomingRecord
 from ._http_params import RequestData
-from ._load import ServiceLoad, StrictSettings
 from ._model import (
     Account,
     CallbackPolicy,
@@ -39,9 +37,10 @@ from ._model import (
 from ._request import Request
 from ._routes import COMMANDS, SEND, UnknownCommandAnswer
 from ._server import Site
-from ._service import Service, ServiceTimeArg
+from ._service import Service, ServiceTime, ServiceTimeArg
 from ._smtp import SMTPIngest
 from ._state import ServiceState
+from ._strict import Refusal
 from ._values import money
 
 ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
@@ -50,7 +49,7 @@ ASGIApp = Callable[[Any, Any, Any], Coroutine[Any, Any, None]]
 __all__ = ["SMSCEmulator"]
 
 
-class SMSCEmulator(AccountDataMethods, ServiceLoad, StrictSettings):
+class SMSCEmulator:
     """A local, in-memory SMSC service: accounts, tariffs, messages and the service's rules.
 
     Serve it in-process with ``httpx.ASGITransport(app=emulator.app)``, over real sockets
@@ -145,6 +144,69 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad, StrictSettings):
     @limits.setter
     def limits(self, value: RateLimits) -> None:
         self._state.limits = value
+
+    # ------------------------------------------------------------------ load
+
+    @property
+    def service_time(self) -> ServiceTime | None:
+        """Real time each request takes (:class:`ServiceTime`; ``None``: answer at once)."""
+        return self._service.service_time
+
+    @service_time.setter
+    def service_time(self, value: ServiceTimeArg) -> None:
+        self._service.service_time = ServiceTime.of(value)
+
+    def peak_in_flight_for(self, login: str) -> int:
+        """Most simultaneous requests of ``login`` so far (error-9 refused ones included)."""
+        return self._service.peak_by_login.get(login, 0)
+
+    def concurrency_refusals(self, login: str) -> int:
+        """Requests of ``login`` refused with error 9 for one too many in flight."""
+        return self._service.refusals.get(login, 0)
+
+    @property
+    def strict(self) -> bool:
+        """Whether HTTP requests are held to the conformance corpus (``docs/conformance.md``)."""
+        return self._service.strict
+
+    @strict.setter
+    def strict(self, value: bool) -> None:
+        self._service.strict = value
+
+    @property
+    def strict_refusals(self) -> list[Refusal]:
+        """Why strict mode answered requests error 1 (the last 100), for a failing test's
+        message: ``[str(refusal) for refusal in emulator.strict_refusals]``."""
+        return self._service.strict_refusals
+
+    # ------------------------------------------------------------------ account data
+
+    def set_operator_unknown(self, phone: str, unknown: bool = True) -> None:
+        """Operator lookups of ``phone`` (``info.php``) answer error 3, or no longer do; what
+        they report otherwise is :meth:`set_hlr`'s record (country, operator, region, MCC,
+        MNC, ``tz``)."""
+        self._state.script.set_operator_unknown(phone, unknown)
+
+    def directory(self, login: str) -> Directory:
+        """The Sender IDs, contacts, groups, blacklist, templates and received messages of
+        account ``login``, to set up or inspect (``emulator.directory("demo").add_sender(..)``).
+
+        Raises:
+            ConfigurationError: no such account.
+        """
+        return self._state.account(login).directory
+
+    def receive_message(
+        self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
+    ) -> IncomingRecord:
+        """A subscriber at ``phone`` sends ``text`` to account ``login`` (to its number
+        ``to_phone``) at ``at`` (default: now): it is answered by ``get.php?get_answers=1``
+        and POSTed to the account's callback URL, if it has one.
+
+        Raises:
+            ConfigurationError: no such account.
+        """
+        return self._state.receive(login, phone, text, to_phone=to_phone, at=at)
 
     @property
     def lockout(self) -> LockoutRules:
@@ -335,7 +397,7 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad, StrictSettings):
             at=change.at,
         )
 
-    def _notify_incoming(self, account: Account, received: IncomingMessage) -> None:
+    def _notify_incoming(self, account: Account, received: IncomingRecord) -> None:
         if account.callback_url:
             time = self.format_date(received.received_at)
             self.callbacks.enqueue_incoming(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from .._enums import MessageType, StatusCode
 from .._errors import ConfigurationError
 from ._clock import EmulatorClock
-from ._directory import IncomingMessage
+from ._directory import IncomingRecord
 from ._guards import Guards
 from ._jobs import JobBook
 from ._model import (
@@ -35,7 +35,7 @@ __all__ = ["IncomingListener", "ServiceState", "StatusListener"]
 
 StatusListener = Callable[[Message, StatusChange], None]
 """Called with a message and the status change just applied to it."""
-IncomingListener = Callable[[Account, IncomingMessage], None]
+IncomingListener = Callable[[Account, IncomingRecord], None]
 """Called with an account and a message a subscriber just sent to it."""
 
 
@@ -231,10 +231,10 @@ class ServiceState:
 
     def receive(
         self, login: str, phone: str, text: str, *, to_phone: str = "", at: float | None = None
-    ) -> IncomingMessage:
+    ) -> IncomingRecord:
         """See :meth:`SMSCEmulator.receive_message`."""
         account = self.account(login)
-        received = IncomingMessage(
+        received = IncomingRecord(
             id=self._next_incoming_id,
             phone=normalize_phone(phone),
             text=text,

@@ -22,9 +22,9 @@ from decimal import Decimal
 from .._client import AsyncSMSCClient
 from .._enums import DeliveryError, MessageFormat, StatusCode, Translit
 from .._errors import SMSCError
-from .._models import CostResult, MessageStatus, SendResult
+from .._models.messages import CostResult, MessageStatus, SendResult
 from .._privacy import mask_phone
-from .._smtp import SMTPSendResult
+from .._smtp.sender import SMTPSendResult
 from ._emulator import SMSCEmulator
 
 __all__ = ["main", "run_demo"]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from ..._enums import MessageFormat, MessageType
 from ..._errors import RequestValidationError
-from ..._recipients import validate_message, validate_message_id, validate_sender
-from ..._schedule import resolve_time, validate_tz, validate_valid
+from ..._rules.recipients import validate_message, validate_message_id, validate_sender
+from ..._rules.schedule import resolve_time, validate_tz, validate_valid
 from .._clock import EmulatorClock
 from .._request import Request
 from .._values import message_id_value

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Iterator
 
 from .._answers import Answer, Row, TableAnswer
-from .._directory import IncomingMessage
+from .._directory import IncomingRecord
 from .._model import Account, Message
 from .._request import Request
 from .._state import ServiceState
@@ -122,7 +122,7 @@ def handle_incoming(state: ServiceState, account: Account, request: Request) -> 
     return TableAnswer(tuple(rows), "sms", last=("message",))
 
 
-def incoming_row(state: ServiceState, received: IncomingMessage) -> Row:
+def incoming_row(state: ServiceState, received: IncomingRecord) -> Row:
     """One received message as ``get_answers`` (and the received-message callback) show it."""
     return {
         "id": received.id,

@@ -7,7 +7,7 @@ blacklist (a blacklisted number is refused per number).
 from __future__ import annotations
 
 from .._answers import Answer, OkAnswer, Row, TableAnswer
-from .._directory import Contact, ContactGroup
+from .._directory import ContactGroupRecord, ContactRecord
 from .._model import Account
 from .._request import Request
 from .._state import ServiceState
@@ -23,14 +23,14 @@ def handle(state: ServiceState, account: Account, request: Request) -> Answer:
     return dispatch(_ACTIONS, state, account, request)
 
 
-def _contact(account: Account, request: Request) -> Contact:
+def _contact(account: Account, request: Request) -> ContactRecord:
     found = account.directory.contacts.get(phone_param(request))
     if found is None:
         raise Refused(1)
     return found
 
 
-def _group(account: Account, request: Request) -> ContactGroup:
+def _group(account: Account, request: Request) -> ContactGroupRecord:
     found = account.directory.groups.get(id_param(request, "grp"))
     if found is None:
         raise Refused(1)

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from ..._enums import MessageFormat, MessageType, StatusCode
 from ..._errors import RequestValidationError
-from ..._recipients import parse_phones
-from ..._segments import segments, strip_comment, truncate_to_parts
-from ..._translit import transliterate
+from ..._rules.recipients import parse_phones
+from ..._rules.segments import segments, strip_comment, truncate_to_parts
+from ..._rules.translit import transliterate
 from .._answers import Answer, CostAnswer, ErrorAnswer, SendAnswer
 from .._model import Account
 from .._request import Request

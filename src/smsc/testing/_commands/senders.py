@@ -9,7 +9,7 @@ account restricts its senders (``Account.senders``).
 from __future__ import annotations
 
 from ..._errors import RequestValidationError
-from ..._recipients import validate_sender
+from ..._rules.recipients import validate_sender
 from .._answers import Answer, OkAnswer, Row, TableAnswer
 from .._directory import SenderID
 from .._model import Account

@@ -13,9 +13,9 @@ the template was filed with (``{"id", "name": <flag>}``), an empty list for an u
 
 from __future__ import annotations
 
-from ..._recipients import MAX_MESSAGE_LENGTH
+from ..._rules.recipients import MAX_MESSAGE_LENGTH
 from .._answers import Answer, OkAnswer, Row, TableAnswer
-from .._directory import Template
+from .._directory import TemplateRecord
 from .._model import Account
 from .._request import Request
 from .._state import ServiceState
@@ -61,7 +61,7 @@ def handle_operator(state: ServiceState, account: Account, request: Request) -> 
 # ----------------------------------------------------------------------------- templates.php
 
 
-def _find(account: Account, request: Request) -> Template:
+def _find(account: Account, request: Request) -> TemplateRecord:
     found = account.directory.templates.get(id_param(request))
     if found is None:
         raise Refused(1)
@@ -82,7 +82,7 @@ def _list(_: ServiceState, account: Account, request: Request) -> Answer:
     return TableAnswer(rows, "template", last=("message",))
 
 
-def _options(template: Template, request: Request) -> None:
+def _options(template: TemplateRecord, request: Request) -> None:
     """Apply the documented options ``format``, ``sender`` and ``fl[1]`` when given."""
     if (fmt := request.get("format")) is not None:
         if fmt.strip() not in _FORMATS:
@@ -101,7 +101,7 @@ def _options(template: Template, request: Request) -> None:
 def _add(_: ServiceState, account: Account, request: Request) -> Answer:
     name = text_param(request, "name", max_length=_NAME_LENGTH)
     text = text_param(request, "msg", max_length=MAX_MESSAGE_LENGTH)
-    template = Template(0, name, text)
+    template = TemplateRecord(0, name, text)
     _options(template, request)  # checked before anything is stored
     added = account.directory.add_template(name, text)
     added.format, added.sender = template.format, template.sender
@@ -114,7 +114,7 @@ def _change(_: ServiceState, account: Account, request: Request) -> Answer:
     given = ("name", "msg", "format", "sender", "fl[1]")
     if all(request.get(key) is None for key in given):
         raise Refused(1)
-    draft = Template(template.id, template.name, template.text)
+    draft = TemplateRecord(template.id, template.name, template.text)
     draft.format, draft.sender = template.format, template.sender
     draft.auto_signature = template.auto_signature
     if request.get("name") is not None:

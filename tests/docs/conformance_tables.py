@@ -32,9 +32,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "templates.md": ("/sys/templates.php", "/sys/op_templates.php"),
     "sub-clients.md": ("/sys/users.php",),
     "history.md": ("/sys/get.php#history",),
-    "incoming.md": ("/sys/get.php#incoming",),
+    "incoming.md": ("/sys/get.php#incoming", "/sys/receive_phones.php"),
     "account.md": ("/sys/get.php#statistics", "/sys/get.php#prices"),
     "operators.md": ("/sys/info.php",),
+    "service-notes.md": ("/sys/ping.php",),
 }
 """Page -> the tables it carries: an endpoint, or one action of it (``#action``)."""
 

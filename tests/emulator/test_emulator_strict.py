@@ -5,11 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from smsc._wire.conformance import corpus
 from smsc.testing import ConformanceViolation, SMSCEmulator, _routes
 from smsc.testing.__main__ import build_parser
 from smsc.testing._answers import ErrorAnswer
-from smsc.testing._strict import TEMPORARY_ACCOUNT_ALLOWANCES, TEMPORARY_ERROR_ALLOWANCES
 
 from .conftest import PHONE, call_json, form
 
@@ -98,20 +96,41 @@ def test_strict_is_the_default_and_the_cli_offers_lenient() -> None:
     assert build_parser().parse_args(["--lenient"]).lenient is True
 
 
-def test_every_temporary_allowance_lets_through_only_what_the_pages_do_not_document() -> None:
-    """The allowances exist for issue 22's unmerged fixes; one the corpus documents is stale."""
-    book = corpus()
-    for path, names in TEMPORARY_ACCOUNT_ALLOWANCES.items():
-        endpoint = book.endpoints[path]
-        documented = {
-            name
-            for action in endpoint.actions.values()
-            for name in book.documented_params(path, action)
-        }
-        assert names, path
-        assert not names & documented, path
-    for path, codes in TEMPORARY_ERROR_ALLOWANCES.items():
-        endpoint = book.endpoints[path]
-        listed = set().union(*(endpoint.errors_of(a).allowed for a in endpoint.actions.values()))
-        assert codes, path
-        assert not codes & listed, path
+@pytest.mark.parametrize(
+    ("params", "refusal"),
+    [
+        (
+            {"add": 1, "name": "otp", "msg": "Code %s"},
+            "/sys/op_templates.php (add): undocumented name",
+        ),
+        (
+            {"chg": 1, "id": 5, "msg": "Code %s"},
+            "/sys/op_templates.php (no documented action): undocumented chg, id, msg",
+        ),
+        (
+            {"del": 1, "id": 5},
+            "/sys/op_templates.php (no documented action): undocumented del, id",
+        ),
+    ],
+)
+async def test_the_undocumented_operator_template_model_is_refused_without_allowance(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, params: dict[str, object], refusal: str
+) -> None:
+    """Issue 22 item 1: ``name``, ``chg=1`` and ``del=1`` were let through while the SDK still
+    sent them; with the SDK on the documented model, strict mode refuses them like any other
+    undocumented parameter."""
+    answer = await call_json(http, "op_templates", **params)
+    assert answer["error_code"] == 1
+    assert [str(found) for found in emulator.strict_refusals] == [refusal]
+
+
+@pytest.mark.parametrize("code", [6, 7, 8])
+async def test_a_send_error_answered_on_jobs_is_a_conformance_violation(
+    http: httpx.AsyncClient, emulator: SMSCEmulator, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Issue 22 item 4: the jobs page lists 1, 2, 3, 4, 5 and 9; send.php's 6, 7 and 8 are no
+    longer let through there."""
+    answering = _routes.Route("jobs", lambda state, account, request: ErrorAnswer.of(code))
+    monkeypatch.setitem(_routes.ROUTES, "/sys/jobs.php", answering)
+    with pytest.raises(ConformanceViolation, match=rf"error {code} on /sys/jobs\.php"):
+        await http.post("/sys/jobs.php", data=form(add=1, name="m", phones=PHONE, mes="Hi", fmt=3))

@@ -71,3 +71,24 @@ async def test_the_unplanted_spec_passes_the_strict_emulator(
     await smsc_client.balance()
     await smsc_client.account.statistics(start=date(2024, 1, 1), end=date(2024, 1, 1))
     assert smsc_emulator.strict_refusals == []
+
+
+async def test_a_parameter_planted_in_a_new_spec_fails_against_the_strict_emulator(
+    monkeypatch: pytest.MonkeyPatch,
+    smsc_emulator: SMSCEmulator,
+    smsc_client: AsyncSMSCClient,
+) -> None:
+    """The endpoints offered since the corpus was written (here ``receive_phones.php``) are
+    held to it the same way: their corpus entries are not a blanket pass."""
+    import smsc._wire.receive_phones as receive_phones
+
+    planted = _planted(receive_phones.RECEIVE_PHONES_LIST, region="msk")
+    monkeypatch.setattr(receive_phones, "RECEIVE_PHONES_LIST", planted)
+    with pytest.raises(ParametersError):
+        await smsc_client.numbers.available()
+    assert [str(refusal) for refusal in smsc_emulator.strict_refusals] == [
+        "/sys/receive_phones.php (list): undocumented region"
+    ]
+    monkeypatch.undo()
+    await smsc_client.numbers.available()
+    assert len(smsc_emulator.strict_refusals) == 1

@@ -442,7 +442,7 @@ CASES: list[tuple[str, Call, str, dict[str, str], Any, Any]] = [
         "users.stats_detailed",
         lambda c: c.users.stats(date(2026, 1, 1), date(2026, 1, 1), balance="main", detailed=True),
         "users.php",
-        {"get_stat_all": "1", "start": "01.01.2026", "end": "01.01.2026", "reseller": "0"},
+        {"get_stat_all": "1", "start": "01.01.2026", "end": "01.01.2026"},
         [],
         [],
     ),

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 import respx
 
-from smsc import AsyncSMSCClient, RequestValidationError
+from smsc import AsyncSMSCClient, MessageType, RequestValidationError
+
+from .conftest import form_of
 
 DAY = date(2024, 1, 1)
 SECRET_PHONE = "7999123456789012345"  # too long: refused, and never shown whole
@@ -59,6 +61,14 @@ CASES: dict[str, tuple[Callable[[AsyncSMSCClient], Any], str]] = {
         "emails",
     ),
     "history unknown type": (lambda c: c.history.messages(start=DAY, end=DAY, type=99), "type"),
+    "history kind the page does not document (call)": (
+        lambda c: c.history.messages(start=DAY, end=DAY, type=MessageType.CALL),
+        "type",
+    ),
+    "history page of a kind the page does not document (viber)": (
+        lambda c: c.history.page(start=DAY, end=DAY, type=MessageType.VIBER),
+        "type",
+    ),
     "history bad timeout": (
         lambda c: c.history.messages(start=DAY, end=DAY, timeout=math.nan),
         "timeout",
@@ -127,3 +137,12 @@ async def test_a_period_of_exactly_six_months_is_accepted(
     assert route.call_count == 1
     with pytest.raises(RequestValidationError):
         client.history.messages(start=date(2024, 8, 31), end=date(2025, 3, 1))
+
+
+@pytest.mark.parametrize(("kind", "sent"), [(MessageType.SMS, "0"), (MessageType.MAIL, "8")])
+async def test_history_sends_the_two_documented_kinds_as_format(
+    client: AsyncSMSCClient, wire: respx.MockRouter, kind: MessageType, sent: str
+) -> None:
+    route = wire.route().respond(200, json=[])
+    assert await client.history.page(start=DAY, end=DAY, type=kind) == []
+    assert form_of(route.calls.last.request)["format"] == sent

@@ -56,19 +56,20 @@ async def test_stats_by_default_covers_sub_clients_of_both_kinds_of_balance(
     client: AsyncSMSCClient, wire: respx.MockRouter
 ) -> None:
     """Without ``reseller=1`` the service answers only the sub-clients on the main balance,
-    so the default asks for both kinds: those with their own balance first."""
+    so the default asks for both kinds: those with their own balance first, then (with
+    ``reseller`` left out, the page documenting only the value 1) those on the main one."""
     answers = {
         "1": [{"login": "own-1", "cnt": 1, "credit": "1.00", "debit": "0", "currency": "RUR"}],
-        "0": [{"login": "main-1", "cnt": 2, "credit": "2.00", "debit": "0", "currency": "RUR"}],
+        None: [{"login": "main-1", "cnt": 2, "credit": "2.00", "debit": "0", "currency": "RUR"}],
     }
 
     def answer(request: httpx.Request) -> httpx.Response:
-        return json_response(answers[form_of(request)["reseller"]])
+        return json_response(answers[form_of(request).get("reseller")])
 
     route = wire.post(USERS).mock(side_effect=answer)
     found = await client.users.stats(DAY, DAY)
     assert [item.login for item in found] == ["own-1", "main-1"]
-    assert [form_of(call.request).get("reseller") for call in route.calls] == ["1", "0"]
+    assert [form_of(call.request).get("reseller") for call in route.calls] == ["1", None]
 
 
 async def test_stats_of_one_sub_client_is_one_request_without_reseller(

@@ -48,6 +48,11 @@ def _sample(hint: Any, name: str) -> Any:
         return (_sample(inner, name),)
     if origin in (typing.Literal,):
         return typing.get_args(hint)[0]
+    if origin is frozenset:
+        inner = typing.get_args(hint)[0]
+        if isinstance(inner, type) and issubclass(inner, enum.Enum):
+            return frozenset(inner)  # every member: each one's flag goes on the wire
+        return frozenset({_sample(inner, name)})
     if origin is not None and issubclass(origin, Mapping):
         return {}
     if isinstance(hint, type):
@@ -76,6 +81,21 @@ def _sample(hint: Any, name: str) -> Any:
     raise TypeError(f"no sample for field {name!r} of type {hint!r}")
 
 
+def _field_values() -> dict[tuple[str, str], tuple[Any, ...]]:
+    """Fields the SDK takes from a closed set it names itself (checked by the resource before
+    any request): every one of those values is driven, not a made-up sample."""
+    from smsc._wire.reports import HISTORY_TYPES
+    from smsc._wire.templates import TEMPLATE_FORMATS
+
+    return {
+        ("TemplateArgs", "format"): tuple(sorted(TEMPLATE_FORMATS)),
+        ("HistoryQuery", "type"): tuple(int(kind) for kind in sorted(HISTORY_TYPES)),
+    }
+
+
+_FIELD_VALUES = _field_values()
+
+
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
@@ -85,6 +105,8 @@ def _maximal(cls: type, **fixed: Any) -> Any:
     for item in dataclasses.fields(cls):
         if item.name in fixed:
             values[item.name] = fixed[item.name]
+        elif (cls.__name__, item.name) in _FIELD_VALUES:
+            values[item.name] = _FIELD_VALUES[cls.__name__, item.name][0]
         elif item.name == "extra":
             continue
         else:
@@ -102,6 +124,10 @@ def _switches(hint: Any) -> list[Any]:
         return found
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return list(hint)
+    if typing.get_origin(hint) is frozenset:
+        inner = typing.get_args(hint)[0]
+        if isinstance(inner, type) and issubclass(inner, enum.Enum):
+            return [frozenset()] + [frozenset({member}) for member in inner]
     if hint is bool:
         return [True, False]
     return []
@@ -116,6 +142,8 @@ def _variants(cls: type, **fixed: Any) -> Iterator[Any]:
             continue
         for value in _switches(hints[item.name]):
             yield dataclasses.replace(base, **{item.name: value})
+        for value in _FIELD_VALUES.get((cls.__name__, item.name), ())[1:]:
+            yield dataclasses.replace(base, **{item.name: value})
 
 
 def _sends() -> Iterator[SendRequest]:
@@ -128,7 +156,8 @@ def _lists() -> Iterator[ListSend]:
 
 def _jobs() -> Iterator[JobCreate]:
     for send in _sends():
-        yield JobCreate(name="mailing", send=send)
+        for with_cost in (False, True):  # one encoder for job_create and job_create_with_cost
+            yield JobCreate(name="mailing", send=send, with_cost=with_cost)
 
 
 def _status() -> Iterator[StatusQuery]:
@@ -143,22 +172,26 @@ def _dataclass_of(name: str) -> Callable[[], Iterator[Any]]:
 
 
 def _argument_classes() -> dict[str, Callable[[], type]]:
+    from smsc._wire.notify import Notification
     from smsc._wire.phones import ContactArgs
+    from smsc._wire.receive_phones import ReceivePhoneArgs
     from smsc._wire.reports import HistoryQuery, IncomingQuery, OperatorQuery, StatisticsQuery
     from smsc._wire.senders import SenderArgs
-    from smsc._wire.templates import TemplateArgs
+    from smsc._wire.templates import OperatorTemplateArgs, TemplateArgs
     from smsc._wire.users import SubClientArgs
 
     return {
         "senders.": lambda: SenderArgs,
         "contacts.": lambda: ContactArgs,
         "templates.": lambda: TemplateArgs,
-        "operator_templates.": lambda: TemplateArgs,
+        "operator_templates.": lambda: OperatorTemplateArgs,
         "users.": lambda: SubClientArgs,
         "history": lambda: HistoryQuery,
         "incoming": lambda: IncomingQuery,
         "statistics": lambda: StatisticsQuery,
         "operator": lambda: OperatorQuery,
+        "numbers.": lambda: ReceivePhoneArgs,
+        "notify": lambda: Notification,
     }
 
 
@@ -186,6 +219,7 @@ ARGUMENT_KINDS: Mapping[str, Callable[[], Iterator[Any]]] = {
     "delete": _message_key,
     "prices": _nothing,
     "job_create": _jobs,
+    "job_create_with_cost": _jobs,
     "job_info": _job_id,
     "job_list": _nothing,
     "job_cancel": _job_id,

@@ -28,6 +28,7 @@ from .values import decimal, enum_or_int, excerpt, integer, message_id, moment, 
 __all__ = [
     "HISTORY",
     "HISTORY_MAX_PAGE",
+    "HISTORY_TYPES",
     "INCOMING",
     "INCOMING_MAX_HOURS",
     "INCOMING_MAX_PAGE",
@@ -44,6 +45,9 @@ __all__ = [
 
 HISTORY_MAX_PAGE: Final = 1000
 """The most messages one history request answers (``cnt``, §11.5)."""
+HISTORY_TYPES: Final[frozenset[MessageType]] = frozenset({MessageType.SMS, MessageType.MAIL})
+"""The kinds of message the history page documents for ``format`` (0 SMS, 8 e-mail); no
+other number is sent (issue 22: the page lists no other value)."""
 INCOMING_MAX_PAGE: Final = 10_000
 """The most received messages one request answers (``cnt``, §11.5)."""
 INCOMING_MAX_HOURS: Final = 168

@@ -73,8 +73,9 @@ class SubClientArgs:
     forward_to_email: bool | None = None
     site_id: int | None = None
     own_balance: bool | None = None
-    """``reseller``: True for sub-clients with a balance of their own, False for those on
-    the main account's balance, None to leave it out (one sub-client by login or id)."""
+    """True sends ``reseller=1`` (sub-clients with a balance of their own); False and None
+    leave ``reseller`` out, which is how the page asks for those on the main account's
+    balance (it documents the value 1 only, so ``reseller=0`` is never sent)."""
     electronic_balance: bool = False
     account_currency: bool = False
     hide_deleted: bool = False
@@ -108,7 +109,7 @@ def _fields(args: SubClientArgs) -> dict[str, str]:
             "sum": format(args.amount, "f") if args.amount is not None else None,
             "start": day(args.start) if args.start is not None else None,
             "end": day(args.end) if args.end is not None else None,
-            "reseller": _bit(args.own_balance),
+            "reseller": "1" if args.own_balance else None,
             "balance2": _on(args.electronic_balance),
             "mycur": _on(args.account_currency),
             "hide_deleted": _on(args.hide_deleted),

@@ -10,10 +10,10 @@ from datetime import date
 
 from .._base_client import NOT_GIVEN, BaseClient, TimeoutArg
 from .._enums import MessageType
-from .._errors import InvalidResponseError
+from .._errors import InvalidResponseError, RequestValidationError
 from .._models.reports import SentMessage
 from .._privacy import mask_phones
-from .._wire.reports import HISTORY, HISTORY_MAX_PAGE, HistoryQuery
+from .._wire.reports import HISTORY, HISTORY_MAX_PAGE, HISTORY_TYPES, HistoryQuery
 from ._report_checks import (
     PhonesArg,
     check_count,
@@ -65,7 +65,9 @@ class History:
             end: the last day; at most 6 calendar months after ``start``.
             phones: only messages to these numbers.
             emails: only e-mail messages to these addresses.
-            type: only messages of this kind (the service documents SMS and e-mail).
+            type: only messages of this kind: ``MessageType.SMS`` or ``MessageType.MAIL``,
+                the two the service's history page documents (any other kind raises
+                ``RequestValidationError`` before a request).
             page_size: messages per request, 1 to 1,000.
             timeout: override the client's timeout for each request.
 
@@ -135,6 +137,17 @@ def _next_mark(page: builtins.list[SentMessage], before: int | None) -> int:
     return lowest
 
 
+def _history_type(value: object) -> int | None:
+    """A kind of message the history page documents for ``format`` (0 SMS, 8 e-mail)."""
+    kind = check_message_type(value, field="type")
+    if kind is not None and kind not in HISTORY_TYPES:
+        allowed = " or ".join(f"MessageType.{t.name} ({t.value})" for t in sorted(HISTORY_TYPES))
+        raise RequestValidationError(
+            f"type must be {allowed}: the history page documents no other kind", field="type"
+        )
+    return kind
+
+
 def history_query(
     start: object,
     end: object,
@@ -150,6 +163,6 @@ def history_query(
         end=last,
         phones=check_phones(phones, field="phones"),
         emails=check_emails(emails, field="emails"),
-        type=check_message_type(type, field="type"),
+        type=_history_type(type),
         count=check_count(page_size, field="page_size", low=1, high=HISTORY_MAX_PAGE),
     )

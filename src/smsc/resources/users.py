@@ -90,7 +90,8 @@ class Users:
             password: its password (the service's rule, see the class).
             name: its name (``fio``); phone: its main phone; email: its main e-mail.
             type: its account type (the service's default is ``INDEPENDENT``).
-            email2, phone2: where its incoming SMS are forwarded.
+            email2: the e-mail its incoming SMS are forwarded to.
+            phone2: the phone its incoming SMS are forwarded to.
             forward_to_phone: forward incoming SMS to the phone (``fl[8]``).
             forward_to_email: forward incoming SMS to e-mail (``fl[9]``).
             site_id: the site that owns the sub-client.

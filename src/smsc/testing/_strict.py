@@ -23,29 +23,7 @@ from dataclasses import dataclass
 from .._wire.conformance import Corpus, corpus
 from ._answers import Answer, ErrorAnswer
 
-__all__ = [
-    "TEMPORARY_ACCOUNT_ALLOWANCES",
-    "TEMPORARY_ERROR_ALLOWANCES",
-    "ConformanceViolation",
-    "StrictCheck",
-]
-
-TEMPORARY_ACCOUNT_ALLOWANCES: Mapping[str, frozenset[str]] = {
-    # Issue 22 item 1: the SDK's operators' templates send name/id and chg=1/del=1, which the
-    # op_templates page does not document; the account engineer moves them to the documented
-    # model (sender + msg + operator flags).
-    "/sys/op_templates.php": frozenset({"name", "id", "chg", "del"}),
-}
-"""Undocumented parameters strict mode lets through, per path, ONLY while the ``account``
-engineer's fixes of issue 22 are unmerged. The lead empties this at merge."""
-
-TEMPORARY_ERROR_ALLOWANCES: Mapping[str, frozenset[int]] = {
-    # Issue 22 item 4: the emulator answers send.php's errors 6, 7 and 8 on jobs.php, whose
-    # answer page lists 1, 2, 3, 4, 5 and 9 only.
-    "/sys/jobs.php": frozenset({6, 7, 8}),
-}
-"""Undocumented error codes strict mode lets through, per path, ONLY while the ``account``
-engineer's fixes of issue 22 are unmerged. The lead empties this at merge."""
+__all__ = ["ConformanceViolation", "StrictCheck"]
 
 
 class ConformanceViolation(AssertionError):
@@ -88,12 +66,11 @@ class StrictCheck:
         if found is None:
             return None
         path, endpoint = found, book.endpoints[found]
-        allowance = TEMPORARY_ACCOUNT_ALLOWANCES.get(path, frozenset())
         action = endpoint.action_for(params)
-        if action is None and not allowance & params.keys():
+        if action is None:
             return Refusal(path, None, tuple(sorted(params.keys() - book.common.keys())))
         documented = book.documented_params(path, action)
-        unknown = sorted(params.keys() - documented.keys() - allowance)
+        unknown = sorted(params.keys() - documented.keys())
         for key, value in params.items():
             values = documented[key].values if key in documented else None
             if values is not None and value not in values:
@@ -109,10 +86,7 @@ class StrictCheck:
             return
         path, endpoint = found, self._book.endpoints[found]
         action = endpoint.action_for(params)
-        allowed = endpoint.errors_of(action).allowed | TEMPORARY_ERROR_ALLOWANCES.get(
-            path, frozenset()
-        )
-        if answer.code not in allowed:
+        if answer.code not in endpoint.errors_of(action).allowed:
             raise ConformanceViolation(
                 f"emulator answered error {answer.code} on {path}"
                 f" ({action.name if action else 'no action'}), which the pages do not list"

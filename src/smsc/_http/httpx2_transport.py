@@ -22,14 +22,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import sys
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, NoReturn
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from typing import NoReturn
 
 import httpx
 import httpx2
 
 from .._secrets import FormBody
+from .attempts import within
 from .body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 
 __all__ = ["Httpx2Transport"]
@@ -84,18 +84,6 @@ def _raise_alone(failure: httpx.TransportError) -> NoReturn:
     except httpx.TransportError as raised:
         raised.__context__ = None
         raise
-
-
-if sys.version_info >= (3, 11):
-
-    async def _within(seconds: float | None, work: Any) -> Any:
-        async with asyncio.timeout(seconds):
-            return await work
-
-else:  # pragma: no cover - Python 3.10
-
-    async def _within(seconds: float | None, work: Any) -> Any:
-        return await asyncio.wait_for(work, seconds)
 
 
 class Httpx2Transport(httpx.AsyncBaseTransport):
@@ -209,7 +197,9 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
         )
         failure: httpx.TransportError | None = None
         try:
-            status, answer_headers, raw = await _within(total, self._round_trip(outgoing, method))
+            status, answer_headers, raw = await self._timed(
+                total, self._round_trip(outgoing, method)
+            )
         except httpx2.TransportError as exc:
             failure = _map_error(exc, request)
         except asyncio.TimeoutError:
@@ -222,6 +212,12 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
         if failure is not None:
             _raise_alone(failure)
         return status, answer_headers, raw
+
+    @staticmethod
+    async def _timed(
+        seconds: float | None, work: Awaitable[tuple[int, list[tuple[str, str]], bytes]]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        return await (work if seconds is None else within(seconds, work))
 
     async def _round_trip(
         self, outgoing: httpx2.Request, method: str

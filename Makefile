@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test generate generate-check lint typecheck pytest docs demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -41,7 +41,15 @@ pytest: venv
 docs: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: lint typecheck pytest docs
+test: generate-check lint typecheck pytest docs
+
+# The synchronous face (src/smsc/_sync/) is generated from the async modules: rewrite it...
+generate: venv
+	$(BIN)/python tools/unasync.py
+
+# ...and fail when a committed generated file differs from what the generator makes.
+generate-check: venv
+	$(BIN)/python tools/unasync.py --check
 
 demo: $(DEMO_STAMP)
 	$(BIN)/python -m smsc.testing.demo

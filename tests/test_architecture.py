@@ -123,7 +123,7 @@ LAYERS: list[set[str]] = [
     {"_base_client"},
     {"resources"},
     {"_bulk"},
-    {"_client"},
+    {"_client", "_sync"},
     {"smsc", "testing", "cli", "__main__"},
 ]
 

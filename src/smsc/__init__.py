@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from ._http.aiohttp_transport import AiohttpTransport as AiohttpTransport
     from ._limits import RedisLimiter as RedisLimiter
     from ._limits import RedisSeenSet as RedisSeenSet
+    from ._sync import SMSCClient as SMSCClient
 
 
 def __getattr__(name: str) -> Any:
@@ -111,6 +112,11 @@ def __getattr__(name: str) -> Any:
         from . import _limits
 
         return getattr(_limits, name)
+    # The synchronous client (generated, smsc._sync): loaded by those who use it only.
+    if name == "SMSCClient":
+        from ._sync import SMSCClient
+
+        return SMSCClient
     raise AttributeError(f"module 'smsc' has no attribute {name!r}")
 
 
@@ -178,6 +184,7 @@ __all__ = [
     "RedisLimiter",
     "RedisSeenSet",
     "RequestValidationError",
+    "SMSCClient",
     "SMSCConfig",
     "SMSCError",
     "SMTPConnectionError",

@@ -53,6 +53,7 @@ __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
 log = logging.getLogger("smsc")
 
+# unasync: async-only
 _P = ParamSpec("_P")
 
 
@@ -79,6 +80,9 @@ def _via_smtp(
 
     # inspect.signature (and so the API reference) shows the sender's parameters.
     return functools.update_wrapper(send_via_smtp, send, assigned=(), updated=())
+
+
+# unasync: end
 
 
 class AsyncSMSCClient(BaseClient):
@@ -135,8 +139,10 @@ class AsyncSMSCClient(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
+        # unasync: async-only
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        # unasync: end
         **options: Unpack[ClientOptions],
     ) -> None:
         overrides: dict[str, Any] = {
@@ -163,10 +169,14 @@ class AsyncSMSCClient(BaseClient):
             http_client=http_client,
             transport=transport,
             on_failover_event=on_failover_event,
+            # unasync: async-only
             http_backend=http_backend,
             limiter=limiter,
+            # unasync: end
         )
+        # unasync: async-only
         self._smtp: AsyncSMTPSender | None = None
+        # unasync: end
         # Resource namespaces (src/smsc/resources/): account data.
         self.senders = Senders(self)
         self.contacts = Contacts(self)
@@ -359,6 +369,7 @@ class AsyncSMSCClient(BaseClient):
         (key,) = message_keys([(id, phone)])
         return await self._request(wire.DELETE, key, timeout)
 
+    # unasync: async-only
     send_via_smtp = _via_smtp(AsyncSMTPSender.send)
 
     def _smtp_sender(self) -> AsyncSMTPSender:
@@ -367,6 +378,8 @@ class AsyncSMSCClient(BaseClient):
         if self._smtp is None:
             self._smtp = AsyncSMTPSender(self._config)
         return self._smtp
+
+    # unasync: end
 
     async def wait_for_status(
         self,
@@ -452,6 +465,7 @@ class AsyncSMSCClient(BaseClient):
             delay = min(max(delay, 0.5) * 2, max_interval)
             next_at = clock() + delay
 
+    # unasync: async-only
     # ------------------------------------------------------------------ campaigns
 
     def campaign(
@@ -519,3 +533,5 @@ class AsyncSMSCClient(BaseClient):
         from ._bulk import run_batch
 
         return await run_batch(self.campaign(messages, journal=journal, **options))
+
+    # unasync: end

@@ -314,10 +314,16 @@ class Failover:
                 remaining = deadline - self._deadline_clock()
                 if remaining <= 0:
                     return Wait.DEADLINE
+                # unasync: async-only
                 try:
                     await asyncio.wait_for(choice.wait(), remaining)
                 except asyncio.TimeoutError:
                     return Wait.DEADLINE
+                # unasync: end
+                # unasync: sync-only
+                # if not choice.wait(remaining):
+                #     return Wait.DEADLINE
+                # unasync: end
             choice = self._choose(tried)
         return choice
 

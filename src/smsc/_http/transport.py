@@ -108,6 +108,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
     ) -> None:
         super().__init__(sites, **options)
         self._inner = inner
+        # unasync: async-only
         # Checked once: a runtime protocol check costs more than the rest of the layer.
         self._bytes_inner = bytes_path_of(inner)
 
@@ -115,6 +116,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
     def has_bytes_path(self) -> bool:
         """Whether :meth:`send_bytes` can be used: the wrapped transport offers ``exchange``."""
         return self._bytes_inner is not None
+        # unasync: end
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
@@ -153,6 +155,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             watch = BodyWatch(replayable(body))
             sub = aim(request, extensions, timeouts, site, primary, watch)
             try:
+                # unasync: async-only
                 if remaining is None:
                     response, raw = await self._send_and_read(sub, request)
                 else:
@@ -168,6 +171,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                         left = watch.taken or not isinstance(self._inner, httpx.AsyncHTTPTransport)
                         kind = httpx.ReadTimeout if left else httpx.ConnectTimeout
                         raise kind("the call's deadline passed", request=request) from None
+                # unasync: end
+                # unasync: sync-only
+                # # A blocking call cannot be cut short from outside: the phases' own
+                # # timeouts, clamped to the deadline (see clamp), are its only bound.
+                # response, raw = self._send_and_read(sub, request)
+                # unasync: end
             finally:
                 request.extensions = extensions
                 request.stream = body
@@ -179,6 +188,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         outcome = await self._run(send, extensions.get("timeout") or {}, policy)
         return _settled(outcome, request)
 
+    # unasync: async-only
     async def send_bytes(
         self,
         path: str,
@@ -217,6 +227,8 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
 
         outcome = await self._run(send, timeouts, policy)
         return _status_and_body(_settled(outcome, None))
+
+    # unasync: end
 
     async def _send_and_read(
         self, sub: httpx.Request, original: httpx.Request

@@ -322,10 +322,16 @@ def _after_future(text: str, line: str) -> str:
 # ---------------------------------------------------------------------- 4. rules
 
 
-def apply_rules(text: str) -> str:
-    """The text rules of :data:`RULES`, in order."""
+def rewrite(text: str) -> str:
+    """``text`` through the rules of :data:`RULES`, in order (no imports added)."""
     for pattern, new in _COMPILED:
         text = pattern.sub(new, text)
+    return text
+
+
+def apply_rules(text: str) -> str:
+    """The text rules of :data:`RULES`, then the imports the sync text now needs."""
+    text = rewrite(text)
     imported_names = {
         alias.asname or alias.name
         for node in ast.walk(ast.parse(text))

@@ -60,6 +60,7 @@ from ._routes import UnknownCommandAnswer
 from ._server import Site
 from ._service import ServiceTime
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
+from ._threaded import ThreadedEmulator
 
 __all__ = [
     "DEMO_API_KEY",
@@ -97,6 +98,7 @@ __all__ = [
     "SubClient",
     "Tariff",
     "Template",
+    "ThreadedEmulator",
     "UnknownCommandAnswer",
     "callback_signature",
     "parse_mail",

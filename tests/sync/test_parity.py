@@ -58,7 +58,7 @@ def _namespaces(client: Any) -> dict[str, Any]:
 
 
 def _signature(function: Any) -> list[tuple[str, object, object, str]]:
-    found = []
+    found: list[tuple[str, object, object, str]] = []
     for parameter in inspect.signature(function).parameters.values():
         default = parameter.default
         # the async face's asyncio.sleep is time.sleep on the sync one (a rule of the table)

@@ -43,6 +43,7 @@ def test_balance_falls_by_the_cost_of_a_send(smsc_sync_client: SMSCClient) -> No
     sent = smsc_sync_client.send(PHONE, "hello")
     after = smsc_sync_client.balance()
     assert isinstance(after, Balance)
+    assert sent.cost is not None
     assert after.amount == before.amount - sent.cost
 
 

@@ -125,6 +125,32 @@ RULES: tuple[tuple[str, str], ...] = (
 NEEDS_IMPORT = ("os", "time", "threading")
 """Modules a rule or a sync-only block may use: imported when the sync text uses them."""
 
+REPLACE: dict[str, tuple[tuple[str, str], ...]] = {
+    # async module -> exact passages of its docstrings that say something untrue of the sync
+    # face, and what the sync face says instead; each must occur exactly once in the source
+    "_http/transport.py": (
+        (
+            "It has two ways in over one policy (:class:`smsc._http.failover.Failover`): the "
+            "httpx interface,\n``handle_async_request``, and :meth:`FailoverTransport.send_bytes`"
+            ", which builds no httpx\nobjects and which the SDK's own calls take when the wrapped "
+            "transport offers ``exchange()``\n(the aiohttp backend).\n",
+            "This is the sync twin, generated from :mod:`smsc._http.transport`: the same policy\n"
+            "(:class:`smsc._sync._http.failover.Failover`) behind ``handle_request``; the bytes\n"
+            "path of the aiohttp backend has no sync counterpart.\n",
+        ),
+    ),
+    "_client.py": (
+        (
+            "wrap its transport with :func:`smsc.build_transport`",
+            "wrap its transport with the sync ``build_transport``",
+        ),
+        (
+            "``httpx.ASGITransport(app=emulator.app)``",
+            "``httpx.MockTransport(handler)``",
+        ),
+    ),
+}
+
 DROPPED_ARGS: dict[str, tuple[str, ...]] = {
     # async module -> parameters it has no sync counterpart of (async-only in the code):
     # their entries in the docstrings' ``Args:`` sections are left out too
@@ -411,6 +437,10 @@ def generate_module(root: Path, source_path: str) -> str:
     source = Source(source_path)
     text = (src / source_path).read_text(encoding="utf-8")
     text = apply_markers(text, source_path)
+    for old, new in REPLACE.get(source_path, ()):
+        if text.count(old) != 1:
+            raise GenerateError(f"{source_path}: a REPLACE passage is not there once: {old!r}")
+        text = text.replace(old, new)
     text, shared = drop_shared(text, source)
     text = rewrite_imports(text, source, src, shared)
     text = drop_args(text, source_path)

@@ -412,10 +412,10 @@ class BaseClient:
         # unasync: end
         try:
             async with self._limiter.slot():
+                # unasync: async-only
                 # Counted once the slot is held, right before the request is written: the
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.
-                # unasync: async-only
                 if self._rules is not None:
                     hits = await count_all(self._rules, spec.limits(args))
                 # unasync: end

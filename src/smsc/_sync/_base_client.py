@@ -304,9 +304,6 @@ class BaseClient:
         )
         try:
             with self._limiter.slot():
-                # Counted once the slot is held, right before the request is written: the
-                # windows start when the service sees the request, not while it queues, and
-                # a worker that dies in the queue leaves no count behind.
                 try:
                     failover = self._failover
                     if failover is not None:

@@ -63,9 +63,9 @@ class SMSCClient(BaseClient):
         allow_http: opt in to a plain ``http://`` base URL.
         config: a ready :class:`SMSCConfig`; keyword arguments given here override its fields.
         http_client: an ``httpx.Client`` the caller owns and keeps open. The SDK uses it as
-            it is (no failover is added: wrap its transport with :func:`smsc.build_transport`).
+            it is (no failover is added: wrap its transport with the sync ``build_transport``).
         transport: an ``httpx`` transport to send through (for example
-            ``httpx.ASGITransport(app=emulator.app)``); the SDK wraps it with its failover layer.
+            ``httpx.MockTransport(handler)``); the SDK wraps it with its failover layer.
         on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
             switch of site and recovery (see :attr:`site_stats` for running counts).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).

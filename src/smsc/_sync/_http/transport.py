@@ -18,10 +18,9 @@ command names):
 The transport never parses API error codes: a well-formed answer is returned as it is, so
 errors 4 and 9 reach the client once and are never hammered.
 
-It has two ways in over one policy (:class:`smsc._http.failover.Failover`): the httpx interface,
-``handle_request``, and :meth:`FailoverTransport.send_bytes`, which builds no httpx
-objects and which the SDK's own calls take when the wrapped transport offers ``exchange()``
-(the aiohttp backend).
+This is the sync twin, generated from :mod:`smsc._http.transport`: the same policy
+(:class:`smsc._sync._http.failover.Failover`) behind ``handle_request``; the bytes
+path of the aiohttp backend has no sync counterpart.
 """
 
 from __future__ import annotations

@@ -102,6 +102,8 @@ class Failover:
         self._random = options.get("random", _random.random)
         self._sleep = options.get("sleep", time.sleep)
         self._deadline_clock = options.get("deadline_clock", time.monotonic)
+        # Threads share the sites: one at a time looks at their health and claims a probe.
+        self._choosing = threading.Lock()
 
     # ------------------------------------------------------------------ public helpers
 
@@ -169,7 +171,8 @@ class Failover:
                 tried.clear()
             if deadline is not None and self._deadline_clock() >= deadline:
                 break
-            choice = self._choose(tried)
+            with self._choosing:
+                choice = self._choose(tried)
             if isinstance(choice, threading.Event):
                 choice = self._wait_for_probe(choice, tried, deadline)
             if choice is Wait.DEADLINE:
@@ -211,7 +214,8 @@ class Failover:
                     return Wait.DEADLINE
                 if not choice.wait(remaining):
                     return Wait.DEADLINE
-            choice = self._choose(tried)
+            with self._choosing:
+                choice = self._choose(tried)
         return choice
 
     def _choose(self, tried: set[Site]) -> tuple[Site, bool] | threading.Event | Wait:

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test test-deep test-httpx028 mutation lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test test-deep test-httpx028 generate generate-check mutation lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -52,7 +52,15 @@ docs-sync: venv
 check-dist: venv
 	$(BIN)/python -m tests.packaging.check_dist
 
-test: lint typecheck pytest docs
+test: generate-check lint typecheck pytest docs
+
+# The synchronous face (src/smsc/_sync/) is generated from the async modules: rewrite it...
+generate: venv
+	$(BIN)/python tools/unasync.py
+
+# ...and fail when a committed generated file differs from what the generator makes.
+generate-check: venv
+	$(BIN)/python tools/unasync.py --check
 
 # The property tests (every test file using Hypothesis) with every example each asks for;
 # make test runs an eighth of them. CI runs this after make test.

@@ -124,7 +124,7 @@ LAYERS: list[set[str]] = [
     {"_base_client"},
     {"resources", "_once"},
     {"_bulk"},
-    {"_client"},
+    {"_client", "_sync"},
     {"smsc", "testing", "cli", "__main__"},
 ]
 

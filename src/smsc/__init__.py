@@ -142,6 +142,7 @@ if TYPE_CHECKING:
     )
     from ._rules.translit import transliterate
     from ._smtp.sender import SMTP_MAX_EMAIL_BYTES, AsyncSMTPSender, SMTPSendResult
+    from ._sync import SMSCClient
 
 # The private module of each public name (imported on first use).
 _MODULES: dict[str, tuple[str, ...]] = {
@@ -282,6 +283,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "WindowRule",
         "fingerprint",
     ),
+    "._sync": ("SMSCClient",),
     "._smtp.sender": (
         "SMTP_MAX_EMAIL_BYTES",
         "AsyncSMTPSender",
@@ -389,6 +391,7 @@ __all__ = [
     "RedisLimiter",
     "RedisSeenSet",
     "RequestValidationError",
+    "SMSCClient",
     "SMSCConfig",
     "SMSCError",
     "SMTPConnectionError",

@@ -165,13 +165,17 @@ class BaseClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
+        # unasync: async-only
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        # unasync: end
     ) -> None:
+        # unasync: async-only
         if http_backend != "httpx" and (http_client is not None or transport is not None):
             raise ConfigurationError(
                 "http_backend cannot be combined with http_client or transport"
             )
+        # unasync: end
         if http_client is not None and (transport is not None or on_failover_event is not None):
             raise ConfigurationError(
                 "http_client cannot be combined with transport or on_failover_event: "
@@ -181,13 +185,23 @@ class BaseClient:
         self._credentials = Credentials(config, COMMON_FIELDS)
         # A limiter handed in sets the cap (it may be shared by several processes); the
         # client never closes it. Without one, a bare semaphore caps this client alone.
+        # unasync: async-only
         cap = config.max_concurrency if limiter is None else limiter.max_concurrency
+        # unasync: end
+        # unasync: sync-only
+        # cap = config.max_concurrency
+        # unasync: end
         self._owns_http = http_client is None
         self._failover: FailoverTransport | None = None
         if http_client is None:
             # A pool larger than the cap, that drops connections stranded by cancelled
             # requests: see inner_transport and pooled_transport (docs/guarantees.md).
+            # unasync: async-only
             inner = transport or inner_transport(http_backend, cap)
+            # unasync: end
+            # unasync: sync-only
+            # inner = transport or pooled_transport(cap)
+            # unasync: end
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
             http_client = httpx.AsyncClient(
@@ -204,8 +218,15 @@ class BaseClient:
         self._default_timeout: httpx.Timeout | UseClientDefault = (
             httpx.USE_CLIENT_DEFAULT if self._owns_http else config.http_timeout
         )
+        # unasync: async-only
         self._limiter: SlotSource = InFlightCap(cap) if limiter is None else limiter
         self._rules: Limiter | None = limiter
+        # unasync: end
+        # unasync: sync-only
+        # self._limiter: SlotSource = InFlightCap(cap)
+        # # The process that made the pool: a forked child must not use its connections.
+        # self._pid = os.getpid()
+        # unasync: end
         self._closed = False
         # For the SDK's own pool: what every request to a command's URL carries, made once
         # (see _send_direct). A with_options copy borrows the SDK-built client: same headers.
@@ -230,11 +251,13 @@ class BaseClient:
         """The client's immutable configuration (secrets hidden in its repr)."""
         return self._config
 
+    # unasync: async-only
     @property
     def limiter(self) -> Limiter | None:
         """The limiter given to the client (``None``: this client's own in-flight cap only)."""
         return self._rules
 
+    # unasync: end
     @property
     def http_client(self) -> httpx.AsyncClient:
         """The underlying ``httpx.AsyncClient``."""
@@ -267,6 +290,7 @@ class BaseClient:
         if self._owns_http:
             await self._http.aclose()
 
+    # unasync: async-only
     async def warm_up(self, connections: int = 1) -> int:
         """Open ``connections`` connections to the primary site before the first call.
 
@@ -284,6 +308,8 @@ class BaseClient:
         return await open_connections(
             self._failover._inner, self._config.base_url, count, self._config.http_timeout
         )
+
+    # unasync: end
 
     def with_options(self: _Self, **options: Unpack[ClientOverrides]) -> _Self:
         """A client with some settings changed that shares this one\'s pool, cap and limiter.
@@ -307,8 +333,13 @@ class BaseClient:
             )
         copy = self._sharing_pool(config)
         copy._limiter = self._limiter
+        # unasync: async-only
         copy._rules = self._rules
+        # unasync: end
         copy._failover = self._failover
+        # unasync: sync-only
+        # copy._pid = self._pid  # the pool's process, not this one (see _check_open)
+        # unasync: end
         return copy
 
     def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
@@ -324,6 +355,15 @@ class BaseClient:
         # pool by its parent: both read as this client being closed.
         if self._closed or self._http.is_closed:
             raise SMSCError("the client is closed")
+        # unasync: sync-only
+        # if os.getpid() != self._pid:
+        #     raise SMSCError(
+        #         "this client was created in another process, before os.fork(); its "
+        #         "connections belong to that process. Create the client in the child process "
+        #         "(for example in Celery's worker_process_init signal or gunicorn's post_fork "
+        #         "hook), or create it lazily on first use"
+        #     )
+        # unasync: end
 
     # ------------------------------------------------------------------ the pipeline
 
@@ -370,9 +410,12 @@ class BaseClient:
             max_retries=self._config.max_retries,
             body_check=spec.check,
         )
+        # unasync: async-only
         hits: tuple[Hit, ...] = ()
+        # unasync: end
         try:
             async with self._limiter.slot():
+                # unasync: async-only
                 # Counted once the slot is held, right before the request is written: the
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.
@@ -380,8 +423,13 @@ class BaseClient:
                     from ._limits._base import count_all  # only with a limiter: see smsc/__init__
 
                     hits = await count_all(self._rules, spec.limits(args))
+                # unasync: end
                 try:
                     failover = self._failover
+                    # unasync: sync-only
+                    # if failover is not None:
+                    # unasync: end
+                    # unasync: async-only
                     if failover is not None and failover.has_bytes_path:
                         # The transport under it has a bytes path (aiohttp's): no httpx
                         # request or response objects per call.
@@ -395,6 +443,7 @@ class BaseClient:
                             policy,
                         )
                     elif failover is not None:
+                        # unasync: end
                         status_code, content = await self._send_direct(
                             failover, spec, body, request_timeout, {"smsc_policy": policy}
                         )
@@ -405,6 +454,7 @@ class BaseClient:
                         )
                 except (httpx.TransportError, httpx.DecodingError) as exc:
                     raise failure(spec, args, exc) from exc
+        # unasync: async-only
         except SMSCError as exc:
             # Never left (the connection was refused): the counts are taken back so that
             # the same call may be made again.
@@ -413,6 +463,11 @@ class BaseClient:
 
                 await take_back(self._rules, hits)
             raise
+        # unasync: end
+        # unasync: sync-only
+        # except SMSCError:
+        #     raise  # (the sync client has no limiter yet: no counts to take back)
+        # unasync: end
         if status_code < 400:
             return content
         del content  # it may echo the request: keep it out of this frame's locals

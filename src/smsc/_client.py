@@ -48,6 +48,7 @@ __all__ = ["NOT_GIVEN", "AsyncSMSCClient", "NotGiven"]
 
 log = logging.getLogger("smsc")
 
+# unasync: async-only
 _P = ParamSpec("_P")
 
 
@@ -86,6 +87,9 @@ class _SMTPMethod:
         method = _via_smtp(AsyncSMTPSender.send)
         owner.send_via_smtp = method  # type: ignore[attr-defined]
         return method.__get__(client, owner)
+
+
+# unasync: end
 
 
 class AsyncSMSCClient(BaseClient):
@@ -143,8 +147,10 @@ class AsyncSMSCClient(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
+        # unasync: async-only
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        # unasync: end
         **options: Unpack[ClientOptions],
     ) -> None:
         overrides: dict[str, Any] = {
@@ -171,10 +177,14 @@ class AsyncSMSCClient(BaseClient):
             http_client=http_client,
             transport=transport,
             on_failover_event=on_failover_event,
+            # unasync: async-only
             http_backend=http_backend,
             limiter=limiter,
+            # unasync: end
         )
+        # unasync: async-only
         self._smtp: AsyncSMTPSender | None = None
+        # unasync: end
         # Resource namespaces (src/smsc/resources/): account data. Imported with the first
         # client, not with smsc (see smsc/__init__).
         from .resources import (
@@ -291,7 +301,9 @@ class AsyncSMSCClient(BaseClient):
         log.debug("send id=%s accepted: %d SMS", result.id, result.count)
         return result
 
+    # unasync: async-only
     send_once = send_once  # at most one message per id: see smsc._once
+    # unasync: end
 
     async def cost(
         self,
@@ -389,6 +401,7 @@ class AsyncSMSCClient(BaseClient):
         (key,) = message_keys([(id, phone)])
         return await self._request(wire.DELETE, key, timeout)
 
+    # unasync: async-only
     if TYPE_CHECKING:
         send_via_smtp = _via_smtp(AsyncSMTPSender.send)
     else:
@@ -402,6 +415,8 @@ class AsyncSMSCClient(BaseClient):
 
             self._smtp = AsyncSMTPSender(self._config)
         return self._smtp
+
+    # unasync: end
 
     async def wait_for_status(
         self,
@@ -487,6 +502,7 @@ class AsyncSMSCClient(BaseClient):
             delay = min(max(delay, 0.5) * 2, max_interval)
             next_at = clock() + delay
 
+    # unasync: async-only
     # ------------------------------------------------------------------ campaigns
 
     def campaign(
@@ -554,3 +570,5 @@ class AsyncSMSCClient(BaseClient):
         from ._bulk import run_batch
 
         return await run_batch(self.campaign(messages, journal=journal, **options))
+
+    # unasync: end

@@ -33,7 +33,7 @@ STATE_SIDE = (
     "_values",
 )
 FRONT_ENDS = ("_app", "_server", "_smtp", "_http_params", "_callbacks", "_formats")
-ASSEMBLERS = ("__init__", "__main__", "_pytest_plugin", "demo")  # may import _emulator
+ASSEMBLERS = ("__init__", "__main__", "_pytest_plugin", "_threaded", "demo")  # may import _emulator
 
 
 def _module_name(path: Path) -> str:

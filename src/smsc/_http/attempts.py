@@ -176,7 +176,7 @@ def aim(
     timeouts: Mapping[str, float | None],
     site: Site,
     primary: str,
-    watch: BodyWatch,
+    watch: httpx.AsyncByteStream | httpx.SyncByteStream,
 ) -> httpx.Request:
     """``request`` aimed at ``site`` with the attempt's ``timeouts``.
 

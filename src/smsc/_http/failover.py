@@ -207,6 +207,10 @@ class Failover:
         self._random = options.get("random", _random.random)
         self._sleep = options.get("sleep", asyncio.sleep)
         self._deadline_clock = options.get("deadline_clock", time.monotonic)
+        # unasync: sync-only
+        # # Threads share the sites: one at a time looks at their health and claims a probe.
+        # self._choosing = threading.Lock()
+        # unasync: end
 
     # ------------------------------------------------------------------ public helpers
 
@@ -274,7 +278,13 @@ class Failover:
                 tried.clear()
             if deadline is not None and self._deadline_clock() >= deadline:
                 break
+            # unasync: async-only
             choice = self._choose(tried)
+            # unasync: end
+            # unasync: sync-only
+            # with self._choosing:
+            #     choice = self._choose(tried)
+            # unasync: end
             if isinstance(choice, asyncio.Event):
                 choice = await self._wait_for_probe(choice, tried, deadline)
             if choice is Wait.DEADLINE:
@@ -314,11 +324,23 @@ class Failover:
                 remaining = deadline - self._deadline_clock()
                 if remaining <= 0:
                     return Wait.DEADLINE
+                # unasync: async-only
                 try:
                     await asyncio.wait_for(choice.wait(), remaining)
                 except asyncio.TimeoutError:
                     return Wait.DEADLINE
+                # unasync: end
+                # unasync: sync-only
+                # if not choice.wait(remaining):
+                #     return Wait.DEADLINE
+                # unasync: end
+            # unasync: async-only
             choice = self._choose(tried)
+            # unasync: end
+            # unasync: sync-only
+            # with self._choosing:
+            #     choice = self._choose(tried)
+            # unasync: end
         return choice
 
     def _choose(self, tried: set[Site]) -> tuple[Site, bool] | asyncio.Event | Wait:

@@ -6,10 +6,9 @@ produced and how a good answer is told from a bad one is :mod:`smsc._http.attemp
 
 from __future__ import annotations
 
-import asyncio
 import enum
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -84,6 +83,8 @@ class Site:
         self.urls: dict[str, str] = {}  # path -> this site's URL for it (the bytes path)
         self.health = Health.UNKNOWN
         self.down_until = 0.0
-        self.probe: asyncio.Event | None = None  # set while one request tests the site
+        # Set while one request tests the site: an asyncio.Event on the async face, a
+        # threading.Event on the generated sync one (smsc._sync), hence Any.
+        self.probe: Any = None
         self.requests = 0
         self.failures = 0

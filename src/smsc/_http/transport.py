@@ -108,6 +108,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
     ) -> None:
         super().__init__(sites, **options)
         self._inner = inner
+        # unasync: async-only
         # Checked once: a runtime protocol check costs more than the rest of the layer.
         self._bytes_inner = bytes_path_of(inner)
         # Whether the inner transport reads the request body only once connected, so that a
@@ -120,6 +121,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
     def has_bytes_path(self) -> bool:
         """Whether :meth:`send_bytes` can be used: the wrapped transport offers ``exchange``."""
         return self._bytes_inner is not None
+        # unasync: end
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
@@ -158,6 +160,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             watch = BodyWatch(replayable(body))
             sub = aim(request, extensions, timeouts, site, primary, watch)
             try:
+                # unasync: async-only
                 if remaining is None:
                     response, raw = await self._send_and_read(sub, request)
                 else:
@@ -174,6 +177,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
                         left = watch.taken or not self._body_after_connect
                         kind = httpx.ReadTimeout if left else httpx.ConnectTimeout
                         raise kind("the call's deadline passed", request=request) from None
+                # unasync: end
+                # unasync: sync-only
+                # # A blocking call cannot be cut short from outside: the phases' own
+                # # timeouts, clamped to the deadline (see clamp), are its only bound.
+                # response, raw = self._send_and_read(sub, request)
+                # unasync: end
             finally:
                 request.extensions = extensions
                 request.stream = body
@@ -185,6 +194,7 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         outcome = await self._run(send, extensions.get("timeout") or {}, policy)
         return _settled(outcome, request)
 
+    # unasync: async-only
     async def send_bytes(
         self,
         path: str,
@@ -223,6 +233,8 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
 
         outcome = await self._run(send, timeouts, policy)
         return _status_and_body(_settled(outcome, None))
+
+    # unasync: end
 
     async def _send_and_read(
         self, sub: httpx.Request, original: httpx.Request

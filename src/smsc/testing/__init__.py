@@ -62,6 +62,7 @@ from ._server import Site
 from ._service import ServiceTime
 from ._smtp import IngestedMail, SMTPIngest, parse_mail
 from ._strict import ConformanceViolation
+from ._threaded import ThreadedEmulator
 
 __all__ = [
     "DEMO_API_KEY",
@@ -100,6 +101,7 @@ __all__ = [
     "SubClient",
     "Tariff",
     "TemplateRecord",
+    "ThreadedEmulator",
     "UnknownCommandAnswer",
     "callback_signature",
     "parse_mail",

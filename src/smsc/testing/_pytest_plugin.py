@@ -13,12 +13,19 @@ Fixtures (async; they need pytest-asyncio, which the SDK's own test suite uses):
   what it built.
 - ``smsc_emulator_server``: the :class:`~smsc.testing.Site` serving ``smsc_emulator`` on a
   free loopback port (``site.url``), stopped after the test.
+
+Fixtures for synchronous code (plain ``def`` tests; no pytest-asyncio needed):
+
+- ``smsc_sync_emulator``: a :class:`~smsc.testing.ThreadedEmulator`: the emulator with the
+  ``demo`` account on a free loopback port, answered from a background thread.
+- ``smsc_sync_client``: an :class:`~smsc.SMSCClient` logged in as ``demo`` on
+  ``smsc_sync_emulator`` over the socket, closed after the test.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 import pytest
@@ -34,6 +41,10 @@ from ._defaults import (
 from ._emulator import SMSCEmulator
 from ._server import Site
 from ._service import ServiceTime
+from ._threaded import ThreadedEmulator
+
+if TYPE_CHECKING:
+    from .._sync import SMSCClient
 
 __all__ = [
     "DEMO_API_KEY",
@@ -45,6 +56,8 @@ __all__ = [
     "smsc_client_factory",
     "smsc_emulator",
     "smsc_emulator_server",
+    "smsc_sync_client",
+    "smsc_sync_emulator",
 ]
 
 
@@ -112,3 +125,21 @@ async def smsc_emulator_server(smsc_emulator: SMSCEmulator) -> AsyncIterator[Sit
     """``smsc_emulator`` served on a free loopback port; the fixture's value is the site."""
     async with smsc_emulator.serve(ports=[0]) as sites:
         yield sites[0]
+
+
+@pytest.fixture
+def smsc_sync_emulator(request: pytest.FixtureRequest) -> Iterator[ThreadedEmulator]:
+    """The emulator (``demo`` account) on a loopback port, served from a background thread."""
+    with ThreadedEmulator(service_time=_service_time(request)) as served:
+        yield served
+
+
+@pytest.fixture
+def smsc_sync_client(smsc_sync_emulator: ThreadedEmulator) -> Iterator[SMSCClient]:
+    """A synchronous ``SMSCClient`` for ``demo`` on ``smsc_sync_emulator``'s socket."""
+    from .._sync import SMSCClient  # the sync face is loaded only by those who use it
+
+    with SMSCClient(
+        login=DEMO_LOGIN, password=DEMO_PASSWORD, host=smsc_sync_emulator.url, allow_http=True
+    ) as client:
+        yield client

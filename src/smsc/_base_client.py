@@ -27,14 +27,11 @@ that provably never left is "not sent"; after it may have left, a command whose 
 may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
 (:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
 connection, timeout, server or invalid-answer error. Secrets a command carries besides the
-account's (a sub-client's password: ``spec.secrets``) are scrubbed from its errors like the
-account's own. On the aiohttp backend it hands the form to the failover layer's bytes path
-(``FailoverTransport.send_bytes``), with no httpx request or response; otherwise it builds an
-``httpx.Request``. It takes the in-flight slot from one object, ``_limiter``, through one call
-site (a :class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``:
-in-process, or shared on Redis) takes its slots from it and, once a slot is held, counts the
-request against the window rules its spec names (``spec.limits``); those counts are taken back
-when the request provably never left.
+account's (``spec.secrets``) are scrubbed like the account's own. On aiohttp it takes the
+bytes path (``FailoverTransport.send_bytes``), else it builds an ``httpx.Request``. The slot
+comes from one :class:`SlotSource`, ``_limiter``; a client's ``limiter`` also counts the
+request against ``spec.limits``, taken back when it provably never left. With event hooks
+(``smsc.events``) a call runs inside ``run_traced``; without them, nothing is built.
 """
 
 from __future__ import annotations
@@ -42,7 +39,7 @@ from __future__ import annotations
 import asyncio
 import platform
 import time as _time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
@@ -74,6 +71,8 @@ from ._transport import (
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
+from .events._bus import CallTrace, Events, Hook
+from .events._facts import run_traced
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -163,6 +162,7 @@ class BaseClient:
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        hooks: Iterable[Hook] | Events = (),
     ) -> None:
         if http_backend != "httpx" and (http_client is not None or transport is not None):
             raise ConfigurationError(
@@ -175,6 +175,7 @@ class BaseClient:
             )
         self._config = config
         self._credentials = Credentials(config, COMMON_FIELDS)
+        self._events = hooks if isinstance(hooks, Events) else Events(hooks)
         # A limiter handed in sets the cap (it may be shared by several processes); the
         # client never closes it. Without one, a bare semaphore caps this client alone.
         cap = config.max_concurrency if limiter is None else limiter.max_concurrency
@@ -186,6 +187,7 @@ class BaseClient:
             inner = transport or inner_transport(http_backend, cap)
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
+            failover._events = self._events
             http_client = httpx.AsyncClient(
                 transport=failover,
                 timeout=config.http_timeout,
@@ -225,6 +227,11 @@ class BaseClient:
     def config(self) -> SMSCConfig:
         """The client's immutable configuration (secrets hidden in its repr)."""
         return self._config
+
+    @property
+    def events(self) -> Events:
+        """The event hooks (:mod:`smsc.events`), shared with :meth:`with_options` copies."""
+        return self._events
 
     @property
     def limiter(self) -> Limiter | None:
@@ -305,6 +312,7 @@ class BaseClient:
         copy._limiter = self._limiter
         copy._rules = self._rules
         copy._failover = self._failover
+        copy._events = self._events
         return copy
 
     def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
@@ -324,7 +332,11 @@ class BaseClient:
     # ------------------------------------------------------------------ the pipeline
 
     async def _request(
-        self, spec: CommandSpec[_A, _R], args: _A, timeout: TimeoutArg = NOT_GIVEN
+        self,
+        spec: CommandSpec[_A, _R],
+        args: _A,
+        timeout: TimeoutArg = NOT_GIVEN,
+        trace: CallTrace | None = None,
     ) -> _R:
         """Run ``spec`` with its checked ``args``: the one way any command reaches the service.
 
@@ -335,8 +347,12 @@ class BaseClient:
             APIConnectionError, APITimeoutError, ServerError, InvalidResponseError: as named.
             SMSCError: the client is closed.
         """
+        if trace is None and self._events.active:  # with its events (see smsc.events)
+            return await run_traced(
+                self._events, spec.name, args, lambda new: self._request(spec, args, timeout, new)
+            )
         try:
-            body = await self._exchange(spec, args, timeout)
+            body = await self._exchange(spec, args, timeout, trace)
             try:
                 return spec.read(body, args)
             except InvalidResponseError as exc:
@@ -351,7 +367,9 @@ class BaseClient:
                 scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
-    async def _exchange(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+    async def _exchange(
+        self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg, trace: CallTrace | None
+    ) -> bytes:
         # No local of this frame (nor of httpx's, below it) holds the password or API key:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
@@ -359,10 +377,13 @@ class BaseClient:
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
         body = self._credentials.body(spec.encode(args))
-        deadline = _time.monotonic() + self._config.retry_deadline
+        queued = _time.monotonic()
+        deadline = queued + self._config.retry_deadline
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():
+                if trace is not None:
+                    trace.waited(_time.monotonic() - queued)
                 # Counted once the slot is held, right before the request is written: the
                 # windows start when the service sees the request, not while it queues, and
                 # a worker that dies in the queue leaves no count behind.

@@ -35,6 +35,7 @@ from ._privacy import mask_phones, mask_text
 from ._send_request import TimeArg, build_send_request
 from ._smtp import AsyncSMTPSender, SMTPSendResult
 from ._transport import FailoverEvent
+from .events._bus import Hook
 from .resources import Account, History, Incoming, Operators
 from .resources.contacts import Contacts
 from .resources.senders import Senders
@@ -106,6 +107,11 @@ class AsyncSMSCClient(BulkMethods):
             pool) and refuses a request over a window rule before it is written
             (:class:`LimitExceededError`). The client never closes it. Without one, the client
             caps its own requests in flight at ``max_concurrency``.
+        hooks: plain functions called with every event of :mod:`smsc.events` (requests,
+            attempts, retries, failovers, limiter waits, campaign progress and pauses); more
+            can be added with ``client.events.on(hook, *kinds)``. A hook that raises is
+            logged and ignored. No event carries a phone, a text or a secret (see the
+            "Observability" guide).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
 
     Raises:
@@ -132,6 +138,7 @@ class AsyncSMSCClient(BulkMethods):
         on_failover_event: Callable[[FailoverEvent], None] | None = None,
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        hooks: Iterable[Hook] = (),
         **options: Unpack[ClientOptions],
     ) -> None:
         overrides: dict[str, Any] = {
@@ -160,6 +167,7 @@ class AsyncSMSCClient(BulkMethods):
             on_failover_event=on_failover_event,
             http_backend=http_backend,
             limiter=limiter,
+            hooks=hooks,
         )
         self._smtp: AsyncSMTPSender | None = None
         # Resource namespaces (src/smsc/resources/): account data.

@@ -32,6 +32,8 @@ from .._errors import (
 )
 from .._models import MessageStatus, SendResult
 from .._wire import bulk as wire_bulk
+from ..events._bus import CallTrace, Events
+from ..events._kinds import CampaignPhase, CampaignProgressed, Paused, PauseReason
 from ._journal import Journal, JournalRow, RowUpdate
 from ._model import CampaignProgress, MessageOutcome, OutcomeState, PackingLimits
 from ._packing import phone_key
@@ -64,6 +66,12 @@ class CampaignClient(Protocol):
     async def _send_list(self, request: wire_bulk.ListSend) -> SendResult: ...
 
     def _account_identity(self) -> str: ...
+
+
+def events_of(client: object) -> Events | None:
+    """The client's event hooks, when it has any (a test's stand-in client may not)."""
+    events = getattr(client, "events", None)
+    return events if isinstance(events, Events) else None
 
 
 @dataclass
@@ -116,6 +124,12 @@ class Tally:
         self.answered = 0
         self.started = settings.clock()
         self._resume_at = 0.0
+        self.phase: CampaignPhase = "planning"
+        self.in_doubt = 0
+        self.settled = 0
+        self.settle_left: float | None = None
+        # The campaign's call, while the client has event hooks (else None: no events).
+        self.trace: CallTrace | None = None
 
     def progress(self) -> CampaignProgress:
         """A snapshot now."""
@@ -131,6 +145,10 @@ class Tally:
             cost=self.cost,
             elapsed=max(0.0, self.settings.clock() - self.started),
             sent_this_run=self.answered,
+            phase=self.phase,
+            in_doubt=self.in_doubt,
+            settled=self.settled,
+            settle_seconds_left=self.settle_left,
         )
 
     def move(self, old: OutcomeState, new: OutcomeState, count: int = 1) -> None:
@@ -143,18 +161,68 @@ class Tally:
         self.answered += answered
         if self.settings.on_progress is not None:
             self.settings.on_progress(self.progress())
+        trace = self.trace
+        if trace is not None:
+            counts = self.counts
+            trace.events.emit(
+                CampaignProgressed(
+                    trace.call_id,
+                    trace.command,
+                    phase=self.phase,
+                    total=sum(counts.values()),
+                    planned=counts[OutcomeState.PLANNED],
+                    in_flight=counts[OutcomeState.IN_FLIGHT],
+                    accepted=counts[OutcomeState.ACCEPTED],
+                    refused=counts[OutcomeState.REFUSED],
+                    unknown=counts[OutcomeState.UNKNOWN],
+                    in_doubt=self.in_doubt,
+                    settled=self.settled,
+                    settle_seconds_left=self.settle_left,
+                    requests=self.requests,
+                )
+            )
+
+    def paused(
+        self, reason: PauseReason, seconds: float, messages: int = 0, code: int | None = None
+    ) -> None:
+        """Tell the hooks that every request waits ``seconds``."""
+        trace = self.trace
+        if trace is not None:
+            trace.events.emit(
+                Paused(
+                    trace.call_id,
+                    trace.command,
+                    reason=reason,
+                    seconds=seconds,
+                    messages=messages,
+                    error_code=code,
+                )
+            )
 
     def pause(self, exc: APIError) -> None:
         """The service is busy (error 9): every request waits (at most ``busy_pause``)."""
         pause = min(exc.retry_after or self.settings.busy_pause, self.settings.busy_pause)
         self._hold(pause)
-        log.info("bulk: the service is busy (error %s); pausing %.0f s", exc.code, pause)
+        log.info(
+            "bulk: the service is busy (error %s, %s); every request pauses %.0f s",
+            exc.code,
+            exc.command or "request",
+            pause,
+        )
+        self.paused("busy", pause, code=exc.code)
 
     def unreached(self, attempt: int) -> None:
         """No site could be reached for the ``attempt``-th time: every request waits."""
         pause = min(2.0 ** (attempt - 1), self.settings.busy_pause)
         self._hold(pause)
-        log.warning("bulk: no site could be reached (nothing was sent); pausing %.0f s", pause)
+        log.warning(
+            "bulk: no site could be reached (nothing was sent; try %d of %d); every request "
+            "pauses %.0f s",
+            attempt,
+            UNREACHED_ATTEMPTS,
+            pause,
+        )
+        self.paused("unreachable", pause)
 
     def _hold(self, seconds: float) -> None:
         self._resume_at = max(self._resume_at, self.settings.clock() + seconds)

@@ -348,9 +348,8 @@ class BaseClient:
             SMSCError: the client is closed.
         """
         if trace is None and self._events.active:  # with its events (see smsc.events)
-            return await run_traced(
-                self._events, spec.name, args, lambda new: self._request(spec, args, timeout, new)
-            )
+            run = lambda new: self._request(spec, args, timeout, new)  # noqa: E731
+            return await run_traced(self._events, spec.name, spec.path, args, run)
         try:
             body = await self._exchange(spec, args, timeout, trace)
             try:

@@ -67,6 +67,9 @@ async def test_a_send_tells_its_start_attempt_and_answer_under_one_call_id(
     assert answered.cost > 0
     assert answered.message_format == "sms"
     assert answered.recipients == 1
+    started = seen[2]
+    assert isinstance(started, AttemptStarted)
+    assert started.path == "/sys/send.php"
     ended = seen[3]
     assert isinstance(ended, AttemptEnded)
     assert ended.status_code == 200

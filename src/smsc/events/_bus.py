@@ -148,6 +148,7 @@ class CallTrace:
         "command",
         "events",
         "message_format",
+        "path",
         "recipients",
         "site",
         "started",
@@ -159,8 +160,10 @@ class CallTrace:
         command: str,
         message_format: str | None = None,
         recipients: int | None = None,
+        path: str = "",
     ) -> None:
         self.events = events
+        self.path = path
         self.call_id = new_call_id()
         self.command = command
         self.message_format = message_format
@@ -246,7 +249,12 @@ class CallTrace:
         self.site = site
         self.events.emit(
             AttemptStarted(
-                self.call_id, self.command, site=site, attempt=self.attempts, probe=probe
+                self.call_id,
+                self.command,
+                site=site,
+                path=self.path,
+                attempt=self.attempts,
+                probe=probe,
             )
         )
         return self.attempts

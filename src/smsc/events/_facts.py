@@ -20,7 +20,11 @@ _R = TypeVar("_R")
 
 
 async def run_traced(
-    events: Events, command: str, args: object, run: Callable[[CallTrace], Awaitable[_R]]
+    events: Events,
+    command: str,
+    path: str,
+    args: object,
+    run: Callable[[CallTrace], Awaitable[_R]],
 ) -> _R:
     """``run`` one SDK call with its events: started, then answered or failed.
 
@@ -28,7 +32,7 @@ async def run_traced(
     failover layer's attempts, retries and switches of site name it.
     """
     message_format, recipients = request_facts(args)
-    trace = CallTrace(events, command, message_format, recipients)
+    trace = CallTrace(events, command, message_format, recipients, path)
     events.emit(trace.started_event())
     token = CURRENT_CALL.set(trace)
     try:

@@ -123,9 +123,17 @@ class RequestFailed(Event):
 
 @dataclass(frozen=True, slots=True)
 class AttemptStarted(Event):
-    """One HTTP attempt of a call goes to ``site`` (``attempt`` counts from 1)."""
+    """One HTTP attempt of a call goes to ``site`` (``attempt`` counts from 1).
+
+    Attributes:
+        site: ``scheme://host[:port]``.
+        path: the command's path on it (``"/sys/send.php"``); never a query.
+        attempt: its number in the call (from 1).
+        probe: it tests the health of a site that failed or was never tried.
+    """
 
     site: str = ""
+    path: str = ""
     attempt: int = 1
     probe: bool = False
 

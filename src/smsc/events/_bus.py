@@ -78,6 +78,7 @@ class Events:
     __slots__ = ("_hooks", "active")
 
     def __init__(self, hooks: Iterable[Hook] = ()) -> None:
+        # (hook, kinds): no kinds means every event.
         self._hooks: tuple[tuple[Hook, tuple[type[Event], ...]], ...] = ()
         self.active = False
         """True while at least one hook is registered (read on every call)."""
@@ -106,7 +107,7 @@ class Events:
         for kind in kinds:
             if not (isinstance(kind, type) and issubclass(kind, Event)):
                 raise ConfigurationError(f"{kind!r} is not an event class of smsc.events")
-        entry = (hook, kinds or (Event,))
+        entry = (hook, kinds)
         self._hooks = (*self._hooks, entry)
         self.active = True
 
@@ -119,7 +120,7 @@ class Events:
     def emit(self, event: Event) -> None:
         """Give ``event`` to every hook that subscribed to its kind."""
         for hook, kinds in self._hooks:
-            if not isinstance(event, kinds):
+            if kinds and not isinstance(event, kinds):
                 continue
             try:
                 result = hook(event)
@@ -130,7 +131,7 @@ class Events:
                     type(event).__name__,
                 )
                 continue
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 if inspect.iscoroutine(result):
                     result.close()
                 logger.warning(

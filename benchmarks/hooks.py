@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import statistics
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from smsc import AsyncSMSCClient
@@ -50,6 +50,13 @@ def _sides(plain: bool) -> dict[str, Callable[[AsyncSMSCClient], None]]:
     return sides
 
 
+def _call(client: AsyncSMSCClient) -> Callable[[], Awaitable[object]]:
+    async def call() -> object:
+        return await client.send(clients.PHONE, clients.TEXT)
+
+    return call
+
+
 async def measure(calls: int, rounds: int, plain: bool, port: int | None) -> dict[str, float]:
     options: dict[str, Any] = {"failover": False}
     if port is None:
@@ -68,13 +75,11 @@ async def measure(calls: int, rounds: int, plain: bool, port: int | None) -> dic
     names = list(clients_by_side)
     for name in names:  # warm up
         client = clients_by_side[name]
-        await clients.timed(200, 1, lambda c=client: c.send(clients.PHONE, clients.TEXT))
+        await clients.timed(200, 1, _call(client))
     for number in range(rounds):
         for name in names[number % len(names) :] + names[: number % len(names)]:
             client = clients_by_side[name]
-            _, cpu = await clients.timed(
-                calls, 1, lambda c=client: c.send(clients.PHONE, clients.TEXT)
-            )
+            _, cpu = await clients.timed(calls, 1, _call(client))
             figures[name].append(cpu)
     for client in clients_by_side.values():
         await client.aclose()

@@ -24,7 +24,7 @@ from ._clock import EmulatorClock
 from ._directory import IncomingMessage
 from ._emulator_accounts import AccountDataMethods
 from ._http_params import RequestData
-from ._load import ServiceLoad
+from ._load import ServiceLoad, figures_of
 from ._model import (
     Account,
     CallbackPolicy,
@@ -112,8 +112,6 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
         self.messages: list[Message] = self._state.messages
         self._service = Service(self._state)
         self.service_time = service_time
-        self.app = EmulatorApp(self._service, unknown_command=unknown_command)
-        """The ASGI application (``httpx.ASGITransport(app=emulator.app)``)."""
         self.callbacks = CallbackDispatcher(
             self.clock,
             callbacks or CallbackPolicy(),
@@ -121,6 +119,13 @@ class SMSCEmulator(AccountDataMethods, ServiceLoad):
             on_wake=self.tick,
         )
         """The callback sender and its delivery log (:attr:`CallbackDispatcher.deliveries`)."""
+        self.app = EmulatorApp(
+            self._service,
+            unknown_command=unknown_command,
+            stats=figures_of(self._service, self.callbacks),
+        )
+        """The ASGI application (``httpx.ASGITransport(app=emulator.app)``); it serves
+        :meth:`stats` as JSON at ``/emulator/stats``."""
         self.sites: list[Site] = []
         self.smtp: SMTPIngest | None = None
         self._state.on_status_change(self._notify)

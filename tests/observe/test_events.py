@@ -110,6 +110,8 @@ async def test_an_async_hook_is_refused_when_it_is_registered(emulator: SMSCEmul
 
     with pytest.raises(ConfigurationError, match="not async def"):
         _client(emulator, hooks=[hook])
+    with pytest.raises(ConfigurationError, match="a list of functions"):
+        _client(emulator, hooks=print)
     async with _client(emulator) as client:
         with pytest.raises(ConfigurationError, match="not an event class"):
             client.events.on(print, int)  # type: ignore[arg-type]

@@ -82,6 +82,8 @@ class Events:
         self._hooks: tuple[tuple[Hook, tuple[type[Event], ...]], ...] = ()
         self.active = False
         """True while at least one hook is registered (read on every call)."""
+        if callable(hooks) or isinstance(hooks, (str, bytes)):
+            raise ConfigurationError("hooks takes a list of functions: hooks=[hook]")
         for hook in hooks:
             self.on(hook)
 

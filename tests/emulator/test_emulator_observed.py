@@ -46,6 +46,7 @@ async def test_the_stats_count_requests_error_9_causes_peaks_and_repeated_ids(
         await _send(http, phones="79990000001", mes="one", id="order-1")
         again = await _send(http, phones="79990000001", mes="one", id="order-1")
         await _send(http, phones="79990000002", mes="two", id="order-1")
+        await _send(http, phones="79990000002", mes="once", id="order-2")  # sent once: no repeat
         emulator.fail_next_sends("79990000003", 9)
         scripted = await _send(http, phones="79990000003", mes="three")
         for _ in range(11):
@@ -65,7 +66,7 @@ async def test_the_stats_count_requests_error_9_causes_peaks_and_repeated_ids(
     assert refused["error_code"] == 9
     figures = emulator.stats()
     assert served == json.loads(json.dumps(figures))
-    assert figures["requests_by_command"]["send"] == {LOGIN: 6}
+    assert figures["requests_by_command"]["send"] == {LOGIN: 7}
     assert figures["requests_by_command"]["balance"] == {LOGIN: 11, "(not authenticated)": 1}
     assert figures["error_9_by_cause"] == {
         "concurrency": 1,

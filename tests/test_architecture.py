@@ -120,12 +120,12 @@ LAYERS: list[set[str]] = [
     {"_errors", "_config", "_limits"},
     {"_wire"},
     {"_secrets", "_rules"},
-    {"_http", "_smtp", "callbacks"},
+    {"_http", "_smtp", "callbacks", "events"},
     {"_base_client"},
     {"resources", "_once"},
     {"_bulk"},
     {"_client", "_sync"},
-    {"smsc", "testing", "cli", "__main__"},
+    {"smsc", "testing", "cli", "__main__", "otel"},
 ]
 
 

@@ -27,14 +27,11 @@ that provably never left is "not sent"; after it may have left, a command whose 
 may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
 (:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
 connection, timeout, server or invalid-answer error. Secrets a command carries besides the
-account's (a sub-client's password: ``spec.secrets``) are scrubbed from its errors like the
-account's own. On the aiohttp backend it hands the form to the failover layer's bytes path
-(``FailoverTransport.send_bytes``), with no httpx request or response; otherwise it builds an
-``httpx.Request``. It takes the in-flight slot from one object, ``_limiter``, through one call
-site (a :class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``:
-in-process, or shared on Redis) takes its slots from it and, once a slot is held, counts the
-request against the window rules its spec names (``spec.limits``); those counts are taken back
-when the request provably never left.
+account's (``spec.secrets``) are scrubbed like the account's own. On aiohttp it takes the
+bytes path (``FailoverTransport.send_bytes``), else it builds an ``httpx.Request``. The slot
+comes from one :class:`SlotSource`, ``_limiter``; a client's ``limiter`` also counts the
+request against ``spec.limits``, taken back when it provably never left. With event hooks
+(``smsc.events``) a call runs inside ``run_traced``; without them, nothing is built.
 """
 
 from __future__ import annotations
@@ -42,7 +39,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time as _time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
@@ -73,6 +70,8 @@ from ._rules.arguments import check_timeout
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._version import __version__
 from ._wire import COMMON_FIELDS, CommandSpec
+from .events._bus import CallTrace, Events, Hook
+from .events._facts import run_traced
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -168,6 +167,7 @@ class BaseClient:
         # unasync: async-only
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        hooks: Iterable[Hook] | Events = (),
         # unasync: end
     ) -> None:
         # unasync: async-only
@@ -183,6 +183,9 @@ class BaseClient:
             )
         self._config = config
         self._credentials = Credentials(config, COMMON_FIELDS)
+        # unasync: async-only
+        self._events = hooks if isinstance(hooks, Events) else Events(hooks)
+        # unasync: end
         # A limiter handed in sets the cap (it may be shared by several processes); the
         # client never closes it. Without one, a bare semaphore caps this client alone.
         # unasync: async-only
@@ -204,6 +207,9 @@ class BaseClient:
             # unasync: end
             failover = build_transport(config, inner=inner, on_event=on_failover_event)
             self._failover = failover
+            # unasync: async-only
+            failover._events = self._events
+            # unasync: end
             http_client = httpx.AsyncClient(
                 transport=failover,
                 timeout=config.http_timeout,
@@ -252,6 +258,11 @@ class BaseClient:
         return self._config
 
     # unasync: async-only
+    @property
+    def events(self) -> Events:
+        """The event hooks (:mod:`smsc.events`), shared with :meth:`with_options` copies."""
+        return self._events
+
     @property
     def limiter(self) -> Limiter | None:
         """The limiter given to the client (``None``: this client's own in-flight cap only)."""
@@ -340,6 +351,9 @@ class BaseClient:
         # unasync: sync-only
         # copy._pid = self._pid  # the pool's process, not this one (see _check_open)
         # unasync: end
+        # unasync: async-only
+        copy._events = self._events
+        # unasync: end
         return copy
 
     def _sharing_pool(self: _Self, config: SMSCConfig) -> _Self:
@@ -368,7 +382,11 @@ class BaseClient:
     # ------------------------------------------------------------------ the pipeline
 
     async def _request(
-        self, spec: CommandSpec[_A, _R], args: _A, timeout: TimeoutArg = NOT_GIVEN
+        self,
+        spec: CommandSpec[_A, _R],
+        args: _A,
+        timeout: TimeoutArg = NOT_GIVEN,
+        trace: CallTrace | None = None,
     ) -> _R:
         """Run ``spec`` with its checked ``args``: the one way any command reaches the service.
 
@@ -379,8 +397,13 @@ class BaseClient:
             APIConnectionError, APITimeoutError, ServerError, InvalidResponseError: as named.
             SMSCError: the client is closed.
         """
+        # unasync: async-only
+        if trace is None and self._events.active:  # with its events (see smsc.events)
+            run = lambda new: self._request(spec, args, timeout, new)  # noqa: E731
+            return await run_traced(self._events, spec.name, spec.path, args, run)
+        # unasync: end
         try:
-            body = await self._round_trip(spec, args, timeout)
+            body = await self._round_trip(spec, args, timeout, trace)
             try:
                 return spec.read(body, args)
             except InvalidResponseError as exc:
@@ -395,7 +418,9 @@ class BaseClient:
                 scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
-    async def _round_trip(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+    async def _round_trip(
+        self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg, trace: CallTrace | None
+    ) -> bytes:
         # No local of this frame (nor of httpx's, below it) holds the password or API key:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
@@ -403,10 +428,11 @@ class BaseClient:
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
         body = self._credentials.body(spec.encode(args))
+        queued = _time.monotonic()
         policy = CallPolicy(
             may_repeat=spec.may_repeat,
             operation=spec.name,
-            deadline=_time.monotonic() + self._config.retry_deadline,
+            deadline=queued + self._config.retry_deadline,
             max_retries=self._config.max_retries,
             body_check=spec.check,
         )
@@ -415,6 +441,8 @@ class BaseClient:
         # unasync: end
         try:
             async with self._limiter.slot():
+                if trace is not None:
+                    trace.waited(_time.monotonic() - queued)
                 # unasync: async-only
                 # Counted once the slot is held, right before the request is written: the
                 # windows start when the service sees the request, not while it queues, and

@@ -33,6 +33,7 @@ from ._options import ClientOptions
 from ._privacy import mask_phones, mask_text
 from ._rules.arguments import ExtraValue, check_seconds, message_keys, status_detail
 from ._rules.send_request import TimeArg, build_send_request
+from .events._bus import Hook
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -123,6 +124,11 @@ class AsyncSMSCClient(BaseClient):
             pool) and refuses a request over a window rule before it is written
             (:class:`LimitExceededError`). The client never closes it. Without one, the client
             caps its own requests in flight at ``max_concurrency``.
+        hooks: plain functions called with every event of :mod:`smsc.events` (requests,
+            attempts, retries, failovers, limiter waits, campaign progress and pauses); more
+            can be added with ``client.events.on(hook, *kinds)``. A hook that raises is
+            logged and ignored. No event carries a phone, a text or a secret (see the
+            "Observability" guide).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
 
     Raises:
@@ -150,6 +156,7 @@ class AsyncSMSCClient(BaseClient):
         # unasync: async-only
         http_backend: HTTPBackend = "httpx",
         limiter: Limiter | None = None,
+        hooks: Iterable[Hook] = (),
         # unasync: end
         **options: Unpack[ClientOptions],
     ) -> None:
@@ -180,6 +187,7 @@ class AsyncSMSCClient(BaseClient):
             # unasync: async-only
             http_backend=http_backend,
             limiter=limiter,
+            hooks=hooks,
             # unasync: end
         )
         # unasync: async-only

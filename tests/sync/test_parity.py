@@ -27,10 +27,11 @@ NOT_YET = {
     "send_batch",
     "send_via_smtp",
     "send_once",
+    "events",
     "limiter",
     "warm_up",
 }
-NOT_YET_PARAMETERS = {"__init__": {"http_backend", "limiter"}}
+NOT_YET_PARAMETERS = {"__init__": {"http_backend", "limiter", "hooks"}}
 
 
 def _generator() -> ModuleType:

@@ -17,6 +17,8 @@ A run goes through three steps, each driven by the journal alone:
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import secrets
 import tempfile
 import time as _time
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._enums import StatusCode
 from .._errors import TooManyRequestsError
+from ..events._bus import CallTrace
 from ._journal import Journal, JournalRow, PlannedRow, RowUpdate
 from ._model import (
     BatchResult,
@@ -48,11 +51,14 @@ from ._sending import (
     Settings,
     Stop,
     Tally,
+    events_of,
     outcome,
 )
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+log = logging.getLogger("smsc.bulk")
 
 __all__ = ["Campaign", "MessageSource", "new_campaign", "run_batch"]
 
@@ -131,16 +137,39 @@ class Campaign:
 
     async def _run(self) -> AsyncGenerator[MessageOutcome, None]:
         journal = Journal(self._journal_path or _temporary_path())
+        tally = self._tally
+        events = events_of(self._client)
+        trace = tally.trace = (
+            None if events is None or not events.active else CallTrace(events, "campaign")
+        )
+        if trace is not None:
+            trace.events.emit(trace.started_event())
         try:
             resumed = await journal.open(self._settings.name, self._client.account_identity())
             await self._plan(journal, resumed)
-            self._tally.counts = await journal.counts()
-            self._tally.started = self._settings.clock()
-            self._tally.report()
+            tally.counts = await journal.counts()
+            tally.started = self._settings.clock()
+            tally.in_doubt = (
+                tally.counts[OutcomeState.IN_FLIGHT] + tally.counts[OutcomeState.UNKNOWN]
+            )
+            tally.phase = "settling" if tally.in_doubt else "sending"
+            tally.report()
             async for item in self._settle(journal):
                 yield item
+            tally.phase = "sending"
             async for item in self._send_all(journal):
                 yield item
+            tally.phase = "finished"
+            tally.report()
+        except BaseException as exc:
+            if trace is not None:
+                trace.attempts = tally.requests
+                trace.failed_with(exc)
+            raise
+        else:
+            if trace is not None:
+                trace.attempts = tally.requests
+                trace.answered(cost=tally.cost)
         finally:
             await journal.close()
             if self._journal_path is None:
@@ -183,7 +212,7 @@ class Campaign:
             latest = max(row.sent_at or 0.0 for row in rows)
             wait = latest + self._settings.settle_after - _time.time()
             if wait > 0:
-                await self._settings.sleep(wait)
+                await self._settle_wait(wait, len(rows))
             found = await asyncio.gather(*(self._known(row) for row in rows))
             accepted: list[JournalRow] = []
             planned: list[int] = []
@@ -197,9 +226,37 @@ class Campaign:
                     tally.move(state, OutcomeState.PLANNED)
             await journal.settle([RowUpdate(row.row, OutcomeState.ACCEPTED) for row in accepted])
             await journal.set_state(planned, OutcomeState.PLANNED)
+            tally.settled += len(rows)
             tally.report(len(accepted))
             for row in accepted:
                 yield outcome(row, OutcomeState.ACCEPTED)
+
+    async def _settle_wait(self, seconds: float, messages: int) -> None:
+        """Wait ``seconds`` before asking about ``messages`` in doubt, counting down aloud.
+
+        Progress is reported about once a second (``settle_seconds_left``) in steps of the
+        campaign's own ``sleep``, so a virtual clock in tests counts down too.
+        """
+        tally = self._tally
+        log.info(
+            "bulk: %d messages in doubt from an earlier run; asking the service about them "
+            "in %.0f s (settle_after: their request left less than %g s ago)",
+            messages,
+            seconds,
+            self._settings.settle_after,
+        )
+        tally.paused("settle", seconds, messages=messages)
+        left = seconds
+        try:
+            while left > 0:
+                tally.settle_left = math.ceil(left * 10) / 10
+                tally.report()
+                step = min(1.0, left)
+                await self._settings.sleep(step)
+                left -= step
+        finally:
+            tally.settle_left = None
+        log.info("bulk: asking the service about %d messages in doubt", messages)
 
     async def _known(self, row: JournalRow) -> bool:
         """True when the service has the row's message; False: it never arrived."""

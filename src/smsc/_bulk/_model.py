@@ -148,6 +148,14 @@ class CampaignProgress:
         rate: (property) messages per second in this run.
         eta: (property) seconds left at that rate, ``None`` before a rate is known.
         finished: (property) nothing planned or in flight.
+        phase: ``"planning"``, ``"settling"`` (asking about messages an earlier run left in
+            doubt), ``"sending"`` or ``"finished"``.
+        in_doubt: messages an earlier run left in flight or unknown, being settled by this
+            run (asked with ``status``); 0 when there were none.
+        settled: of those, how many this run has settled so far.
+        settle_seconds_left: while the campaign waits before asking about them
+            (``settle_after`` seconds after their request left), the seconds left; reported
+            about once a second through the wait. ``None`` otherwise.
     """
 
     total: int
@@ -160,6 +168,10 @@ class CampaignProgress:
     cost: Decimal
     elapsed: float
     sent_this_run: int
+    phase: str = "sending"
+    in_doubt: int = 0
+    settled: int = 0
+    settle_seconds_left: float | None = None
 
     @property
     def done(self) -> int:

@@ -38,6 +38,8 @@ from .._errors import (
 from .._models.messages import MessageStatus, SendResult
 from .._rules.arguments import check_seconds
 from .._wire import bulk as wire_bulk
+from ..events._bus import CallTrace, Events
+from ..events._kinds import CampaignPhase, CampaignProgressed, Paused, PauseReason
 from ._journal import Journal, JournalRow, RowUpdate
 from ._model import (
     DEFAULT_MAX_LINES,
@@ -102,6 +104,11 @@ class ClientLink:
     def config(self) -> SMSCConfig:
         return self._client.config
 
+    @property
+    def events(self) -> Events:
+        """The client's event hooks (the campaign tells its progress and pauses there)."""
+        return self._client.events
+
     async def send_list(self, request: wire_bulk.ListSend) -> SendResult:
         return await self._client._request(wire.SEND_LIST, request)
 
@@ -143,6 +150,12 @@ class CampaignOptions(BatchOptions, total=False):
 
 
 _OPTION_NAMES: Final = CampaignOptions.__required_keys__ | CampaignOptions.__optional_keys__
+
+
+def events_of(client: object) -> Events | None:
+    """The client's event hooks, when it has any (a test's stand-in client may not)."""
+    events = getattr(client, "events", None)
+    return events if isinstance(events, Events) else None
 
 
 @dataclass
@@ -222,6 +235,12 @@ class Tally:
         self.answered = 0
         self.started = settings.clock()
         self._resume_at = 0.0
+        self.phase: CampaignPhase = "planning"
+        self.in_doubt = 0
+        self.settled = 0
+        self.settle_left: float | None = None
+        # The campaign's call, while the client has event hooks (else None: no events).
+        self.trace: CallTrace | None = None
 
     def progress(self) -> CampaignProgress:
         """A snapshot now."""
@@ -237,6 +256,10 @@ class Tally:
             cost=self.cost,
             elapsed=max(0.0, self.settings.clock() - self.started),
             sent_this_run=self.answered,
+            phase=self.phase,
+            in_doubt=self.in_doubt,
+            settled=self.settled,
+            settle_seconds_left=self.settle_left,
         )
 
     def move(self, old: OutcomeState, new: OutcomeState, count: int = 1) -> None:
@@ -249,18 +272,68 @@ class Tally:
         self.answered += answered
         if self.settings.on_progress is not None:
             self.settings.on_progress(self.progress())
+        trace = self.trace
+        if trace is not None:
+            counts = self.counts
+            trace.events.emit(
+                CampaignProgressed(
+                    trace.call_id,
+                    trace.command,
+                    phase=self.phase,
+                    total=sum(counts.values()),
+                    planned=counts[OutcomeState.PLANNED],
+                    in_flight=counts[OutcomeState.IN_FLIGHT],
+                    accepted=counts[OutcomeState.ACCEPTED],
+                    refused=counts[OutcomeState.REFUSED],
+                    unknown=counts[OutcomeState.UNKNOWN],
+                    in_doubt=self.in_doubt,
+                    settled=self.settled,
+                    settle_seconds_left=self.settle_left,
+                    requests=self.requests,
+                )
+            )
+
+    def paused(
+        self, reason: PauseReason, seconds: float, messages: int = 0, code: int | None = None
+    ) -> None:
+        """Tell the hooks that every request waits ``seconds``."""
+        trace = self.trace
+        if trace is not None:
+            trace.events.emit(
+                Paused(
+                    trace.call_id,
+                    trace.command,
+                    reason=reason,
+                    seconds=seconds,
+                    messages=messages,
+                    error_code=code,
+                )
+            )
 
     def pause(self, exc: APIError) -> None:
         """The service is busy (error 9): every request waits (at most ``busy_pause``)."""
         pause = min(exc.retry_after or self.settings.busy_pause, self.settings.busy_pause)
         self._hold(pause)
-        log.info("bulk: the service is busy (error %s); pausing %.0f s", exc.code, pause)
+        log.info(
+            "bulk: the service is busy (error %s, %s); every request pauses %.0f s",
+            exc.code,
+            exc.command or "request",
+            pause,
+        )
+        self.paused("busy", pause, code=exc.code)
 
     def unreached(self, attempt: int) -> None:
         """No site could be reached for the ``attempt``-th time: every request waits."""
         pause = min(2.0 ** (attempt - 1), self.settings.busy_pause)
         self._hold(pause)
-        log.warning("bulk: no site could be reached (nothing was sent); pausing %.0f s", pause)
+        log.warning(
+            "bulk: no site could be reached (nothing was sent; try %d of %d); every request "
+            "pauses %.0f s",
+            attempt,
+            UNREACHED_ATTEMPTS,
+            pause,
+        )
+        self.paused("unreachable", pause)
 
     def _hold(self, seconds: float) -> None:
         self._resume_at = max(self._resume_at, self.settings.clock() + seconds)

@@ -28,14 +28,11 @@ that provably never left is "not sent"; after it may have left, a command whose 
 may not be repeated ends in an :class:`OutcomeUnknownError` naming the command
 (:class:`SendOutcomeUnknownError` for a send, with its id and phones), anything else in a
 connection, timeout, server or invalid-answer error. Secrets a command carries besides the
-account's (a sub-client's password: ``spec.secrets``) are scrubbed from its errors like the
-account's own. On the aiohttp backend it hands the form to the failover layer's bytes path
-(``FailoverTransport.send_bytes``), with no httpx request or response; otherwise it builds an
-``httpx.Request``. It takes the in-flight slot from one object, ``_limiter``, through one call
-site (a :class:`SlotSource`). A client given a ``limiter`` (an ``smsc._limits.Limiter``:
-in-process, or shared on Redis) takes its slots from it and, once a slot is held, counts the
-request against the window rules its spec names (``spec.limits``); those counts are taken back
-when the request provably never left.
+account's (``spec.secrets``) are scrubbed like the account's own. On aiohttp it takes the
+bytes path (``FailoverTransport.send_bytes``), else it builds an ``httpx.Request``. The slot
+comes from one :class:`SlotSource`, ``_limiter``; a client's ``limiter`` also counts the
+request against ``spec.limits``, taken back when it provably never left. With event hooks
+(``smsc.events``) a call runs inside ``run_traced``; without them, nothing is built.
 """
 
 from __future__ import annotations
@@ -63,6 +60,7 @@ from smsc._rules.arguments import check_timeout
 from smsc._secrets import Credentials, FormBody, scrub, secret_forms
 from smsc._sync._http.transport import FailoverEvent, FailoverTransport, SiteStats, build_transport
 from smsc._wire import COMMON_FIELDS, CommandSpec
+from smsc.events._bus import CallTrace
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -265,7 +263,13 @@ class BaseClient:
 
     # ------------------------------------------------------------------ the pipeline
 
-    def _request(self, spec: CommandSpec[_A, _R], args: _A, timeout: TimeoutArg = NOT_GIVEN) -> _R:
+    def _request(
+        self,
+        spec: CommandSpec[_A, _R],
+        args: _A,
+        timeout: TimeoutArg = NOT_GIVEN,
+        trace: CallTrace | None = None,
+    ) -> _R:
         """Run ``spec`` with its checked ``args``: the one way any command reaches the service.
 
         Raises:
@@ -276,7 +280,7 @@ class BaseClient:
             SMSCError: the client is closed.
         """
         try:
-            body = self._round_trip(spec, args, timeout)
+            body = self._round_trip(spec, args, timeout, trace)
             try:
                 return spec.read(body, args)
             except InvalidResponseError as exc:
@@ -291,7 +295,9 @@ class BaseClient:
                 scrub(exc, secret_forms(*spec.secrets(args)))
             raise
 
-    def _round_trip(self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg) -> bytes:
+    def _round_trip(
+        self, spec: CommandSpec[_A, Any], args: _A, timeout: TimeoutArg, trace: CallTrace | None
+    ) -> bytes:
         # No local of this frame (nor of httpx's, below it) holds the password or API key:
         # they travel inside a FormBody, whose repr and vars() hide them (see _secrets).
         self._check_open()
@@ -299,15 +305,18 @@ class BaseClient:
             self._default_timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
         )
         body = self._credentials.body(spec.encode(args))
+        queued = _time.monotonic()
         policy = CallPolicy(
             may_repeat=spec.may_repeat,
             operation=spec.name,
-            deadline=_time.monotonic() + self._config.retry_deadline,
+            deadline=queued + self._config.retry_deadline,
             max_retries=self._config.max_retries,
             body_check=spec.check,
         )
         try:
             with self._limiter.slot():
+                if trace is not None:
+                    trace.waited(_time.monotonic() - queued)
                 try:
                     failover = self._failover
                     if failover is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -13,13 +14,19 @@ from ._clock import EmulatorClock
 from ._emulator import SMSCEmulator
 from ._model import Lifecycle, LockoutRules, RateLimits
 from ._service import ServiceTime
+from ._stats import STATS_PATH, summary
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
         prog="python -m smsc.testing",
-        description="Run a local SMSC emulator (HTTP and optionally SMTP) until Ctrl-C.",
+        description=(
+            "Run a local SMSC emulator (HTTP and optionally SMTP) until Ctrl-C. What it saw "
+            f"is served as JSON at {STATS_PATH} and printed as a summary on exit."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog=_limits_epilog(),
     )
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
@@ -83,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _limits_epilog() -> str:
+    limits = RateLimits()
+    rules = ", ".join(
+        f"{field.name.replace('_', ' ')} {getattr(limits, field.name)}"
+        for field in dataclasses.fields(limits)
+    )
+    return (
+        f"rate rules (the service's, per login; --no-limits: off): {rules}. "
+        "A message is 'transferred' 1 s after it is sent."
+    )
+
+
 def _service_time(text: str) -> ServiceTime:
     try:
         return ServiceTime(*(float(part) for part in text.split("-", 1)))
@@ -124,9 +143,15 @@ async def run(
             ingest = await emulator.start_smtp(args.smtp_port, host=args.host)
             print(f"SMTP gateway on {ingest.host}:{ingest.port}", flush=True)
         print(f"account: login {args.login!r}, balance {balance} RUR (Ctrl-C to stop)", flush=True)
+        print(f"statistics: {emulator.sites[0].url}{STATS_PATH}", flush=True)
         if on_ready is not None:
             on_ready(emulator)
-        await asyncio.Event().wait()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            print("\nwhat the emulator saw:", flush=True)
+            for line in summary(emulator.stats()):
+                print(line, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

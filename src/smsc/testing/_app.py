@@ -9,7 +9,8 @@ writes the answer in the requested format.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+import json
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from ._answers import Answer, ErrorAnswer
@@ -19,6 +20,7 @@ from ._http_params import parse_request
 from ._request import Request
 from ._routes import ROUTES, UnknownCommandAnswer, is_command_path
 from ._service import Service
+from ._stats import STATS_PATH
 
 __all__ = ["ASGIEvent", "EmulatorApp"]
 
@@ -46,8 +48,10 @@ class EmulatorApp:
         service: Service,
         *,
         unknown_command: UnknownCommandAnswer = UnknownCommandAnswer.PARAMETERS_ERROR,
+        stats: Callable[[], Mapping[str, Any]] | None = None,
     ) -> None:
         self._service = service
+        self._stats = stats
         self.requests = 0
         self.faults = FaultSwitch(_IN_PROCESS_FAULTS)
         self.unknown_command = UnknownCommandAnswer(unknown_command)
@@ -82,6 +86,10 @@ class EmulatorApp:
             await _respond(send, 200, b"")
             return
         path = scope["path"]
+        if path == STATS_PATH and self._stats is not None:
+            figures = json.dumps(self._stats(), indent=2).encode("utf-8")
+            await _respond(send, 200, figures, "application/json")
+            return
         route = ROUTES.get(path)
         if route is None and (
             not is_command_path(path) or self.unknown_command is UnknownCommandAnswer.HTTP_404

@@ -40,6 +40,7 @@ from ._server import Site
 from ._service import Service, ServiceTime, ServiceTimeArg
 from ._smtp import SMTPIngest
 from ._state import ServiceState
+from ._stats import snapshot
 from ._strict import Refusal
 from ._values import money
 
@@ -118,8 +119,6 @@ class SMSCEmulator:
         self._service = Service(self._state)
         self._service.strict = strict
         self.service_time = service_time
-        self.app = EmulatorApp(self._service, unknown_command=unknown_command)
-        """The ASGI application (``httpx.ASGITransport(app=emulator.app)``)."""
         self.callbacks = CallbackDispatcher(
             self.clock,
             callbacks or CallbackPolicy(),
@@ -127,6 +126,13 @@ class SMSCEmulator:
             on_wake=self.tick,
         )
         """The callback sender and its delivery log (:attr:`CallbackDispatcher.deliveries`)."""
+        self.app = EmulatorApp(
+            self._service,
+            unknown_command=unknown_command,
+            stats=figures_of(self._service, self.callbacks),
+        )
+        """The ASGI application (``httpx.ASGITransport(app=emulator.app)``); it serves
+        :meth:`stats` as JSON at ``/emulator/stats``."""
         self.sites: list[Site] = []
         self.smtp: SMTPIngest | None = None
         self._state.on_status_change(self._notify)
@@ -163,6 +169,12 @@ class SMSCEmulator:
     def concurrency_refusals(self, login: str) -> int:
         """Requests of ``login`` refused with error 9 for one too many in flight."""
         return self._service.refusals.get(login, 0)
+
+    def stats(self) -> dict[str, Any]:
+        """What the emulator saw, JSON-ready: requests per command and login, error 9s by
+        cause, peak requests in flight (in all and per login), ids sent more than once, and
+        callbacks delivered and failing. Also served at ``GET /emulator/stats``."""
+        return figures_of(self._service, self.callbacks)()
 
     @property
     def strict(self) -> bool:
@@ -559,3 +571,11 @@ class SMSCEmulator:
             f"SMSCEmulator(accounts={len(self.accounts)}, messages={len(self.messages)}, "
             f"sites={len(self.sites)}, clock={self.clock!r})"
         )
+
+
+def figures_of(service: Service, callbacks: CallbackDispatcher) -> Callable[[], dict[str, Any]]:
+    """The statistics of ``service`` and ``callbacks``, read each time it is called (for the
+    web app: a plain callable, no way back into the emulator)."""
+    return lambda: snapshot(
+        service.stats, service.peak_by_login, service.peak_in_flight, callbacks.deliveries
+    )

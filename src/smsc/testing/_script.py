@@ -35,6 +35,8 @@ class Script:
         self._outcomes: dict[str, DeliveryOutcome] = {}
         self._outcomes_once: dict[str, list[DeliveryOutcome]] = defaultdict(list)
         self._send_faults: dict[str, list[int]] = defaultdict(list)
+        self.faults_taken = 0
+        """Injected send errors consumed so far (the statistics tell them from real ones)."""
         self._hlr: dict[str, HLRRecord] = {}
         self._no_operator: set[str] = set()
         self._undeliverable: set[str] = set()
@@ -117,7 +119,10 @@ class Script:
     def take_send_fault(self, phone: str) -> int | None:
         """Consume and return an injected send error for ``phone``, if one is pending."""
         queue = self._send_faults.get(phone)
-        return queue.pop(0) if queue else None
+        if not queue:
+            return None
+        self.faults_taken += 1
+        return queue.pop(0)
 
     def next_outcome(self, phone: str, *, virtual: bool) -> DeliveryOutcome:
         """How the next message to ``phone`` ends (consumes a one-time outcome)."""

@@ -19,6 +19,7 @@ from ._model import Account
 from ._request import Request
 from ._routes import ROUTES, Route
 from ._state import ServiceState
+from ._stats import CONCURRENCY, DUPLICATE_SEND, IDENTICAL_COST, SCRIPTED, ServiceStats
 from ._strict import Refusal, StrictCheck
 
 __all__ = ["MAX_REFUSALS_KEPT", "AnswerListener", "Service", "ServiceTime", "ServiceTimeArg"]
@@ -76,6 +77,8 @@ class Service:
         peak_by_login: per login, the most simultaneous requests seen, those refused with
             error 9 for concurrency included (what the service itself would count).
         refusals: per login, requests refused with error 9 for concurrency.
+        stats: requests per command and login, error 9s by cause, ids sent more than once
+            (:class:`~._stats.ServiceStats`).
         service_time: the real time each authenticated request takes (``None``: none).
         strict: hold HTTP requests to the conformance corpus (see :mod:`._strict`).
         strict_refusals: why strict mode answered requests error 1, oldest first (the last
@@ -89,6 +92,7 @@ class Service:
         self._in_flight_by_login: dict[str, int] = defaultdict(int)
         self.peak_by_login: dict[str, int] = defaultdict(int)
         self.refusals: dict[str, int] = defaultdict(int)
+        self.stats = ServiceStats()
         self.service_time: ServiceTime | None = None
         self._gate: asyncio.Event | None = None
         self._listeners: list[AnswerListener] = []
@@ -156,15 +160,19 @@ class Service:
         state = self.state
         state.tick()
         auth = self.authenticate(request)
+        command = route.command if route is not None else ""
         if isinstance(auth, ErrorAnswer):
+            self.stats.requests[command, ""] += 1
             return auth
         account = auth
         login = account.login
+        self.stats.requests[command, login] += 1
         limit = state.limits.max_concurrent
         arriving = self._in_flight_by_login[login] + 1
         self.peak_by_login[login] = max(self.peak_by_login[login], arriving)
         if limit is not None and arriving >= limit:
             self.refusals[login] += 1
+            self.stats.busy[CONCURRENCY] += 1
             return ErrorAnswer(9, "too many concurrent requests")
         self._in_flight_by_login[login] = arriving
         self.in_flight += 1
@@ -177,7 +185,11 @@ class Service:
             state.tick()
             if route is None:
                 return ErrorAnswer.of(1)
+            taken = state.script.faults_taken
             answer = self._strictly(route, account, request)
+            self._count(
+                command, login, request, answer, scripted=taken != state.script.faults_taken
+            )
             if route.counts_send_errors:
                 exempt = state.is_allow_listed(request.ip)
                 state.guards.record_send_result(request.ip, answer, state.lockout, exempt=exempt)
@@ -185,6 +197,25 @@ class Service:
         finally:
             self._in_flight_by_login[login] -= 1
             self.in_flight -= 1
+
+    def _count(
+        self, command: str, login: str, request: Request, answer: Answer, *, scripted: bool
+    ) -> None:
+        """The statistics of one answered command: an error 9's cause, a repeated id."""
+        stats = self.stats
+        pricing = command == "send" and request.get("cost") == "1"
+        if isinstance(answer, ErrorAnswer) and answer.code == 9:
+            if command != "send":
+                cause = f"rate: {command}"
+            elif scripted:
+                cause = SCRIPTED
+            else:
+                cause = IDENTICAL_COST if pricing else DUPLICATE_SEND
+            stats.busy[cause] += 1
+        if command == "send" and not pricing:
+            given = request.get("id")
+            if given:
+                stats.sent_ids[login, given] += 1
 
     def _strictly(self, route: Route, account: Account, request: Request) -> Answer:
         """The handler's answer, held to the corpus in strict mode (HTTP requests only)."""

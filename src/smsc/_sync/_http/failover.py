@@ -26,6 +26,7 @@ from smsc._http.attempts import Got, Outcome, clamp, describe, judge
 from smsc._http.failover import BytesTransport, CallPolicy, Timeouts, bytes_path_of
 from smsc._http.failures import NEVER_LEFT
 from smsc._http.sites import EventKind, FailoverEvent, Health, Site, SiteStats, Wait
+from smsc.events._bus import CURRENT_CALL, CallTrace, Events
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -102,6 +103,9 @@ class Failover:
         self._random = options.get("random", _random.random)
         self._sleep = options.get("sleep", time.sleep)
         self._deadline_clock = options.get("deadline_clock", time.monotonic)
+        # The client's event hooks (set by the client that built this transport): attempts,
+        # retries and switches of site go to the call running in the task (CURRENT_CALL).
+        self._events: Events | None = None
         # Threads share the sites: one at a time looks at their health and claims a probe.
         self._choosing = threading.Lock()
 
@@ -160,13 +164,18 @@ class Failover:
         rounds = 0
         last: Outcome | None = None
         no_site = False
+        events = self._events
+        trace = CURRENT_CALL.get() if events is not None and events.active else None
         for number in range(attempts):
+            delay = 0.0
             if number and len(tried) >= len(self._sites):
                 # Every site failed once in this call: pause before going round again.
                 rounds += 1
                 delay = self.backoff_delay(rounds)
                 if deadline is not None and self._deadline_clock() + delay >= deadline:
                     break
+                if trace is not None and last is not None:
+                    trace.retrying(delay, last.failure)
                 self._sleep(delay)
                 tried.clear()
             if deadline is not None and self._deadline_clock() >= deadline:
@@ -186,11 +195,22 @@ class Failover:
                 tried.update(self._sites)
                 continue
             site, probe = choice
-            if last is not None and last.site is not site:
-                self._switch(operation, last, site)
+            if last is not None:
+                if trace is not None and not delay:
+                    trace.retrying(0.0, last.failure)
+                if last.site is not site:
+                    self._switch(operation, last, site, trace)
             tried.add(site)
             last = self._attempt(
-                send, timeouts, site, probe, operation, deadline, body_check, first=not number
+                send,
+                timeouts,
+                site,
+                probe,
+                operation,
+                deadline,
+                body_check,
+                first=not number,
+                trace=trace,
             )
             if last.failure is None or not (may_repeat or last.never_left):
                 return last
@@ -273,10 +293,15 @@ class Failover:
         body_check: object,
         *,
         first: bool,
+        trace: CallTrace | None = None,
     ) -> Outcome:
         site.requests += 1
         if self._on_event is not None:
             self._emit(site, operation, "attempt", "probe" if probe else "")
+        number, started = 0, 0.0
+        if trace is not None:
+            number = trace.attempt_started(site.label, probe)
+            started = time.monotonic()
         remaining = None
         clamped = False
         if deadline is not None:
@@ -296,6 +321,8 @@ class Failover:
                 clamped and not first and isinstance(exc, httpx.TimeoutException)
             )
             self._record_failure(site, operation, outcome.failure, probe, blame=blame)
+            if trace is not None:
+                trace.attempt_ended(site.label, number, started, outcome)
             return outcome
         finally:
             if probe and outcome.failure is None and outcome.got is None:
@@ -306,6 +333,8 @@ class Failover:
                 self._record_success(site, operation)
         else:
             self._record_failure(site, operation, outcome.failure, probe, blame=True)
+        if trace is not None:
+            trace.attempt_ended(site.label, number, started, outcome)
         return outcome
 
     # ------------------------------------------------------------------ health bookkeeping
@@ -335,8 +364,12 @@ class Failover:
         if probe:
             self._release_probe(site)
 
-    def _switch(self, operation: str, previous: Outcome, site: Site) -> None:
+    def _switch(
+        self, operation: str, previous: Outcome, site: Site, trace: CallTrace | None = None
+    ) -> None:
         reason = previous.failure or "failure"
+        if trace is not None:
+            trace.failed_over(previous.site.label, site.label, reason)
         logger.warning(
             "%s: switching from %s to %s after %s",
             operation,

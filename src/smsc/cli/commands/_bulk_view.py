@@ -47,6 +47,9 @@ def progress_record(progress: CampaignProgress) -> dict[str, object]:
         "elapsed": round(progress.elapsed, 3),
         "rate": round(progress.rate, 1),
         "eta": None if progress.eta is None else round(progress.eta, 1),
+        "phase": progress.phase,
+        "in_doubt": progress.in_doubt - progress.settled,
+        "settle_seconds_left": progress.settle_seconds_left,
     }
 
 
@@ -97,6 +100,7 @@ class BulkView:
         self._plain_step = -1
         self._checking = True
         """No answer yet: the bar still says "checking" (the file is read and checked first)."""
+        self._told_settle = False
 
     # ------------------------------------------------------------------ while it runs
 
@@ -111,6 +115,7 @@ class BulkView:
                 accepted=0,
                 refused=0,
                 unknown=0,
+                doubt="",
                 cost=0,
                 rate=0.0,
                 eta="?",
@@ -132,28 +137,38 @@ class BulkView:
         if self.out.json:
             self.out.emit({"event": "progress"} | progress_record(progress))
         elif self._bar is not None and self._task is not None:
+            in_doubt = progress.in_doubt - progress.settled
             self._bar.update(
                 self._task,
-                description="sending",
+                description=_phase_words(progress),
                 total=progress.total,
                 completed=progress.done,
                 counts=f"{progress.done:,}/{progress.total:,}",
                 accepted=progress.accepted,
                 refused=progress.refused,
                 unknown=progress.unknown,
+                doubt=f"  in doubt {in_doubt:,}" if in_doubt else "",
                 cost=progress.cost,
                 rate=progress.rate,
                 eta=_eta_words(progress.eta),
             )
+        elif progress.settle_seconds_left is not None:
+            if not self._told_settle:
+                self._told_settle = True
+                self.out.say(
+                    f"{progress.in_doubt:,} messages in doubt from an earlier run: asking the "
+                    f"service about them in {progress.settle_seconds_left:.0f} s "
+                    "(--settle-after seconds after their request left)"
+                )
         else:
             self._plain_line(progress)
 
     def waiting(self, seconds: float) -> None:
-        """The campaign pauses (messages in doubt to settle, or the service is busy)."""
-        what = (
-            f"pausing {seconds:.0f} s (messages in doubt are asked about --settle-after "
-            "seconds after their request left; or the service said it is busy)"
-        )
+        """The campaign pauses (the service is busy; the settle wait shows through progress)."""
+        progress = self.report.progress
+        if progress is not None and progress.settle_seconds_left is not None:
+            return  # counted down by on_progress, once a second
+        what = f"pausing {seconds:.0f} s (the service said it is busy, or no site answered)"
         if self.out.json:
             self.out.emit({"event": "pause", "seconds": round(seconds, 1)})
         elif self._bar is not None and self._task is not None:
@@ -240,6 +255,13 @@ def _refusal_words(item: MessageOutcome) -> str:
     return f"SMSC error {error.code}: {words}" if words else str(error)
 
 
+def _phase_words(progress: CampaignProgress) -> str:
+    left = progress.settle_seconds_left
+    if left is not None:
+        return f"settling in {math.ceil(left)} s"
+    return "settling" if progress.phase == "settling" else "sending"
+
+
 def _new_bar(out: State) -> Progress:
     from rich.progress import BarColumn, Progress, TextColumn
 
@@ -249,7 +271,7 @@ def _new_bar(out: State) -> Progress:
         TextColumn("{task.fields[counts]}"),  # 1,550/5,000: grouped like the other counts
         TextColumn(
             "accepted {task.fields[accepted]:,}  refused {task.fields[refused]:,}  "
-            "unknown {task.fields[unknown]:,}  cost {task.fields[cost]}  "
+            "unknown {task.fields[unknown]:,}{task.fields[doubt]}  cost {task.fields[cost]}  "
             "{task.fields[rate]:,.0f} msg/s  left {task.fields[eta]}"
         ),
         console=out.console,

@@ -52,7 +52,7 @@ from httpx._client import UseClientDefault
 
 from ._arguments import check_timeout
 from ._backends import HTTPBackend, inner_transport
-from ._body import ACCEPT_ENCODING, bounded
+from ._body import ACCEPT_ENCODING, LimitedCheck, bounded
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -74,6 +74,7 @@ from ._transport import (
 from ._version import __version__
 from ._warmup import open_connections
 from ._wire import COMMON_FIELDS, CommandSpec
+from ._wire.bounds import OFF_LOOP_BYTES
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -338,6 +339,10 @@ class BaseClient:
         try:
             body = await self._exchange(spec, args, timeout)
             try:
+                if len(body) > OFF_LOOP_BYTES:
+                    # A large answer is parsed in a worker thread: the loop stays free.
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(None, spec.read, body, args)
                 return spec.read(body, args)
             except InvalidResponseError as exc:
                 if spec.may_repeat:
@@ -360,6 +365,8 @@ class BaseClient:
         )
         body = self._credentials.body(spec.encode(args))
         deadline = _time.monotonic() + self._config.retry_deadline
+        # The answer's content coding is undone within what the command's answer may hold.
+        body_check = LimitedCheck(spec.check, spec.answer_bounds(args).bytes)
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():
@@ -384,7 +391,7 @@ class BaseClient:
                             operation=spec.name,
                             deadline=deadline,
                             max_retries=self._config.max_retries,
-                            body_check=spec.check,
+                            body_check=body_check,
                         )
                     else:
                         extensions = {
@@ -392,7 +399,7 @@ class BaseClient:
                             "smsc_may_repeat": spec.may_repeat,
                             "smsc_deadline": deadline,
                             "smsc_max_retries": self._config.max_retries,
-                            "smsc_body_check": spec.check,
+                            "smsc_body_check": body_check,
                         }
                         if failover is not None:
                             status_code, content = await self._send_direct(

@@ -12,7 +12,7 @@ answer is too large has an unknown outcome). The SDK asks for ``gzip`` and ``def
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable
 from typing import Final
 
 import httpx
@@ -21,7 +21,9 @@ __all__ = [
     "ACCEPT_ENCODING",
     "MAX_ANSWER_BYTES",
     "AnswerTooLarge",
+    "LimitedCheck",
     "bounded",
+    "decoding_limit",
     "read_bounded",
     "undo_coding",
 ]
@@ -39,6 +41,29 @@ class AnswerTooLarge(httpx.RemoteProtocolError):
     def __init__(self, limit: int = MAX_ANSWER_BYTES) -> None:
         super().__init__(f"the answer is larger than {limit} bytes")
         self.limit = limit
+
+
+class LimitedCheck:
+    """A command's body check that also carries its answer's size bound.
+
+    The failover layer undoes an answer's content coding within ``limit`` (the command's
+    ``AnswerBounds.bytes``) instead of :data:`MAX_ANSWER_BYTES`: a status answer inflates to
+    at most a few dozen kilobytes before the inflating stops.
+    """
+
+    __slots__ = ("check", "limit")
+
+    def __init__(self, check: Callable[[bytes], bool], limit: int) -> None:
+        self.check = check
+        self.limit = min(limit, MAX_ANSWER_BYTES)
+
+    def __call__(self, body: bytes) -> bool:
+        return self.check(body)
+
+
+def decoding_limit(body_check: object) -> int:
+    """The bound to undo a content coding within: the check's own, else the SDK's."""
+    return body_check.limit if isinstance(body_check, LimitedCheck) else MAX_ANSWER_BYTES
 
 
 def bounded(raw: bytes, limit: int = MAX_ANSWER_BYTES) -> bytes:

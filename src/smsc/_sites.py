@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import httpx
 
-from ._body import AnswerTooLarge, undo_coding
+from ._body import AnswerTooLarge, decoding_limit, undo_coding
 from ._errors import ConfigurationError
 
 __all__ = [
@@ -210,7 +210,8 @@ def judge(got: Got, body_check: object) -> str | None:
     encoding = got.encoding
     if encoding is not None and encoding.strip().lower() not in ("", "identity"):
         try:
-            body = undo_coding(encoding, body)  # a copy: an httpx response itself stays unread
+            # A copy (an httpx response itself stays unread), within the command's bound.
+            body = undo_coding(encoding, body, decoding_limit(body_check))
         except (httpx.DecodingError, AnswerTooLarge) as exc:
             got.body, got.error = None, exc
             return "answer too large" if isinstance(exc, AnswerTooLarge) else "undecodable body"

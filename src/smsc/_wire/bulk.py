@@ -100,7 +100,7 @@ def _encode(request: ListSend) -> dict[str, str]:
 
 
 def _decode(data: Any, body: bytes, request: ListSend) -> SendResult:
-    return send_result(data, body, request.id)
+    return send_result(data, body, request.id, len(request.lines) or None)
 
 
 SEND_LIST: Final = CommandSpec[ListSend, SendResult](

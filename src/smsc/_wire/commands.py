@@ -83,7 +83,7 @@ def _cost_limits(request: SendRequest) -> LimitKeys:
 
 
 def _send_answer(data: Any, body: bytes, request: SendRequest) -> SendResult:
-    return send_result(data, body, request.id)
+    return send_result(data, body, request.id, len(request.phones) or None)
 
 
 def _cost_form(request: SendRequest) -> dict[str, str]:
@@ -91,7 +91,7 @@ def _cost_form(request: SendRequest) -> dict[str, str]:
 
 
 def _cost_answer(data: Any, body: bytes, request: SendRequest) -> CostResult:
-    return cost_result(data, body)
+    return cost_result(data, body, len(request.phones) or None)
 
 
 SEND: Final = CommandSpec[SendRequest, SendResult](

@@ -159,41 +159,40 @@ def bounds_for(name: str) -> Callable[[Any], AnswerBounds]:
 
 _JSON_STRING = re.compile(rb'"[^"]*"')
 _NESTING_DELTA = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-def _items(text: bytes) -> int:
-    return text.count(b",") + text.count(b":") + text.count(b"[") + text.count(b"{")
 
 
 _CHUNK: Final = 64 * 1024
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b",:[]{}")
 
 
 def _structure(body: bytes) -> tuple[int, bytes]:
     """The items outside strings of ``body``, and its brackets outside strings, in order.
 
     Escapes go first (a ``\\\\`` pair, then an escaped quote): what is left of a quote then
-    opens or closes a string. The strings are taken out a chunk at a time, so that the pass
-    holds at most one chunk's pieces, however many strings the answer has.
+    opens or closes a string. The strings are taken out a chunk at a time (views, no
+    copies), so that the pass holds at most one chunk's pieces however many strings the
+    answer has; what is left of each chunk is only its ``,:[]{}``.
     """
     plain = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    view = memoryview(plain)
     items = 0
-    brackets: list[bytes] = []
+    parts: list[bytes] = []
     inside = False  # the previous chunk ended inside a string
-    for start in range(0, len(plain), _CHUNK):
-        chunk = plain[start : start + _CHUNK]
+    size = len(plain)
+    for start in range(0, size, _CHUNK):
+        end = min(start + _CHUNK, size)
         if inside:
-            close = chunk.find(b'"')
+            close = plain.find(b'"', start, end)
             if close < 0:
                 continue
-            chunk = chunk[close + 1 :]
-        inside = chunk.count(b'"') % 2 == 1
+            start = close + 1
+        inside = plain.count(b'"', start, end) % 2 == 1
         if inside:
-            chunk = chunk[: chunk.rfind(b'"')]  # the string it opens goes on in the next
-        bare = _JSON_STRING.sub(b"", chunk)
-        items += _items(bare)
-        brackets.append(bare.translate(None, _NOT_BRACKETS))
-    return items, b"".join(brackets)
+            end = plain.rfind(b'"', start, end)  # the string it opens goes on in the next
+        bare = _JSON_STRING.sub(b"", view[start:end]).translate(None, _NOT_STRUCTURE)
+        items += len(bare) - bare.count(b"]") - bare.count(b"}")
+        parts.append(bare.translate(None, b",:"))
+    return items, b"".join(parts)
 
 
 def nesting(brackets: bytes) -> int:
@@ -213,9 +212,10 @@ def count_items(body: bytes, limit: int) -> tuple[int, int]:
     The nesting is computed only within the item bound (it is 0 beyond it) and when it could
     exceed :data:`MAX_NESTING`.
     """
-    rough = _items(body) + 1
-    if rough <= limit and body.count(b"[") + body.count(b"{") <= MAX_NESTING:
-        return rough, 0
+    rough = body.translate(None, _NOT_STRUCTURE)  # one pass; strings' separators counted too
+    items = len(rough) - rough.count(b"]") - rough.count(b"}") + 1
+    if items <= limit and rough.count(b"[") + rough.count(b"{") <= MAX_NESTING:
+        return items, 0
     items, brackets = _structure(body)
     items += 1
     if items > limit or len(brackets) <= MAX_NESTING:

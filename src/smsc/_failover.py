@@ -33,6 +33,7 @@ from ._sites import (
     Wait,
     clamp,
     describe,
+    inflates_off_loop,
     judge,
 )
 
@@ -327,7 +328,17 @@ class Failover:
         finally:
             if probe and outcome.failure is None and outcome.got is None:
                 self._release_probe(site)  # cancelled, or an unexpected exception
-        outcome.failure = judge(outcome.got, body_check)
+        if inflates_off_loop(outcome.got):
+            # A compressed answer that may inflate to megabytes is undone in a worker
+            # thread (within the command's bound): the loop stays free meanwhile.
+            try:
+                outcome.failure = await asyncio.to_thread(judge, outcome.got, body_check)
+            except BaseException:
+                if probe:
+                    self._release_probe(site)
+                raise
+        else:
+            outcome.failure = judge(outcome.got, body_check)
         if outcome.failure is None:
             if probe:
                 self._record_success(site, operation)

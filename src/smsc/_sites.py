@@ -202,6 +202,21 @@ def describe(exc: httpx.TransportError) -> str:
     return name
 
 
+INLINE_CODED_BYTES = 4096
+"""A compressed answer up to this size is undone on the event loop: gzip and deflate inflate
+at most ~1,032 times, so it is at most ~4 MiB (milliseconds); a larger one goes to a thread."""
+
+
+def inflates_off_loop(got: Got) -> bool:
+    """Whether ``got`` carries a content coding and enough bytes to inflate for long."""
+    encoding = got.encoding
+    return (
+        encoding is not None
+        and len(got.raw) > INLINE_CODED_BYTES
+        and encoding.strip().lower() not in ("", "identity")
+    )
+
+
 def judge(got: Got, body_check: object) -> str | None:
     """Why ``got`` is not a usable answer (``None``: it is); sets ``got.body``."""
     if got.code >= 500:

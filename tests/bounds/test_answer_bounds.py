@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import smsc
+import smsc._body
 import smsc._sites
 import smsc._wire.values
 from smsc import AsyncSMSCClient
@@ -185,7 +186,7 @@ async def test_a_large_compressed_answer_is_inflated_off_the_loop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     threads: list[int] = []
-    real = smsc._sites.undo_coding
+    real = smsc._body.undo_coding
 
     def undo(encoding: str, raw: bytes, limit: int) -> bytes:
         threads.append(threading.get_ident())

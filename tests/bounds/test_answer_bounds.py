@@ -250,3 +250,10 @@ def test_the_guarantees_page_lists_every_command_and_its_bounds() -> None:
     for name, spec in COMMANDS.items():
         bounds = spec.answer_bounds(TABLE_ARGUMENTS[name][1])
         assert rows[name] == (bounds.bytes, bounds.items), name
+
+
+def test_a_send_to_a_contact_group_may_list_its_members() -> None:
+    request = SendRequest(phones=("G5", "79991234567"), message="x", id=1)
+    phones = [{"phone": f"7999000{n:04d}", "status": 1} for n in range(300)]
+    result = SEND.read(json.dumps({"id": 1, "cnt": 300, "phones": phones}).encode(), request)
+    assert len(result.phones) == 300

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -34,6 +34,7 @@ __all__ = [
     "OFF_LOOP_BYTES",
     "ONE_OBJECT",
     "AnswerBounds",
+    "answer_phones",
     "bounds_for",
     "count_items",
 ]
@@ -88,8 +89,17 @@ _OPERATOR = {"record_bytes": 2048, "record_items": 48}
 _ACCOUNT_RECORD = {"record_bytes": 1600, "record_items": 32}
 
 
+def answer_phones(phones: Sequence[str]) -> int:
+    """How many ``phones`` entries the answer to a send or a cost query of ``phones`` may
+    list: one per number, and up to :data:`MAX_LIST_RECORDS` per contact group (``G<id>``,
+    which the service expands to its members)."""
+    return sum(
+        MAX_LIST_RECORDS if phone[:1] == "G" and phone[1:].isdigit() else 1 for phone in phones
+    )
+
+
 def _phones_of(args: Any) -> int:
-    return len(getattr(args, "phones", ()) or ())
+    return answer_phones(getattr(args, "phones", ()) or ())
 
 
 def _send(args: Any) -> AnswerBounds:

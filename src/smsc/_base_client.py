@@ -52,7 +52,7 @@ from httpx._client import UseClientDefault
 
 from ._arguments import check_timeout
 from ._backends import HTTPBackend, inner_transport
-from ._body import ACCEPT_ENCODING, LimitedCheck, bounded
+from ._body import ACCEPT_ENCODING, bounded, limited_check
 from ._config import SMSCConfig
 from ._errors import (
     ConfigurationError,
@@ -366,7 +366,7 @@ class BaseClient:
         body = self._credentials.body(spec.encode(args))
         deadline = _time.monotonic() + self._config.retry_deadline
         # The answer's content coding is undone within what the command's answer may hold.
-        body_check = LimitedCheck(spec.check, spec.answer_bounds(args).bytes)
+        body_check = limited_check(spec.check, spec.answer_bounds(args).bytes)
         hits: tuple[Hit, ...] = ()
         try:
             async with self._limiter.slot():

@@ -11,6 +11,7 @@ answer is too large has an unknown outcome). The SDK asks for ``gzip`` and ``def
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import AsyncIterable, Callable
 from typing import Final
@@ -24,6 +25,7 @@ __all__ = [
     "LimitedCheck",
     "bounded",
     "decoding_limit",
+    "limited_check",
     "read_bounded",
     "undo_coding",
 ]
@@ -59,6 +61,13 @@ class LimitedCheck:
 
     def __call__(self, body: bytes) -> bool:
         return self.check(body)
+
+
+@functools.lru_cache(maxsize=256)
+def limited_check(check: Callable[[bytes], bool], limit: int) -> LimitedCheck:
+    """The (shared) :class:`LimitedCheck` of ``check`` and ``limit``: one per command and
+    bound, not one per request."""
+    return LimitedCheck(check, limit)
 
 
 def decoding_limit(body_check: object) -> int:

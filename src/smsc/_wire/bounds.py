@@ -21,6 +21,7 @@ test checks the page against this table).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -68,11 +69,16 @@ class AnswerBounds:
     ) -> AnswerBounds:
         """``count`` records of at most ``record_bytes`` and ``record_items`` each, plus a
         small envelope (an object around them, an error answer)."""
-        count = max(count, 1)
-        return AnswerBounds(
-            bytes=min(base_bytes + count * record_bytes, MAX_ANSWER_BYTES),
-            items=64 + count * record_items,
-        )
+        return _records(max(count, 1), record_bytes, record_items, base_bytes)
+
+
+@functools.lru_cache(maxsize=512)
+def _records(count: int, record_bytes: int, record_items: int, base_bytes: int) -> AnswerBounds:
+    # Cached: a command's bounds are computed for every request (the same few counts).
+    return AnswerBounds(
+        bytes=min(base_bytes + count * record_bytes, MAX_ANSWER_BYTES),
+        items=64 + count * record_items,
+    )
 
 
 ONE_OBJECT: Final = AnswerBounds(bytes=16 * 1024, items=512)
@@ -93,9 +99,11 @@ def answer_phones(phones: Sequence[str]) -> int:
     """How many ``phones`` entries the answer to a send or a cost query of ``phones`` may
     list: one per number, and up to :data:`MAX_LIST_RECORDS` per contact group (``G<id>``,
     which the service expands to its members)."""
-    return sum(
-        MAX_LIST_RECORDS if phone[:1] == "G" and phone[1:].isdigit() else 1 for phone in phones
-    )
+    count = len(phones)
+    for phone in phones:
+        if phone[:1] == "G" and phone[1:].isdigit():
+            count += MAX_LIST_RECORDS - 1
+    return count
 
 
 def _phones_of(args: Any) -> int:

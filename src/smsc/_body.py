@@ -27,6 +27,7 @@ __all__ = [
     "decoding_limit",
     "limited_check",
     "read_bounded",
+    "reading_limit",
     "undo_coding",
 ]
 
@@ -73,6 +74,15 @@ def limited_check(check: Callable[[bytes], bool], limit: int) -> LimitedCheck:
 def decoding_limit(body_check: object) -> int:
     """The bound to undo a content coding within: the check's own, else the SDK's."""
     return body_check.limit if isinstance(body_check, LimitedCheck) else MAX_ANSWER_BYTES
+
+
+def reading_limit(body_check: object) -> int:
+    """The bound to read an answer's bytes within, as received: the check's own bound with
+    room for a content coding's framing (gzip and deflate never grow a body by more than a
+    few bytes per 64 KiB block), else the SDK's."""
+    if not isinstance(body_check, LimitedCheck):
+        return MAX_ANSWER_BYTES
+    return min(body_check.limit + body_check.limit // 1024 + 1024, MAX_ANSWER_BYTES)
 
 
 def bounded(raw: bytes, limit: int = MAX_ANSWER_BYTES) -> bytes:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from ._body import bounded, read_bounded
+from ._body import bounded, read_bounded, reading_limit
 from ._errors import ConfigurationError
 from ._failover import BytesTransport, Failover, Timeouts, bytes_path_of
 from ._pool import pooled_transport
@@ -274,10 +274,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         """Send ``sub`` and read the whole body, so that a bad body is seen here."""
         response = await self._inner.handle_async_request(sub)
         headers = response.headers
+        # Within what the command's answer may hold (32 MiB when the request says nothing).
+        limit = reading_limit(original.extensions.get("smsc_body_check"))
         try:
             # Some transports (httpx.MockTransport) hand back a response already read and
             # decoded: pass the decoded body on without its content coding.
-            raw = bounded(response.content)
+            raw = bounded(response.content, limit)
             headers = headers.copy()
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
@@ -286,12 +288,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             if isinstance(stream, httpx.ByteStream):
                 # Already in memory (the aiohttp transport reads answers whole, within the
                 # bound): no I/O here.
-                raw = bounded(b"".join(stream))
+                raw = bounded(b"".join(stream), limit)
             elif not isinstance(stream, httpx.AsyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned a sync stream") from None
             else:
                 try:
-                    raw = await read_bounded(stream)
+                    raw = await read_bounded(stream, limit)
                 finally:
                     await stream.aclose()  # hands the connection back (or drops it if unread)
                 # The same response, unread, with the body held in memory: the caller's

@@ -257,3 +257,29 @@ def test_a_send_to_a_contact_group_may_list_its_members() -> None:
     phones = [{"phone": f"7999000{n:04d}", "status": 1} for n in range(300)]
     result = SEND.read(json.dumps({"id": 1, "cnt": 300, "phones": phones}).encode(), request)
     assert len(result.phones) == 300
+
+
+async def test_a_plain_answer_is_read_no_further_than_its_command_bound_on_the_httpx_path() -> None:
+    read: list[int] = []
+
+    class Endless(httpx.AsyncByteStream):
+        async def __aiter__(self) -> Any:
+            while True:
+                read.append(65536)
+                yield b" " * 65536
+
+    class Streaming(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return httpx.Response(200, stream=Endless())
+
+    async with AsyncSMSCClient(
+        login="alice",
+        password="secret-password",
+        host="https://smsc.test",
+        transport=Streaming(),
+        failover=False,
+        max_retries=0,
+    ) as client:
+        with pytest.raises(smsc.InvalidResponseError, match="larger than"):
+            await client.balance()
+    assert sum(read) <= ONE_OBJECT.bytes + 2 * 65536  # not 32 MiB

@@ -55,7 +55,7 @@ from ._errors import (
     SMSCError,
 )
 from ._http.backends import HTTPBackend, inner_transport
-from ._http.body import ACCEPT_ENCODING, bounded
+from ._http.body import ACCEPT_ENCODING, bounded, limited_check
 from ._http.failover import CallPolicy
 from ._http.failures import NEVER_LEFT, failure, outcome_unknown
 from ._http.transport import (
@@ -70,6 +70,7 @@ from ._rules.arguments import check_timeout
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._version import __version__
 from ._wire import COMMON_FIELDS, CommandSpec
+from ._wire.bounds import OFF_LOOP_BYTES
 from .events._bus import CallTrace, Events, Hook
 from .events._facts import run_traced
 
@@ -405,6 +406,12 @@ class BaseClient:
         try:
             body = await self._round_trip(spec, args, timeout, trace)
             try:
+                # unasync: async-only
+                if len(body) > OFF_LOOP_BYTES:
+                    # A large answer is parsed in a worker thread: the loop stays free.
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(None, spec.read, body, args)
+                # unasync: end
                 return spec.read(body, args)
             except InvalidResponseError as exc:
                 if spec.may_repeat:
@@ -434,7 +441,8 @@ class BaseClient:
             operation=spec.name,
             deadline=queued + self._config.retry_deadline,
             max_retries=self._config.max_retries,
-            body_check=spec.check,
+            # The answer's content coding is undone within what the command's answer may hold.
+            body_check=limited_check(spec.check, spec.answer_bounds(args).bytes),
         )
         # unasync: async-only
         hits: tuple[Hit, ...] = ()

@@ -37,7 +37,8 @@ async def test_a_query_whose_answer_is_too_large_is_an_invalid_answer(
     async with _client(site.url) as client:
         tracemalloc.start()
         try:
-            with pytest.raises(smsc.InvalidResponseError, match="larger than 33554432 bytes"):
+            # 32 MiB as read; a gzip bomb stops sooner, at the balance answer's own bound.
+            with pytest.raises(smsc.InvalidResponseError, match=r"larger than \d+ bytes"):
                 await client.balance()
             _, peak = tracemalloc.get_traced_memory()
         finally:

@@ -184,7 +184,9 @@ async def test_statistics_of_the_electronic_balance_in_the_account_currency_send
 
 async def test_prices_and_operator_forms(client: AsyncSMSCClient, wire: respx.MockRouter) -> None:
     prices_route = wire.post(GET_URL).mock(return_value=json_response({"zones": []}))
-    info_route = wire.post(INFO_URL).mock(return_value=json_response([{}, {}]))
+    info_route = wire.post(INFO_URL).mock(
+        return_value=json_response([{"mcc": "250"}, {"mcc": "250"}])
+    )
     await client.account.prices()
     await client.operators.lookup_many(["79991234567", "+7 999 765-43-21"])
     assert form_of(prices_route.calls.last.request) == {**COMMON, "get_price": "1"}

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .body import AnswerTooLarge, undo_coding
+from .body import AnswerTooLarge, decoding_limit, undo_coding
 from .sites import Site
 
 __all__ = [
@@ -122,6 +122,21 @@ def describe(exc: httpx.TransportError) -> str:
     return name
 
 
+INLINE_CODED_BYTES = 4096
+"""A compressed answer up to this size is undone on the event loop: gzip and deflate inflate
+at most ~1,032 times, so it is at most ~4 MiB (milliseconds); a larger one goes to a thread."""
+
+
+def inflates_off_loop(got: Got) -> bool:
+    """Whether ``got`` carries a content coding and enough bytes to inflate for long."""
+    encoding = got.encoding
+    return (
+        encoding is not None
+        and len(got.raw) > INLINE_CODED_BYTES
+        and encoding.strip().lower() not in ("", "identity")
+    )
+
+
 def judge(got: Got, body_check: object) -> str | None:
     """Why ``got`` is not a usable answer (``None``: it is); sets ``got.body``."""
     if got.code >= 500:
@@ -130,7 +145,8 @@ def judge(got: Got, body_check: object) -> str | None:
     encoding = got.encoding
     if encoding is not None and encoding.strip().lower() not in ("", "identity"):
         try:
-            body = undo_coding(encoding, body)  # a copy: an httpx response itself stays unread
+            # A copy (an httpx response itself stays unread), within the command's bound.
+            body = undo_coding(encoding, body, decoding_limit(body_check))
         except (httpx.DecodingError, AnswerTooLarge) as exc:
             got.body, got.error = None, exc
             return "answer too large" if isinstance(exc, AnswerTooLarge) else "undecodable body"

@@ -11,8 +11,9 @@ answer is too large has an unknown outcome). The SDK asks for ``gzip`` and ``def
 
 from __future__ import annotations
 
+import functools
 import zlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Callable
 from typing import Final
 
 import httpx
@@ -21,8 +22,12 @@ __all__ = [
     "ACCEPT_ENCODING",
     "MAX_ANSWER_BYTES",
     "AnswerTooLarge",
+    "LimitedCheck",
     "bounded",
+    "decoding_limit",
+    "limited_check",
     "read_bounded",
+    "reading_limit",
     "undo_coding",
 ]
 
@@ -39,6 +44,45 @@ class AnswerTooLarge(httpx.RemoteProtocolError):
     def __init__(self, limit: int = MAX_ANSWER_BYTES) -> None:
         super().__init__(f"the answer is larger than {limit} bytes")
         self.limit = limit
+
+
+class LimitedCheck:
+    """A command's body check that also carries its answer's size bound.
+
+    The failover layer undoes an answer's content coding within ``limit`` (the command's
+    ``AnswerBounds.bytes``) instead of :data:`MAX_ANSWER_BYTES`: a status answer inflates to
+    at most a few dozen kilobytes before the inflating stops.
+    """
+
+    __slots__ = ("check", "limit")
+
+    def __init__(self, check: Callable[[bytes], bool], limit: int) -> None:
+        self.check = check
+        self.limit = min(limit, MAX_ANSWER_BYTES)
+
+    def __call__(self, body: bytes) -> bool:
+        return self.check(body)
+
+
+@functools.lru_cache(maxsize=256)
+def limited_check(check: Callable[[bytes], bool], limit: int) -> LimitedCheck:
+    """The (shared) :class:`LimitedCheck` of ``check`` and ``limit``: one per command and
+    bound, not one per request."""
+    return LimitedCheck(check, limit)
+
+
+def decoding_limit(body_check: object) -> int:
+    """The bound to undo a content coding within: the check's own, else the SDK's."""
+    return body_check.limit if isinstance(body_check, LimitedCheck) else MAX_ANSWER_BYTES
+
+
+def reading_limit(body_check: object) -> int:
+    """The bound to read an answer's bytes within, as received: the check's own bound with
+    room for a content coding's framing (gzip and deflate never grow a body by more than a
+    few bytes per 64 KiB block), else the SDK's."""
+    if not isinstance(body_check, LimitedCheck):
+        return MAX_ANSWER_BYTES
+    return min(body_check.limit + body_check.limit // 1024 + 1024, MAX_ANSWER_BYTES)
 
 
 def bounded(raw: bytes, limit: int = MAX_ANSWER_BYTES) -> bytes:

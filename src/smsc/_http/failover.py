@@ -24,7 +24,7 @@ import httpx
 from .._errors import ConfigurationError
 from .._secrets import FormBody
 from ..events._bus import CURRENT_CALL, CallTrace, Events
-from .attempts import Got, Outcome, clamp, describe, judge
+from .attempts import Got, Outcome, clamp, describe, inflates_off_loop, judge
 from .failures import NEVER_LEFT
 from .sites import EventKind, FailoverEvent, Health, Site, SiteStats, Wait
 
@@ -452,7 +452,22 @@ class Failover:
         finally:
             if probe and outcome.failure is None and outcome.got is None:
                 self._release_probe(site)  # cancelled, or an unexpected exception
-        outcome.failure = judge(outcome.got, body_check)
+        # unasync: async-only
+        if inflates_off_loop(outcome.got):
+            # A compressed answer that may inflate to megabytes is undone in a worker
+            # thread (within the command's bound): the loop stays free meanwhile.
+            try:
+                outcome.failure = await asyncio.to_thread(judge, outcome.got, body_check)
+            except BaseException:
+                if probe:
+                    self._release_probe(site)
+                raise
+        else:
+            outcome.failure = judge(outcome.got, body_check)
+        # unasync: end
+        # unasync: sync-only
+        # outcome.failure = judge(outcome.got, body_check)
+        # unasync: end
         if outcome.failure is None:
             if probe:
                 self._record_success(site, operation)

@@ -96,7 +96,7 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
         keepalive_expiry: seconds an idle connection is kept (httpx's default, 5).
 
     Proxies from the environment are not used; HTTP/2 is not offered. Answers are read whole
-    within the SDK's bound (:data:`smsc._body.MAX_ANSWER_BYTES`).
+    within the SDK's bound (:data:`smsc._http.body.MAX_ANSWER_BYTES`).
     """
 
     smsc_bytes_path = True  # exchange() is the failover layer's bytes path

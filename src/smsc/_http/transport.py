@@ -33,7 +33,7 @@ import httpx
 
 from .._secrets import FormBody
 from .attempts import BACKSTOP_GRACE, BodyWatch, Got, Outcome, aim, replayable, within
-from .body import bounded, read_bounded
+from .body import bounded, read_bounded, reading_limit
 from .failover import BytesTransport, CallPolicy, Failover, FailoverOptions, Timeouts, bytes_path_of
 from .pool import pooled_transport
 from .sites import FailoverEvent, Site, SiteStats, Wait
@@ -242,10 +242,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
         """Send ``sub`` and read the whole body, so that a bad body is seen here."""
         response = await self._inner.handle_async_request(sub)
         headers = response.headers
+        # Within what the command's answer may hold (32 MiB when the request says nothing).
+        limit = reading_limit(CallPolicy.of_extensions(original.extensions).body_check)
         try:
             # Some transports (httpx.MockTransport) hand back a response already read and
             # decoded: pass the decoded body on without its content coding.
-            raw = bounded(response.content)
+            raw = bounded(response.content, limit)
             headers = headers.copy()
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
@@ -254,12 +256,12 @@ class FailoverTransport(Failover, httpx.AsyncBaseTransport):
             if isinstance(stream, httpx.ByteStream):
                 # Already in memory (the aiohttp transport reads answers whole, within the
                 # bound): no I/O here.
-                raw = bounded(b"".join(stream))
+                raw = bounded(b"".join(stream), limit)
             elif not isinstance(stream, httpx.AsyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned a sync stream") from None
             else:
                 try:
-                    raw = await read_bounded(stream)
+                    raw = await read_bounded(stream, limit)
                 finally:
                     await stream.aclose()  # hands the connection back (or drops it if unread)
                 # The same response, unread, with the body held in memory: the caller's

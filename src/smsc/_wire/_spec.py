@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from .._errors import InvalidResponseError
+from .bounds import AnswerBounds, bounds_for
 from .errors import ErrorTable, api_error
 from .values import excerpt, integer, is_whole_json, load_json, message_id
 
@@ -58,6 +59,9 @@ class CommandSpec(Generic[_A, _R]):
         limits: the arguments -> the ``(rule, key)`` pairs of the per-login window rules the
             request counts against (rule names of ``smsc._limits.DEFAULT_RULES``); a client
             with a ``limiter`` counts them before the request is written.
+        bounds: the arguments -> what the answer may hold (:class:`AnswerBounds`: bytes once
+            decoded, JSON items), checked before any object is built from it. ``None``: the
+            command's row of ``smsc._wire.bounds.ANSWER_BOUNDS``, else one small object.
     """
 
     name: str
@@ -70,21 +74,37 @@ class CommandSpec(Generic[_A, _R]):
     secrets: Callable[[_A], tuple[str, ...]] | None = None
     sends: bool = True
     limits: Callable[[_A], LimitKeys] = no_limits
+    bounds: Callable[[_A], AnswerBounds] | None = None
 
     def __post_init__(self) -> None:
+        if self.bounds is None:
+            object.__setattr__(self, "bounds", bounds_for(self.name))
         if not self.errors:
             raise TypeError(f"command {self.name!r} has no error table")
         if not self.path.startswith("/"):
             raise TypeError(f"command {self.name!r}: path must start with '/'")
 
+    def answer_bounds(self, args: _A) -> AnswerBounds:
+        """What the answer to a request with ``args`` may hold."""
+        rule = self.bounds
+        assert rule is not None  # set by __post_init__
+        return rule(args)
+
     def read(self, body: bytes, args: _A) -> _R:
         """Decode an answer: its result, or the typed error it carries.
 
         Total on any bytes: the result, an :class:`APIError` or an
-        :class:`InvalidResponseError`, nothing else.
+        :class:`InvalidResponseError`, nothing else. An answer beyond the command's
+        :attr:`bounds` is refused before any object is built from it.
         """
+        limit = self.answer_bounds(args)
+        if len(body) > limit.bytes:
+            raise InvalidResponseError(
+                f"{self.name}: the answer is larger than {limit.bytes} bytes",
+                body_excerpt=excerpt(body),
+            )
         try:
-            data = load_json(body, self.name)
+            data = load_json(body, self.name, limit.items)
             raise_for_error(data, self.name, self.errors, body)
             return self.decode(data, body, args)
         except (ValidationError, ArithmeticError, ValueError, TypeError):

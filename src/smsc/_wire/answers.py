@@ -41,10 +41,16 @@ def expect_object(data: Any, command: str, body: bytes) -> dict[str, Any]:
     return data
 
 
-def _phones(data: Mapping[str, Any]) -> tuple[PhoneResult, ...]:
+def _phones(data: Mapping[str, Any], body: bytes, sent: int | None) -> tuple[PhoneResult, ...]:
+    """The ``phones`` of a send or cost answer: at most the ``sent`` phones of the request
+    (checked before any result is built; ``None``: the request is not known)."""
     items = data.get("phones")
     if not isinstance(items, list):
         return ()
+    if sent is not None and len(items) > sent:
+        raise InvalidResponseError(
+            f"answer lists {len(items)} phones for {sent} sent", body_excerpt=excerpt(body)
+        )
     return tuple(
         PhoneResult(
             phone=str(item.get("phone", "")),
@@ -58,8 +64,11 @@ def _phones(data: Mapping[str, Any]) -> tuple[PhoneResult, ...]:
     )
 
 
-def send_result(data: Any, body: bytes, sent_id: int | str | None) -> SendResult:
-    """The answer to a send; ``sent_id`` is the id the request carried."""
+def send_result(
+    data: Any, body: bytes, sent_id: int | str | None, sent: int | None = None
+) -> SendResult:
+    """The answer to a send; ``sent_id`` is the id the request carried, ``sent`` the number
+    of its phones (``None``: not known)."""
     obj = expect_object(data, "send", body)
     found = message_id(obj.get("id"), "send", body)
     if found is None:
@@ -78,20 +87,20 @@ def send_result(data: Any, body: bytes, sent_id: int | str | None) -> SendResult
     ):
         if value is not None:  # an amount of 0 is kept
             fields[name] = value
-    phones = _phones(obj)
+    phones = _phones(obj, body, sent)
     if phones:
         fields["phones"] = phones
     return SendResult(**fields)
 
 
-def cost_result(data: Any, body: bytes) -> CostResult:
-    """The answer to a cost query (``cost=1``)."""
+def cost_result(data: Any, body: bytes, sent: int | None = None) -> CostResult:
+    """The answer to a cost query (``cost=1``) of ``sent`` phones (``None``: not known)."""
     obj = expect_object(data, "cost", body)
     cost = decimal(required(obj, "cost", "cost", body))
     count = integer(required(obj, "cnt", "cost", body))
     if cost is None or count is None:
         raise InvalidResponseError("cost: bad 'cost' or 'cnt'", body_excerpt=excerpt(body))
-    return CostResult(cost=cost, count=count, phones=_phones(obj))
+    return CostResult(cost=cost, count=count, phones=_phones(obj, body, sent))
 
 
 HLR_ANSWER_FIELDS: Mapping[str, str] = {
@@ -176,6 +185,12 @@ def status_results(
     form does).
     """
     items: list[Any] = data if isinstance(data, list) else [data]
+    if requested and len(items) > len(requested):
+        # Checked before any status is built: one status per message asked about.
+        raise InvalidResponseError(
+            f"status: {len(items)} statuses for {len(requested)} messages",
+            body_excerpt=excerpt(body),
+        )
     results = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):

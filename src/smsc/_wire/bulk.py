@@ -17,6 +17,7 @@ from .._enums import MessageFormat
 from .._models.messages import SendResult
 from ._spec import CommandSpec
 from .answers import send_result
+from .bounds import answer_phones
 from .errors import SEND_ERRORS
 from .forms import SEND_COST_MODE, encode_time, format_flag
 
@@ -100,7 +101,7 @@ def _encode(request: ListSend) -> dict[str, str]:
 
 
 def _decode(data: Any, body: bytes, request: ListSend) -> SendResult:
-    return send_result(data, body, request.id)
+    return send_result(data, body, request.id, answer_phones(request.phones) or None)
 
 
 SEND_LIST: Final = CommandSpec[ListSend, SendResult](

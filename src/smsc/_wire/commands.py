@@ -24,6 +24,7 @@ from .._models.messages import (
 )
 from ._spec import CommandSpec, LimitKeys
 from .answers import balance_result, cost_result, expect_object, send_result, status_results
+from .bounds import answer_phones
 from .bulk import SEND_LIST
 from .errors import BALANCE_ERRORS, SEND_ERRORS, STATUS_ERRORS
 from .forms import send_form
@@ -96,7 +97,7 @@ def _cost_limits(request: SendRequest) -> LimitKeys:
 
 
 def _send_answer(data: Any, body: bytes, request: SendRequest) -> SendResult:
-    return send_result(data, body, request.id)
+    return send_result(data, body, request.id, answer_phones(request.phones) or None)
 
 
 def _cost_form(request: SendRequest) -> dict[str, str]:
@@ -104,7 +105,7 @@ def _cost_form(request: SendRequest) -> dict[str, str]:
 
 
 def _cost_answer(data: Any, body: bytes, request: SendRequest) -> CostResult:
-    return cost_result(data, body)
+    return cost_result(data, body, answer_phones(request.phones) or None)
 
 
 SEND: Final = CommandSpec[SendRequest, SendResult](

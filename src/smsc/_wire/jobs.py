@@ -23,6 +23,7 @@ from .._models.jobs import JobCreated, JobInfo, JobState
 from .._models.messages import SendRequest
 from ._spec import CommandSpec
 from .answers import expect_object
+from .bounds import MAX_LIST_RECORDS
 from .errors import JOB_ERRORS
 from .forms import send_form
 from .values import decimal, enum_or_int, excerpt, integer, moment, text
@@ -39,7 +40,6 @@ __all__ = [
 ]
 
 _PATH: Final = "/sys/jobs.php"
-_MAX_JOBS: Final = 100_000
 _MAX_STATUSES: Final = 64
 
 
@@ -116,11 +116,13 @@ def _info(data: Any, body: bytes, _: int) -> JobInfo:
 
 
 def _list(data: Any, body: bytes, _: None) -> list[JobInfo]:
-    if isinstance(data, dict):
-        data = data.get("jobs", [])  # [INF] a wrapped list is read too
-    if not isinstance(data, list):
+    if isinstance(data, dict) and "jobs" in data:
+        data = data["jobs"]  # [INF] a wrapped list is read too
+    if not isinstance(data, list):  # {} or an unrelated object is not an empty list
         raise InvalidResponseError("jobs: expected a list of mailings", body_excerpt=excerpt(body))
-    return [job_info(item, body) for item in data[:_MAX_JOBS]]
+    if len(data) > MAX_LIST_RECORDS:  # refused, not cut: nothing is dropped silently
+        raise InvalidResponseError("jobs: too many mailings", body_excerpt=excerpt(body))
+    return [job_info(item, body) for item in data]
 
 
 JOB_CREATE: Final = CommandSpec[JobCreate, int](

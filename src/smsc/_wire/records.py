@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from .._errors import InvalidResponseError
 from ._spec import CommandSpec, LimitKeys, no_limits
+from .bounds import MAX_LIST_RECORDS
 from .errors import ErrorTable
 from .values import excerpt, integer, text
 
 __all__ = [
-    "MAX_RECORDS",
     "action",
     "created_id",
     "day",
@@ -33,9 +33,6 @@ __all__ = [
     "required_text",
 ]
 
-MAX_RECORDS: Final = 100_000
-"""The most records one list answer may hold; a longer one is refused as unusable."""
-
 _MAX_GROUPS = 1_000
 
 _T = TypeVar("_T")
@@ -43,8 +40,9 @@ _A = TypeVar("_A")
 
 
 def records(data: Any, body: bytes, command: str) -> list[Mapping[str, Any]]:
-    """The records of a list answer: a JSON array of objects (an empty one included)."""
-    if not isinstance(data, list) or len(data) > MAX_RECORDS:
+    """The records of a list answer: a JSON array of objects (an empty one included), at
+    most :data:`~smsc._wire.bounds.MAX_LIST_RECORDS` of them."""
+    if not isinstance(data, list) or len(data) > MAX_LIST_RECORDS:
         raise InvalidResponseError(
             f"{command}: expected a list of records", body_excerpt=excerpt(body)
         )

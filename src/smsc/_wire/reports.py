@@ -22,6 +22,7 @@ from .._errors import InvalidResponseError
 from .._models.reports import IncomingMessage, OperatorInfo, PriceZone, SentMessage, Statistics
 from ._spec import CommandSpec, LimitKeys
 from .answers import expect_object
+from .bounds import MAX_LIST_RECORDS
 from .errors import GET_ERRORS, OPERATOR_ERRORS
 from .values import decimal, enum_or_int, excerpt, integer, message_id, moment, required, text
 
@@ -52,8 +53,6 @@ INCOMING_MAX_PAGE: Final = 10_000
 """The most received messages one request answers (``cnt``, §11.5)."""
 INCOMING_MAX_HOURS: Final = 168
 """How far back received messages can be asked for, in hours (``hour``, §11.5)."""
-MAX_RECORDS: Final = 100_000
-"""The most records a list answer may hold; a longer one is refused as unusable."""
 
 
 def encode_day(value: date) -> str:
@@ -61,10 +60,19 @@ def encode_day(value: date) -> str:
     return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
-def _records(data: Any, body: bytes, command: str) -> list[Mapping[str, Any]]:
-    """The objects of a list answer; one object counts as a list of one."""
+def _records(data: Any, body: bytes, command: str, limit: int) -> list[Mapping[str, Any]]:
+    """The objects of a list answer; one object counts as a list of one.
+
+    More than ``limit`` records (a page's ``cnt``, the numbers looked up) are refused before
+    any result is built from them.
+    """
     items: list[Any] = data if isinstance(data, list) else [expect_object(data, command, body)]
-    if len(items) > MAX_RECORDS or not all(isinstance(item, dict) for item in items):
+    if len(items) > limit:
+        wanted = "one record" if limit == 1 else f"at most {limit} records"
+        raise InvalidResponseError(
+            f"{command}: expected {wanted}, got {len(items)}", body_excerpt=excerpt(body)
+        )
+    if not all(isinstance(item, dict) for item in items):
         raise InvalidResponseError(
             f"{command}: expected a list of records", body_excerpt=excerpt(body)
         )
@@ -144,8 +152,8 @@ def sent_message(item: Mapping[str, Any], body: bytes) -> SentMessage:
     )
 
 
-def _history_answer(data: Any, body: bytes, _: HistoryQuery) -> list[SentMessage]:
-    return [sent_message(item, body) for item in _records(data, body, "history")]
+def _history_answer(data: Any, body: bytes, query: HistoryQuery) -> list[SentMessage]:
+    return [sent_message(item, body) for item in _records(data, body, "history", query.count)]
 
 
 HISTORY: Final = CommandSpec[HistoryQuery, list[SentMessage]](
@@ -201,8 +209,9 @@ def incoming_message(item: Mapping[str, Any], body: bytes) -> IncomingMessage:
     )
 
 
-def _incoming_answer(data: Any, body: bytes, _: IncomingQuery) -> list[IncomingMessage]:
-    return [incoming_message(item, body) for item in _records(data, body, "incoming")]
+def _incoming_answer(data: Any, body: bytes, query: IncomingQuery) -> list[IncomingMessage]:
+    items = _records(data, body, "incoming", query.count)
+    return [incoming_message(item, body) for item in items]
 
 
 INCOMING: Final = CommandSpec[IncomingQuery, list[IncomingMessage]](
@@ -243,21 +252,35 @@ def _statistics_form(query: StatisticsQuery) -> dict[str, str]:
 
 
 _STAT_KEYS: Final = frozenset({"login", "cnt", "credit", "debit", "currency"})
+_STAT_FIGURES: Final = ("cnt", "credit", "debit")
 
 
 def _statistics_answer(data: Any, body: bytes, _: StatisticsQuery) -> Statistics:
-    items = _records(data, body, "statistics")
+    items = _records(data, body, "statistics", 1)
     if len(items) != 1:
         raise InvalidResponseError(
             f"statistics: expected one record, got {len(items)}", body_excerpt=excerpt(body)
         )
     item = items[0]
+    # Like a balance answer: the figures asked for must be there and readable ({} or an
+    # unrelated object is not statistics with every figure unknown).
+    figures = {key: item.get(key) for key in _STAT_FIGURES}
+    if all(value is None for value in figures.values()):
+        raise InvalidResponseError(
+            "statistics: the answer holds none of 'cnt', 'credit', 'debit'",
+            body_excerpt=excerpt(body),
+        )
+    count = integer(figures["cnt"])
+    spent, income = decimal(figures["credit"]), decimal(figures["debit"])
+    for key, value in (("cnt", count), ("credit", spent), ("debit", income)):
+        if value is None and figures[key] is not None:
+            raise InvalidResponseError(f"statistics: bad {key!r}", body_excerpt=excerpt(body))
     currency = text(item.get("currency"))
     return Statistics(
         login=text(item.get("login")),
-        sms_count=integer(item.get("cnt")),
-        spent=decimal(item.get("credit")),
-        income=decimal(item.get("debit")),
+        sms_count=count,
+        spent=spent,
+        income=income,
         currency=currency or None,
         extra=_extra(item, _STAT_KEYS),
     )
@@ -307,7 +330,7 @@ def _prices_answer(data: Any, body: bytes, _: None) -> list[PriceZone]:
             ping=decimal(item.get("ping")),
             extra=_extra(item, _PRICE_KEYS),
         )
-        for item in _records(data, body, "prices")
+        for item in _records(data, body, "prices", MAX_LIST_RECORDS)
     ]
 
 
@@ -338,6 +361,7 @@ def _operator_form(query: OperatorQuery) -> dict[str, str]:
 
 
 _OPERATOR_KEYS: Final = frozenset({"phone", "country", "operator", "region", "mcc", "mnc", "tz"})
+_OPERATOR_FACTS: Final = ("operator", "country", "region", "mcc", "mnc")
 
 
 def _operator_limits(query: OperatorQuery) -> LimitKeys:
@@ -346,9 +370,15 @@ def _operator_limits(query: OperatorQuery) -> LimitKeys:
 
 
 def _operator_answer(data: Any, body: bytes, query: OperatorQuery) -> list[OperatorInfo]:
-    items = _records(data, body, "operator")
+    items = _records(data, body, "operator", len(query.phones))
     results = []
     for index, item in enumerate(items):
+        if not any(item.get(key) not in (None, "") for key in _OPERATOR_FACTS):
+            # {} or an unrelated object is not an operator with every fact unknown.
+            raise InvalidResponseError(
+                "operator: a record names no operator, country, region or network code",
+                body_excerpt=excerpt(body),
+            )
         phone = text(item.get("phone"))
         if phone is None and len(items) == len(query.phones):
             phone = query.phones[index]  # the single answer does not repeat the number

@@ -8,7 +8,6 @@ same rules.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ from enum import IntEnum
 from typing import Any, Final, TypeVar
 
 from .._errors import InvalidResponseError
+from .bounds import MAX_NESTING, ONE_OBJECT, count_items
 
 __all__ = [
     "DATE_FORMAT",
@@ -48,8 +48,6 @@ DATE_FORMAT: Final = "%d.%m.%Y %H:%M:%S"
 # text, counts and codes are small integers, amounts have a few decimals). Every number is
 # checked against them BEFORE it is converted, so no answer can make a reader spend more
 # than a small, fixed amount of CPU or memory on one value.
-MAX_NESTING = 32
-"""Deepest JSON nesting an answer may have (real answers nest three levels)."""
 MAX_NUMBER_CHARS = 64
 """A JSON number literal or a numeric string; longer ones are refused."""
 MAX_INT_DIGITS = 19
@@ -57,9 +55,6 @@ MAX_INT_DIGITS = 19
 MAX_AMOUNT_EXPONENT = 30
 """Amounts between 1e-30 and 1e30 (18+ significant digits kept)."""
 _INT_TEXT = re.compile(rf"[+-]?[0-9]{{1,{MAX_INT_DIGITS}}}")
-_NESTING_DELTA = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_JSON_STRING = re.compile(rb'"[^"]*"')
 
 _E = TypeVar("_E", bound=IntEnum)
 
@@ -90,32 +85,29 @@ _JSON = json.JSONDecoder(  # built once: json.loads(parse_float=) builds one per
 )
 
 
-def _nesting(body: bytes) -> int:
-    """The deepest bracket nesting of a JSON text, in C-speed passes (no recursion)."""
-    if body.count(b"[") + body.count(b"{") <= MAX_NESTING:
-        return 0  # cannot be deeper than the limit: skip the scan
-    # Escapes go first (a "\\" pair, then an escaped quote), then whole strings: what is left
-    # are the brackets the JSON parser would recurse on.
-    plain = body.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _JSON_STRING.sub(b"", plain).translate(None, _NOT_BRACKETS)
-    if not brackets:
-        return 0
-    steps = memoryview(brackets.translate(_NESTING_DELTA)).cast("b")
-    return max(itertools.accumulate(steps))
-
-
 # The C scanner under JSONDecoder.decode, called without its wrapper (set by every
 # JSONDecoder since Python 2.6; not in the type stubs).
 _SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[attr-defined]
 _JSON_SPACE = b" \t\n\r"  # JSON's whitespace (bytes.strip() alone would take \f and \v too)
 
 
-def load_json(body: bytes, command: str) -> Any:
-    """The JSON value of an answer, numbers bounded and amounts as ``Decimal``."""
+def load_json(body: bytes, command: str, max_items: int = ONE_OBJECT.items) -> Any:
+    """The JSON value of an answer, numbers bounded and amounts as ``Decimal``.
+
+    Before anything is parsed, the answer's items (values and keys, see
+    :func:`~smsc._wire.bounds.count_items`) are held to ``max_items`` and its nesting to
+    :data:`MAX_NESTING`: no Python object is built from an answer beyond them.
+    """
     stripped = body.strip(_JSON_SPACE)
     if not stripped:
         raise InvalidResponseError(f"{command}: empty answer from the service")
-    if _nesting(stripped) > MAX_NESTING:
+    items, depth = count_items(stripped, max_items)
+    if items > max_items:
+        raise InvalidResponseError(
+            f"{command}: the answer holds more than {max_items} items",
+            body_excerpt=excerpt(body),
+        )
+    if depth > MAX_NESTING:
         raise InvalidResponseError(
             f"{command}: the answer nests deeper than {MAX_NESTING} levels",
             body_excerpt=excerpt(body),

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from smsc._http.attempts import Got, Outcome, aim
-from smsc._http.body import bounded
+from smsc._http.body import bounded, reading_limit
 from smsc._http.failover import BytesTransport, CallPolicy, Timeouts
 from smsc._http.sites import FailoverEvent, Site, SiteStats, Wait
 from smsc._http.sync_io import BodyWatch, pooled_transport, read_bounded, replayable
@@ -165,10 +165,12 @@ class FailoverTransport(Failover, httpx.BaseTransport):
         """Send ``sub`` and read the whole body, so that a bad body is seen here."""
         response = self._inner.handle_request(sub)
         headers = response.headers
+        # Within what the command's answer may hold (32 MiB when the request says nothing).
+        limit = reading_limit(CallPolicy.of_extensions(original.extensions).body_check)
         try:
             # Some transports (httpx.MockTransport) hand back a response already read and
             # decoded: pass the decoded body on without its content coding.
-            raw = bounded(response.content)
+            raw = bounded(response.content, limit)
             headers = headers.copy()
             headers.pop("Content-Encoding", None)
             headers["Content-Length"] = str(len(raw))
@@ -177,12 +179,12 @@ class FailoverTransport(Failover, httpx.BaseTransport):
             if isinstance(stream, httpx.ByteStream):
                 # Already in memory (the aiohttp transport reads answers whole, within the
                 # bound): no I/O here.
-                raw = bounded(b"".join(stream))
+                raw = bounded(b"".join(stream), limit)
             elif not isinstance(stream, httpx.SyncByteStream):
                 raise httpx.StreamError("the wrapped transport returned an async stream") from None
             else:
                 try:
-                    raw = read_bounded(stream)
+                    raw = read_bounded(stream, limit)
                 finally:
                     stream.close()  # hands the connection back (or drops it if unread)
                 # The same response, unread, with the body held in memory: the caller's

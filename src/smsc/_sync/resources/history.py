@@ -27,12 +27,16 @@ from smsc.resources._report_checks import (
     check_timeout_arg,
 )
 
-__all__ = ["HISTORY_MAX_MONTHS", "History"]
+__all__ = ["HISTORY_MAX_MONTHS", "MAX_PAGES", "History"]
 
 log = logging.getLogger("smsc")
 
 HISTORY_MAX_MONTHS = 6
 """The longest period one history request may cover, in calendar months (§11.5)."""
+
+MAX_PAGES = 10_000
+"""The most pages one walk asks for (10 million messages at 1,000 a page) unless
+``max_pages`` says otherwise: a service whose pages never end cannot keep a walk going."""
 
 
 class History:
@@ -53,6 +57,7 @@ class History:
         emails: PhonesArg = None,
         type: MessageType | int | None = None,
         page_size: int = HISTORY_MAX_PAGE,
+        max_pages: int = MAX_PAGES,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> Iterator[SentMessage]:
         """Every message sent from ``start`` to ``end`` (days, both included), newest first.
@@ -71,14 +76,22 @@ class History:
                 the two the service's history page documents (any other kind raises
                 ``RequestValidationError`` before a request).
             page_size: messages per request, 1 to 1,000.
+            max_pages: the most pages to ask for (:data:`MAX_PAGES` by default); a walk
+                that would need more ends in :class:`InvalidResponseError`.
             timeout: override the client's timeout for each request.
+
+        Every page is checked before any of its messages is yielded: each ``internal_id``
+        positive, below the page before, and once in the page. So no message is yielded
+        twice, and a service whose pages overlap, repeat or never end is refused.
 
         Raises:
             RequestValidationError: a bad argument (nothing was sent).
             APIError: the service refused (a subclass per error code), while iterating.
-            InvalidResponseError: a page cannot be read, or the pages do not go back in time.
+            InvalidResponseError: a page cannot be read, or the pages do not go back in time
+                (they overlap or repeat), or there are more than ``max_pages``.
         """
         query = history_query(start, end, phones, emails, type, page_size)
+        pages = check_count(max_pages, field="max_pages", low=1, high=10**9)
         check_timeout_arg(timeout)
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
@@ -88,7 +101,7 @@ class History:
                 mask_phones(query.phones),
                 len(query.emails),
             )
-        return self._walk(query, timeout)
+        return self._walk(query, pages, timeout)
 
     def page(
         self,
@@ -112,28 +125,44 @@ class History:
         before = check_record_id(before_id, field="before_id")
         return self._client._request(HISTORY, dataclasses.replace(query, before=before), timeout)
 
-    def _walk(self, query: HistoryQuery, timeout: TimeoutArg) -> Iterator[SentMessage]:
+    def _walk(
+        self, query: HistoryQuery, max_pages: int, timeout: TimeoutArg
+    ) -> Iterator[SentMessage]:
         before: int | None = None
-        while True:
+        for _ in range(max_pages):
             page = self._client._request(
                 HISTORY, dataclasses.replace(query, before=before), timeout
             )
+            lowest = _check_page(page, before)
             yield from page
             if len(page) < query.count:
                 return
-            before = _next_mark(page, before)
+            if lowest is None:
+                raise InvalidResponseError(
+                    "history: a message without int_id; the next page is unknown"
+                )
+            before = lowest
+        raise InvalidResponseError(
+            f"history: more than {max_pages} pages; the service's paging does not end"
+        )
 
 
-def _next_mark(page: builtins.list[SentMessage], before: int | None) -> int:
-    """The ``prev_id`` of the page after a full ``page``: its smallest ``internal_id``."""
+def _check_page(page: builtins.list[SentMessage], before: int | None) -> int | None:
+    """The smallest ``internal_id`` of ``page`` (the next page's ``prev_id``), after checking
+    that the page goes back: every id positive, below ``before``, once in the page.
+
+    ``None``: a message of the page has no ``internal_id`` (the page cannot be followed).
+    """
     marks = [message.internal_id for message in page]
-    if any(mark is None for mark in marks):
-        raise InvalidResponseError("history: a message without int_id; the next page is unknown")
-    lowest = min(mark for mark in marks if mark is not None)
-    if before is not None and lowest >= before:
-        # A page that does not go back would be asked for again and again.
+    known = [mark for mark in marks if mark is not None]
+    if len(set(known)) != len(known):
+        raise InvalidResponseError("history: a page holds the same message twice")
+    if known and min(known) < 1:
+        raise InvalidResponseError("history: a message's int_id is not positive")
+    if before is not None and known and max(known) >= before:
+        # A page that does not go back overlaps or repeats the one before it.
         raise InvalidResponseError("history: the next page does not go back in time")
-    return lowest
+    return min(known) if known and len(known) == len(marks) else None
 
 
 def _history_type(value: object) -> int | None:

@@ -14,6 +14,7 @@ from smsc._errors import InvalidResponseError
 from smsc._models.reports import IncomingMessage
 from smsc._privacy import mask_phones
 from smsc._sync._base_client import BaseClient
+from smsc._sync.resources.history import MAX_PAGES
 from smsc._wire.reports import INCOMING, INCOMING_MAX_HOURS, INCOMING_MAX_PAGE, IncomingQuery
 from smsc.resources._report_checks import (
     PhonesArg,
@@ -47,6 +48,7 @@ class Incoming:
         after_id: int | None = None,
         to_phones: PhonesArg = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        max_pages: int = MAX_PAGES,
         timeout: TimeoutArg = NOT_GIVEN,
     ) -> Iterator[IncomingMessage]:
         """Every message received in the last ``hours`` hours, oldest first.
@@ -62,14 +64,22 @@ class Incoming:
             after_id: only messages with a larger ``id``.
             to_phones: only messages sent to these numbers of the account.
             page_size: messages per request, 1 to 10,000.
+            max_pages: the most pages to ask for (10,000 by default); a walk that would
+                need more ends in :class:`InvalidResponseError`.
             timeout: override the client's timeout for each request.
+
+        Every page is checked before any of its messages is yielded: each ``id`` above the
+        ``after_id`` it was asked with, and once in the page. So no message is yielded twice,
+        and a service whose pages overlap, repeat or never end is refused.
 
         Raises:
             RequestValidationError: a bad argument (nothing was sent).
             APIError: the service refused (a subclass per error code), while iterating.
-            InvalidResponseError: a page cannot be read, or its ids do not grow.
+            InvalidResponseError: a page cannot be read, or its ids do not grow (pages
+                overlap or repeat), or there are more than ``max_pages``.
         """
         query = incoming_query(hours, after_id, to_phones, page_size)
+        pages = check_count(max_pages, field="max_pages", low=1, high=10**9)
         check_timeout_arg(timeout)
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
@@ -78,7 +88,7 @@ class Incoming:
                 query.after,
                 mask_phones(query.to_phones),
             )
-        return self._walk(query, timeout)
+        return self._walk(query, pages, timeout)
 
     def page(
         self,
@@ -121,17 +131,31 @@ class Incoming:
             timeout=timeout,
         )
 
-    def _walk(self, query: IncomingQuery, timeout: TimeoutArg) -> Iterator[IncomingMessage]:
-        while True:
+    def _walk(
+        self, query: IncomingQuery, max_pages: int, timeout: TimeoutArg
+    ) -> Iterator[IncomingMessage]:
+        for _ in range(max_pages):
             page = self._client._request(INCOMING, query, timeout)
+            highest = _check_page(page, query.after)
             yield from page
-            if len(page) < query.count:
+            if len(page) < query.count or highest is None:
                 return
-            highest = max(message.id for message in page)
-            if query.after is not None and highest <= query.after:
-                # A page that does not go forward would be asked for again and again.
-                raise InvalidResponseError("incoming: the next page does not go forward")
             query = dataclasses.replace(query, after=highest)
+        raise InvalidResponseError(
+            f"incoming: more than {max_pages} pages; the service's paging does not end"
+        )
+
+
+def _check_page(page: builtins.list[IncomingMessage], after: int | None) -> int | None:
+    """The largest ``id`` of ``page`` (the next page's ``after_id``; ``None`` when empty),
+    after checking that the page goes forward: every id above ``after``, once in the page."""
+    ids = [message.id for message in page]
+    if len(set(ids)) != len(ids):
+        raise InvalidResponseError("incoming: a page holds the same message twice")
+    if after is not None and ids and min(ids) <= after:
+        # A page that does not go forward overlaps or repeats the one before it.
+        raise InvalidResponseError("incoming: the next page does not go forward")
+    return max(ids) if ids else None
 
 
 def incoming_query(

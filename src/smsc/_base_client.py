@@ -62,7 +62,7 @@ from ._errors import (
 )
 from ._failures import NEVER_LEFT, failure, outcome_unknown
 from ._limits import Hit, Limiter
-from ._limits._base import count_all, take_back
+from ._limits._base import admission, take_back
 from ._options import ClientOverrides
 from ._secrets import Credentials, FormBody, scrub, secret_forms
 from ._transport import (
@@ -362,12 +362,17 @@ class BaseClient:
         deadline = _time.monotonic() + self._config.retry_deadline
         hits: tuple[Hit, ...] = ()
         try:
-            async with self._limiter.slot():
-                # Counted once the slot is held, right before the request is written: the
-                # windows start when the service sees the request, not while it queues, and
-                # a worker that dies in the queue leaves no count behind.
-                if self._rules is not None:
-                    hits = await count_all(self._rules, spec.limits(args))
+            # Counted once the slot is held, right before the request is written: the windows
+            # start when the service sees the request, not while it queues, and a worker that
+            # dies in the queue leaves no count behind. (A Redis limiter does both in one
+            # round trip.)
+            slot: AbstractAsyncContextManager[Any] = (
+                self._limiter.slot()
+                if self._rules is None
+                else admission(self._rules, spec.limits(args))
+            )
+            async with slot as counted:
+                hits = counted or ()
                 try:
                     failover = self._failover
                     if failover is not None and failover.has_bytes_path:

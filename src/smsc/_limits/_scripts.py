@@ -1,7 +1,16 @@
 """The Lua scripts of the Redis limiter: each one runs atomically on the server.
 
 Every script reads the time from the server (``TIME``), so the workers' clocks never matter.
-Keys of one login share the ``{login}`` hash tag, so they live on one Redis Cluster slot.
+Keys of one login share the ``{login}`` hash tag, so they live on one Redis Cluster slot; the
+grant lists (``{prefix}:{login}:grant:<ticket>``) are named inside the scripts and carry the
+same tag.
+
+How a slot travels: ``ADMIT`` takes a free slot for its ticket or queues it (FIFO by a
+sequence number). Whoever frees a slot (``RELEASE``, an ``ADMIT`` carrying releases, a lease
+or a vanished waiter swept away) hands it at once to the head of the queue: the ticket moves
+into the slots with a short lease and one token is pushed on its grant list, on which its
+waiter blocks (``BLPOP``). The waiter then confirms with ``ADMIT``, which lengthens the lease
+and counts the request against its window rules in the same script.
 """
 
 from __future__ import annotations
@@ -18,38 +27,112 @@ local function keep(key, ms)
 end
 """
 
-ACQUIRE = (
-    _NOW
-    + _KEEP
-    + """
--- KEYS: slots (holder -> lease end), queue (ticket -> number), waiters (ticket -> alive until),
---       seq. ARGV: ticket, capacity, lease ms, waiter ms.
--- Returns -1 when the ticket now holds a slot, else how many tickets must go before it.
-local slots, queue, waiters, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local ticket, capacity = ARGV[1], tonumber(ARGV[2])
-local lease, alive = tonumber(ARGV[3]), tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
-for _, gone in ipairs(redis.call('ZRANGEBYSCORE', waiters, '-inf', now)) do
-  redis.call('ZREM', queue, gone)
-  redis.call('ZREM', waiters, gone)
+# Drop ended leases and the tickets of waiters that stopped checking in; then hand every free
+# slot to the head of the queue (skipping `me`, the caller, who learns it from the reply).
+_HANDOVER = """
+local function sweep(slots, queue, waiters)
+  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+  for _, gone in ipairs(redis.call('ZRANGEBYSCORE', waiters, '-inf', now)) do
+    redis.call('ZREM', queue, gone)
+    redis.call('ZREM', waiters, gone)
+  end
 end
-if not redis.call('ZSCORE', queue, ticket) then
-  redis.call('ZADD', queue, redis.call('INCR', seq), ticket)
+local function hand_over(slots, queue, waiters, capacity, grant_ms, grants, me)
+  local free = capacity - redis.call('ZCARD', slots)
+  if free <= 0 then return end
+  for _, next in ipairs(redis.call('ZRANGE', queue, 0, free - 1)) do
+    redis.call('ZREM', queue, next)
+    redis.call('ZREM', waiters, next)
+    redis.call('ZADD', slots, now + grant_ms, next)
+    if next ~= me then
+      local list = grants .. next
+      redis.call('RPUSH', list, '1')
+      redis.call('PEXPIRE', list, grant_ms)
+    end
+  end
+  keep(slots, grant_ms)
 end
-local free = capacity - redis.call('ZCARD', slots)
-local rank = redis.call('ZRANK', queue, ticket)
-if rank < free then
+local function give_back(slots, queue, waiters, grants, ticket)
+  redis.call('ZREM', slots, ticket)
   redis.call('ZREM', queue, ticket)
   redis.call('ZREM', waiters, ticket)
-  redis.call('ZADD', slots, now + lease, ticket)
-  keep(slots, lease)
-  return -1
+  redis.call('DEL', grants .. ticket)
 end
-redis.call('ZADD', waiters, now + alive, ticket)
-keep(queue, alive)
-keep(waiters, alive)
-keep(seq, alive)
-return rank - math.max(free, 0)
+"""
+
+ADMIT = (
+    _NOW
+    + _KEEP
+    + _HANDOVER
+    + """
+-- KEYS: slots (holder -> lease end), queue (ticket -> number), waiters (ticket -> alive
+--       until), seq, then one window per counted rule (member -> time).
+-- ARGV: ticket, capacity, lease ms, waiter ms, grant prefix, n released, released tickets...,
+--       then per window: limit, window ms.
+-- Returns {0} when the ticket holds a slot and every window counted it, {1, ahead} when it
+-- waits with `ahead` tickets before it, {2, i, ms} when window i (from 0) is full for ms more
+-- (then the ticket holds nothing and counted nothing).
+local slots, queue, waiters, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local ticket, capacity = ARGV[1], tonumber(ARGV[2])
+local lease, alive, grants = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local released = tonumber(ARGV[6])
+for i = 7, 6 + released do give_back(slots, queue, waiters, grants, ARGV[i]) end
+local first = 7 + released
+sweep(slots, queue, waiters)
+if not redis.call('ZSCORE', slots, ticket) then
+  if not redis.call('ZSCORE', queue, ticket) then
+    redis.call('ZADD', queue, redis.call('INCR', seq), ticket)
+  end
+  keep(seq, alive)
+  hand_over(slots, queue, waiters, capacity, alive, grants, ticket)
+  if not redis.call('ZSCORE', slots, ticket) then
+    redis.call('ZADD', waiters, now + alive, ticket)
+    keep(queue, alive)
+    keep(waiters, alive)
+    return {1, redis.call('ZRANK', queue, ticket)}
+  end
+end
+-- The ticket holds a slot: count it against each window, all or none. A member already
+-- there was counted by an earlier run of this ticket whose reply was lost.
+local added = {}
+for i = 5, #KEYS do
+  local key = KEYS[i]
+  local at = first + (i - 5) * 2
+  local limit, window = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
+  local member = ticket .. ':' .. (i - 5)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if not redis.call('ZSCORE', key, member) then
+    if redis.call('ZCARD', key) >= limit then
+      for _, undo in ipairs(added) do redis.call('ZREM', undo[1], undo[2]) end
+      give_back(slots, queue, waiters, grants, ticket)
+      hand_over(slots, queue, waiters, capacity, alive, grants, '')
+      local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      return {2, i - 5, math.max(tonumber(oldest[2]) + window - now, 0)}
+    end
+    redis.call('ZADD', key, now, member)
+    table.insert(added, {key, member})
+  end
+  keep(key, window)
+end
+redis.call('ZADD', slots, now + lease, ticket)
+keep(slots, lease)
+return {0}
+"""
+)
+
+RELEASE = (
+    _NOW
+    + _KEEP
+    + _HANDOVER
+    + """
+-- KEYS: slots, queue, waiters. ARGV: capacity, waiter ms, grant prefix, tickets...
+-- Gives the tickets' slots back (or takes them out of the queue) and hands the freed slots on.
+local slots, queue, waiters = KEYS[1], KEYS[2], KEYS[3]
+local capacity, alive, grants = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+for i = 4, #ARGV do give_back(slots, queue, waiters, grants, ARGV[i]) end
+sweep(slots, queue, waiters)
+hand_over(slots, queue, waiters, capacity, alive, grants, '')
+return 0
 """
 )
 
@@ -72,12 +155,6 @@ keep(slots, lease)
 return lost
 """
 )
-
-FORGET = """
--- KEYS: slots, queue, waiters. ARGV: ticket. Leaves the queue or gives the slot back.
-for i = 1, 3 do redis.call('ZREM', KEYS[i], ARGV[1]) end
-return 0
-"""
 
 HIT = (
     _NOW

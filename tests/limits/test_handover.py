@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import cast
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -94,8 +94,9 @@ async def _monitoring(redis: Redis) -> bool:
 async def test_a_freed_slot_wakes_the_next_waiter_of_another_process_without_polling(
     redis_url: str, redis: Redis, login: str
 ) -> None:
-    # The waiter checks in only every 30 s: entering sooner proves it was woken by the hand-over.
-    slow = {"poll_interval": (0.25, 30.0), "waiter_ttl": 120.0, "timeout": 100.0}
+    # The waiter checks in only every 30 s (and a poller with these settings would pause
+    # 20 s): entering within 10 s proves it was woken by the hand-over.
+    slow = {"poll_interval": (20.0, 30.0), "waiter_ttl": 120.0, "timeout": 100.0}
     async with (
         RedisLimiter(redis_url, login=login, max_concurrency=1) as holder,
         RedisLimiter(redis_url, login=login, max_concurrency=1, **slow) as other,  # type: ignore[arg-type]
@@ -109,7 +110,7 @@ async def test_a_freed_slot_wakes_the_next_waiter_of_another_process_without_pol
         async with holder.slot():
             waiter = asyncio.create_task(wait_for_slot())
             await eventually(lambda: _queued(redis, login, 1))
-        await asyncio.wait_for(entered.wait(), 20)
+        await asyncio.wait_for(entered.wait(), 10)
         await waiter
 
 
@@ -132,7 +133,7 @@ async def test_a_vanished_waiter_leaves_the_queue_and_gets_no_slot(
     await redis.zadd(queue_key(login), {"gone": 0})
     await redis.zadd(f"smsc:{{{login}}}:waiters", {"gone": 1})  # alive until 1970
     async with RedisLimiter(redis_url, login=login, max_concurrency=1, waiter_ttl=60) as limiter:
-        await asyncio.wait_for(limiter.slot().__aenter__(), 20)
+        await asyncio.wait_for(limiter.slot().__aenter__(), 8)
         assert await redis.zscore(slots_key(login), "gone") is None
         assert await redis.zscore(queue_key(login), "gone") is None
         assert await redis.zcard(slots_key(login)) == 1
@@ -150,7 +151,7 @@ async def test_renewal_never_brings_back_a_lease_that_has_ended(
         async def reported_lost() -> bool:
             return "1 lease(s) expired while in use" in caplog.text
 
-        await eventually(reported_lost)
+        await eventually(reported_lost, timeout=8)
         assert await redis.zscore(slots_key(login), ticket) is None
 
 
@@ -172,7 +173,7 @@ async def test_leases_are_still_renewed_after_one_of_several_slots_is_given_back
             end = await redis.zscore(slots_key(login), ticket)
             return end is not None and end > start + 600
 
-        await eventually(renewed_past_its_lease)
+        await eventually(renewed_past_its_lease, timeout=8)
         await second.__aexit__(None, None, None)
 
 
@@ -208,3 +209,24 @@ async def test_a_short_redis_restart_is_ridden_out_by_one_retry(
             asyncio.gather(*(request(lim, n) for n in range(12) for lim in (one, two))), 60
         )
     assert done == 24
+
+
+async def test_a_send_cancelled_after_its_slot_was_granted_leaves_no_count(
+    redis_url: str, redis: Redis, login: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with RedisLimiter(redis_url, login=login) as limiter:
+        run = limiter._run
+
+        async def admitted_then_cancelled(script: Any, keys: Any, args: Any) -> Any:
+            # The script ran (slot taken, send counted), then the task was cancelled before
+            # its reply was read: the request never left.
+            await run(script, keys, args)
+            raise asyncio.CancelledError
+
+        monkeypatch.setattr(limiter, "_run", admitted_then_cancelled)
+        with pytest.raises(asyncio.CancelledError):
+            async with limiter.admit([("send.identical", "same")]):
+                pass
+        monkeypatch.undo()
+        await eventually(lambda: _count(redis, login, 0))
+        await limiter.hit("send.identical", "same")  # not refused: the count was taken back

@@ -127,16 +127,21 @@ def redact(text: str, forms: Sequence[str]) -> str:
     ``expected`` stays whole: a few characters inside an unrelated word say nothing about the
     secret, while anywhere it could stand as a value it is still replaced.
     """
-    for form in forms:
-        if form not in text:
-            continue
-        if len(form) >= SHORT_SECRET:
-            text = text.replace(form, REDACTED)
-            continue
-        before = r"(?<!\w)" if _is_word_char(form[0]) else ""
-        after = r"(?!\w)" if _is_word_char(form[-1]) else ""
-        text = re.sub(before + re.escape(form) + after, lambda _: REDACTED, text)
-    return text
+    present = [form for form in forms if form and form in text]
+    if not present:
+        return text
+    # One pass over the text, longest form first: a replacement is never scanned again (a
+    # secret "[" must not eat into the "[redacted]" put in for its form "%5B").
+    pattern = "|".join(_pattern(form) for form in sorted(present, key=len, reverse=True))
+    return re.sub(pattern, REDACTED.replace("\\", "\\\\"), text)
+
+
+def _pattern(form: str) -> str:
+    if len(form) >= SHORT_SECRET:
+        return re.escape(form)
+    before = r"(?<!\w)" if _is_word_char(form[0]) else ""
+    after = r"(?!\w)" if _is_word_char(form[-1]) else ""
+    return before + re.escape(form) + after
 
 
 def _is_word_char(char: str) -> bool:

@@ -148,7 +148,7 @@ class RedisLimiter:
         rules: Mapping[str, WindowRule] = DEFAULT_RULES,
         lease_ttl: float = 30.0,
         waiter_ttl: float = 5.0,
-        poll_interval: tuple[float, float] = (0.25, 1.0),
+        poll_interval: tuple[float, float] = (0.5, 1.0),
         fail_open: bool = False,
         prefix: str = "smsc",
         timeout: float = 2.0,
@@ -336,12 +336,16 @@ class RedisLimiter:
 
     def _release_later(self, tickets: list[str]) -> None:
         # Not awaited: a local waiter woken by the gate carries these in its ADMIT (it runs
-        # before the flush, which is scheduled after it), else the flush sends them alone.
+        # before the callback, which is scheduled after it), else a flush sends them alone.
         if not tickets:
             return
         first = not self._releasing
         self._releasing.extend(tickets)
         if first:
+            asyncio.get_running_loop().call_soon(self._flush_if_pending)
+
+    def _flush_if_pending(self) -> None:
+        if self._releasing:  # no admission of this process carried them
             flush = asyncio.get_running_loop().create_task(self._flush())
             self._flushes.add(flush)
             flush.add_done_callback(self._flushes.discard)

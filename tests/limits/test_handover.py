@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from smsc import AsyncSMSCClient
-from smsc._limits import RedisLimiter
+from smsc._limits import Hit, LimitExceededError, RedisLimiter, WindowRule
 from smsc.testing import SMSCEmulator
 
 from .redis_server import RedisServer
@@ -239,3 +239,35 @@ async def test_a_send_cancelled_after_its_slot_was_granted_leaves_no_count(
         monkeypatch.undo()
         await eventually(lambda: _count(redis, login, 0))
         await limiter.hit("send.identical", "same")  # not refused: the count was taken back
+
+
+async def test_a_handed_over_slot_comes_with_the_count_or_the_full_windows_refusal(
+    redis_url: str, redis: Redis, login: str
+) -> None:
+    rules = {"once": WindowRule("once", 1)}
+    async with (
+        RedisLimiter(redis_url, login=login, max_concurrency=1, rules=rules) as holder,
+        RedisLimiter(redis_url, login=login, max_concurrency=1, rules=rules) as waiter,
+    ):
+
+        async def admitted(key: str) -> tuple[Hit, ...]:
+            async with waiter.admit([("once", key)]) as hits:
+                return hits
+
+        async with holder.slot():
+            counted = asyncio.create_task(admitted("a"))
+            await eventually(lambda: _queued(redis, login, 1))
+        [hit] = await asyncio.wait_for(counted, 10)  # handed over, counted in the hand-over
+        with pytest.raises(LimitExceededError):
+            await holder.hit("once", "a")
+
+        async with holder.slot():
+            refused = asyncio.create_task(admitted("b"))
+            await eventually(lambda: _queued(redis, login, 1))
+            await holder.hit("once", "b")  # the window fills while the waiter queues
+        with pytest.raises(LimitExceededError) as caught:
+            await asyncio.wait_for(refused, 10)
+        assert caught.value.rule == "once"
+        await eventually(lambda: _count(redis, login, 0))
+        await waiter.undo(hit)
+        await holder.hit("once", "a")  # the undo took the hand-over's count back

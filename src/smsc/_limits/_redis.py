@@ -163,6 +163,7 @@ class RedisLimiter:
         self._redis, self._owns_redis = redis_client(redis, timeout=timeout)
         base = f"{prefix}:{{{login}}}"
         self._keys = [f"{base}:slots", f"{base}:queue", f"{base}:waiters", f"{base}:seq"]
+        self._base = f"{base}:"
         self._grants = f"{base}:grant:"
         self._rate_prefix = f"{base}:rate"
         self._rules = dict(rules)
@@ -275,7 +276,7 @@ class RedisLimiter:
             # Slots given back in this process ride along (one round trip for both).
             carried, self._releasing = self._releasing, []
             args = (
-                ticket, self._max, self._lease_ms, self._waiter_ms, self._grants,
+                ticket, self._max, self._lease_ms, self._waiter_ms, self._base,
                 len(carried), *carried, *windows,
             )  # fmt: skip
             try:
@@ -290,22 +291,34 @@ class RedisLimiter:
                 return self._hits_of(ticket, keys)
             if kind == _FULL:
                 raise exceeded(specs[int(reply[1])], int(reply[2]) / 1000)
-            await self._wait_for_grant(ticket)
+            token = await self._wait_for_grant(ticket)
+            _raise_if_cancelling()
+            if token == b"1":  # handed over: the slot is held and the request counted
+                return self._hits_of(ticket, keys)
+            if token is not None and token.startswith(b"2:"):
+                _, rule, wait_ms = token.split(b":")
+                raise exceeded(specs[int(rule)], int(wait_ms) / 1000)
 
     @staticmethod
     def _hits_of(ticket: str, keys: Sequence[tuple[str, str]]) -> tuple[Hit, ...]:
         # ADMIT's window members are the ticket and the window's index: known before the reply.
         return tuple(Hit(rule, key, f"{ticket}:{n}") for n, (rule, key) in enumerate(keys))
 
-    async def _wait_for_grant(self, ticket: str) -> None:
-        # Blocks until a freed slot is handed to this ticket (a token on its grant list), or
-        # until it must check in again; either way the caller runs ADMIT next.
+    async def _wait_for_grant(self, ticket: str) -> bytes | None:
+        # Blocks until a freed slot is handed to this ticket (a token on its grant list: b"1"
+        # slot held and counted, b"2:i:ms" window i full), or until it must check in again
+        # (None: the caller runs ADMIT next).
         try:
-            await self._redis.blpop([self._grants + ticket], timeout=self._check_in)
+            popped = await self._redis.blpop([self._grants + ticket], timeout=self._check_in)
         except RedisError as exc:
             # Redis restarting or gone: the next ADMIT retries once and then fails closed.
             logger.debug("Redis limiter: waiting for a slot failed (%s)", _name(exc))
             await asyncio.sleep(self._retry_pause)
+            return None
+        if popped is None:
+            return None
+        token = popped[1]
+        return token if isinstance(token, bytes) else str(token).encode()
 
     async def _run(self, script: _Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """Run ``script``; after a lost connection, once more on a fresh one after a pause.
@@ -356,7 +369,7 @@ class RedisLimiter:
             await self._forget(*tickets)
 
     async def _forget(self, *tickets: str, retry: bool = True) -> None:
-        args = (self._max, self._waiter_ms, self._grants, *tickets)
+        args = (self._max, self._lease_ms, self._base, *tickets)
         try:
             if retry:
                 await self._run(_RELEASE, self._keys[:3], args)

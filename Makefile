@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: venv test test-deep test-httpx028 generate generate-check mutation lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-fleet test-versions clean
+.PHONY: venv test test-deep test-httpx028 generate generate-check mutation lint typecheck pytest docs docs-sync check-dist demo bench bench-limiter bench-handover bench-fleet test-versions clean
 
 venv: $(STAMP)
 
@@ -96,6 +96,9 @@ bench-limiter: venv
 	$(BIN)/python benchmarks/limiter.py
 
 # Processes on one login, each with its own cap, then sharing the Redis limiter (error 9s).
+bench-handover: venv
+	$(BIN)/python benchmarks/handover.py
+
 bench-fleet: venv
 	$(BIN)/python benchmarks/fleet.py
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -33,9 +35,22 @@ from smsc import (
     RequestValidationError,
     SMSCError,
 )
-from smsc.callbacks import DeliveryStatusCallback, parse_callback
+from smsc.callbacks import (
+    DeliveryStatusCallback,
+    DuplicateCallbackError,
+    MemoryDeduplicator,
+    StaleCallbackError,
+    accept_callback,
+)
 
-__all__ = ["CALLBACK_LOG", "CALLBACK_SECRET", "SMSC_CLIENT", "CallbackLog", "create_app"]
+__all__ = [
+    "CALLBACK_LOG",
+    "CALLBACK_SECRET",
+    "CALLBACK_SEEN",
+    "SMSC_CLIENT",
+    "CallbackLog",
+    "create_app",
+]
 
 ClientFactory = Callable[[], AsyncSMSCClient]
 """Builds the app's one client; the default, ``AsyncSMSCClient``, reads ``SMSC_*`` variables."""
@@ -75,6 +90,8 @@ class SendBody(BaseModel):
 SMSC_CLIENT = web.AppKey("smsc_client", AsyncSMSCClient)
 CALLBACK_SECRET = web.AppKey("smsc_callback_secret", SecretStr)
 CALLBACK_LOG = web.AppKey("smsc_callback_log", CallbackLog)
+CALLBACK_SEEN = web.AppKey("smsc_callback_seen", MemoryDeduplicator)
+CALLBACK_CLOCK: web.AppKey[Callable[[], datetime]] = web.AppKey("smsc_callback_clock")
 # --8<-- [end:keys]
 
 routes = web.RouteTableDef()
@@ -117,22 +134,59 @@ async def message_status(request: web.Request) -> web.Response:
 
 
 # --8<-- [start:callback]
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+CALLBACK_MAX_BYTES = 8192
+"""A callback is a few hundred bytes of form fields; anything larger is refused unread."""
+
+CALLBACK_MAX_AGE = timedelta(hours=24)
+"""Refuse a callback whose time is further from now (a replay from 2020); allow the retries."""
+
+
+async def callback_fields(request: web.Request) -> dict[str, str]:
+    """The fields of a url-encoded callback, refusing other bodies before reading them.
+
+    The route is public: a multipart upload or a huge body is answered 415 or 413 from its
+    headers (``request.post()`` would first read a multipart body of up to 1 MiB).
+    """
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise web.HTTPUnsupportedMediaType(text="a callback is a url-encoded form")
+    declared = request.content_length
+    if declared is not None and declared > CALLBACK_MAX_BYTES:
+        raise web.HTTPRequestEntityTooLarge(CALLBACK_MAX_BYTES, declared)
+    body = bytearray()
+    async for chunk in request.content.iter_any():  # a chunked body: counted as it comes
+        body += chunk
+        if len(body) > CALLBACK_MAX_BYTES:
+            raise web.HTTPRequestEntityTooLarge(CALLBACK_MAX_BYTES, len(body))
+    # Strict UTF-8 (an invalid byte is a UnicodeDecodeError); a bounded number of fields.
+    pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict",
+                      max_num_fields=100)  # fmt: skip
+    return dict(pairs)
+
+
 @routes.post("/smsc/callback")
 async def smsc_callback(request: web.Request) -> web.Response:
     """Check and record one delivery-status callback from SMSC."""
     try:
-        form = await request.post()
-        # A callback is plain text fields; an uploaded file is no callback.
-        if not all(isinstance(value, str) for value in form.values()):
-            raise MalformedCallbackError("callback fields must be text")
-        fields = {name: str(value) for name, value in form.items()}
-        callback = parse_callback(fields, secrets=request.app[CALLBACK_SECRET])
+        fields = await callback_fields(request)
+        callback = await accept_callback(
+            fields,
+            seen=request.app[CALLBACK_SEEN],
+            secrets=request.app[CALLBACK_SECRET],
+            max_age=CALLBACK_MAX_AGE,
+            clock=request.app[CALLBACK_CLOCK],
+        )
+    except DuplicateCallbackError:
+        return web.Response(text="OK")  # a repeat: answered 200, or SMSC sends it again
     except CallbackSignatureError:
         raise web.HTTPForbidden(text="bad callback signature") from None
-    except (MalformedCallbackError, UnicodeDecodeError) as exc:
-        raise web.HTTPBadRequest(text=f"malformed callback: {exc}") from None
+    except (MalformedCallbackError, StaleCallbackError, ValueError) as exc:
+        # ValueError: invalid UTF-8 or too many fields in the body.
+        raise web.HTTPBadRequest(text=f"refused callback: {exc}") from None
     request.app[CALLBACK_LOG].record(callback)
-    # A repeat is answered 200 too: any other answer makes SMSC send it again.
     return web.Response(text="OK")
 
 
@@ -178,6 +232,7 @@ def create_app(
     *,
     client_factory: ClientFactory | None = None,
     callback_secret: str | SecretStr | None = None,
+    callback_clock: Callable[[], datetime] | None = None,
 ) -> web.Application:
     """Build the app.
 
@@ -186,6 +241,8 @@ def create_app(
             ``AsyncSMSCClient()``, configured by ``SMSC_LOGIN``, ``SMSC_PASSWORD`` (or
             ``SMSC_API_KEY``) and ``SMSC_HOST``.
         callback_secret: the account's callback secret; by default ``SMSC_CALLBACK_SECRET``.
+        callback_clock: the current time for the callbacks' freshness check (aware
+            ``datetime``); by default the system's. Tests pass the emulator's clock.
 
     Raises:
         ConfigurationError: no callback secret.
@@ -206,6 +263,10 @@ def create_app(
     app = web.Application(middlewares=[smsc_errors])
     app[CALLBACK_SECRET] = SecretStr(secret) if isinstance(secret, str) else secret
     app[CALLBACK_LOG] = CallbackLog()
+    # Remembers the callbacks accepted (one process; share a store such as RedisSeenSet
+    # between workers): a repeat or a replay of one is not processed twice.
+    app[CALLBACK_SEEN] = MemoryDeduplicator()
+    app[CALLBACK_CLOCK] = callback_clock or _utc_now
     app.cleanup_ctx.append(smsc_client)
     app.add_routes(routes)
     return app

@@ -21,8 +21,9 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -36,7 +37,13 @@ from smsc import (
     RequestValidationError,
     SMSCError,
 )
-from smsc.callbacks import DeliveryStatusCallback, parse_callback
+from smsc.callbacks import (
+    DeliveryStatusCallback,
+    DuplicateCallbackError,
+    MemoryDeduplicator,
+    StaleCallbackError,
+    accept_callback,
+)
 
 __all__ = ["CallbackLog", "ClientFactory", "create_app"]
 
@@ -173,24 +180,60 @@ async def message_status(message_id: str, phone: str, client: SMSC) -> StatusVie
 
 
 # --8<-- [start:callback]
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+CALLBACK_MAX_BYTES = 8192
+"""A callback is a few hundred bytes of form fields; anything larger is refused unread."""
+
+CALLBACK_MAX_AGE = timedelta(hours=24)
+"""Refuse a callback whose time is further from now (a replay from 2020); allow the retries."""
+
+
+async def callback_fields(request: Request) -> dict[str, str]:
+    """The fields of a url-encoded callback, refusing other bodies before reading them.
+
+    The route is public: a multipart upload or a huge body is answered 415 or 413 from its
+    headers (Starlette's ``request.form()`` would first spool every upload to disk).
+    """
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/x-www-form-urlencoded":
+        raise HTTPException(status_code=415, detail="a callback is a url-encoded form")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > CALLBACK_MAX_BYTES):
+        raise HTTPException(status_code=413, detail="callback too large")
+    body = bytearray()
+    async for chunk in request.stream():  # a chunked body: counted as it comes
+        body += chunk
+        if len(body) > CALLBACK_MAX_BYTES:
+            raise HTTPException(status_code=413, detail="callback too large")
+    # Strict UTF-8 (an invalid byte is a UnicodeDecodeError); a bounded number of fields.
+    pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict",
+                      max_num_fields=100)  # fmt: skip
+    return dict(pairs)
+
+
 @router.post("/smsc/callback", response_class=PlainTextResponse)
 async def smsc_callback(request: Request, secret: CallbackSecret, log: Callbacks) -> str:
     """Check and record one delivery-status callback from SMSC."""
     try:
-        # request.form() reads urlencoded and multipart forms (python-multipart, installed by
-        # the fastapi extra); ``async with`` closes any uploaded file it spooled.
-        async with request.form() as form:
-            # A callback is plain text fields; an uploaded file is no callback.
-            if not all(isinstance(value, str) for value in form.values()):
-                raise MalformedCallbackError("callback fields must be text")
-            fields = {name: str(value) for name, value in form.items()}
-        callback = parse_callback(fields, secrets=secret)
+        fields = await callback_fields(request)
+        callback = await accept_callback(
+            fields,
+            seen=request.app.state.callback_seen,
+            secrets=secret,
+            max_age=CALLBACK_MAX_AGE,
+            clock=request.app.state.callback_clock,
+        )
+    except DuplicateCallbackError:
+        return "OK"  # a repeat: answered 200, or SMSC sends it again
     except CallbackSignatureError:
         raise HTTPException(status_code=403, detail="bad callback signature") from None
-    except (MalformedCallbackError, UnicodeDecodeError) as exc:
-        raise HTTPException(status_code=400, detail=f"malformed callback: {exc}") from None
+    except (MalformedCallbackError, StaleCallbackError, ValueError) as exc:
+        # ValueError: invalid UTF-8 or too many fields in the body.
+        raise HTTPException(status_code=400, detail=f"refused callback: {exc}") from None
     log.record(callback)
-    # A repeat is answered 200 too: any other answer makes SMSC send it again.
     return "OK"
 
 
@@ -233,6 +276,7 @@ def create_app(
     *,
     client_factory: ClientFactory | None = None,
     callback_secret: str | SecretStr | None = None,
+    callback_clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """Build the app.
 
@@ -241,6 +285,8 @@ def create_app(
             ``AsyncSMSCClient()``, configured by ``SMSC_LOGIN``, ``SMSC_PASSWORD`` (or
             ``SMSC_API_KEY``) and ``SMSC_HOST``.
         callback_secret: the account's callback secret; by default ``SMSC_CALLBACK_SECRET``.
+        callback_clock: the current time for the callbacks' freshness check (aware
+            ``datetime``); by default the system's. Tests pass the emulator's clock.
 
     Raises:
         ConfigurationError: no callback secret.
@@ -262,6 +308,10 @@ def create_app(
     app = FastAPI(title="smsc example", lifespan=lifespan)
     app.state.callback_secret = SecretStr(secret) if isinstance(secret, str) else secret
     app.state.callback_log = CallbackLog()
+    # Remembers the callbacks accepted (one process; share a store such as RedisSeenSet
+    # between workers): a repeat or a replay of one is not processed twice.
+    app.state.callback_seen = MemoryDeduplicator()
+    app.state.callback_clock = callback_clock or _utc_now
     app.include_router(router)
     app.add_exception_handler(SMSCError, _smsc_error)
     return app

@@ -41,8 +41,13 @@ async def app_client(
 
     The emulator calls the app back at its real address, over the socket.
     """
-    # smsc_client_factory builds clients on the smsc_emulator fixture, in process.
-    app = create_app(client_factory=smsc_client_factory, callback_secret=CALLBACK_SECRET)
+    # smsc_client_factory builds clients on the smsc_emulator fixture, in process. The app
+    # checks the callbacks' freshness on the emulator's clock (which starts in 2024).
+    app = create_app(
+        client_factory=smsc_client_factory,
+        callback_secret=CALLBACK_SECRET,
+        callback_clock=smsc_emulator.clock.datetime,
+    )
     # TestClient starts the app (its cleanup_ctx creates the SMSC client) and stops it after.
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         account = smsc_emulator.account(DEMO_LOGIN)

@@ -26,10 +26,17 @@ PHONE = "79991234567"
 
 # --8<-- [start:fixtures]
 @pytest.fixture
-async def app(smsc_client_factory: Callable[[], AsyncSMSCClient]) -> AsyncIterator[FastAPI]:
+async def app(
+    smsc_emulator: SMSCEmulator, smsc_client_factory: Callable[[], AsyncSMSCClient]
+) -> AsyncIterator[FastAPI]:
     """The app under test with its lifespan running and its SMSC client on the emulator."""
-    # smsc_client_factory builds clients on the smsc_emulator fixture, in process.
-    app = create_app(client_factory=smsc_client_factory, callback_secret=CALLBACK_SECRET)
+    # smsc_client_factory builds clients on the smsc_emulator fixture, in process. The app
+    # checks the callbacks' freshness on the emulator's clock (which starts in 2024).
+    app = create_app(
+        client_factory=smsc_client_factory,
+        callback_secret=CALLBACK_SECRET,
+        callback_clock=smsc_emulator.clock.datetime,
+    )
     # httpx.ASGITransport does not run the app's lifespan, where the app creates its client:
     # run it here, around the test (it closes the client at the end).
     async with app.router.lifespan_context(app):

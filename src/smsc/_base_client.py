@@ -448,17 +448,26 @@ class BaseClient:
         hits: tuple[Hit, ...] = ()
         # unasync: end
         try:
-            async with self._limiter.slot():
+            # unasync: async-only
+            # Counted once the slot is held, right before the request is written: the windows
+            # start when the service sees the request, not while it queues, and a worker that
+            # dies in the queue leaves no count behind. (A Redis limiter does both in one
+            # round trip.)
+            if self._rules is None:
+                slot: AbstractAsyncContextManager[Any] = self._limiter.slot()
+            else:
+                from ._limits._base import admission  # only with a limiter: see smsc/__init__
+
+                slot = admission(self._rules, spec.limits(args))
+            # unasync: end
+            # unasync: sync-only
+            # slot = self._limiter.slot()
+            # unasync: end
+            async with slot as counted:
                 if trace is not None:
                     trace.waited(_time.monotonic() - queued)
                 # unasync: async-only
-                # Counted once the slot is held, right before the request is written: the
-                # windows start when the service sees the request, not while it queues, and
-                # a worker that dies in the queue leaves no count behind.
-                if self._rules is not None:
-                    from ._limits._base import count_all  # only with a limiter: see smsc/__init__
-
-                    hits = await count_all(self._rules, spec.limits(args))
+                hits = counted or ()
                 # unasync: end
                 try:
                     failover = self._failover

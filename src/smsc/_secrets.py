@@ -15,6 +15,7 @@ and JSON-encoded) from any text taken from an answer. Both the HTTP and the SMTP
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, quote_plus, urlencode
@@ -112,12 +113,39 @@ def repeats(text: str, values: Iterable[str]) -> bool:
     return any(value and value in text for value in values)
 
 
+SHORT_SECRET = 8
+"""Forms shorter than this are redacted only where they stand alone (see :func:`redact`)."""
+
+
 def redact(text: str, forms: Sequence[str]) -> str:
-    """``text`` with every occurrence of ``forms`` (from :func:`secret_forms`) replaced."""
-    for form in forms:
-        if form in text:
-            text = text.replace(form, REDACTED)
-    return text
+    """``text`` with every occurrence of ``forms`` (from :func:`secret_forms`) replaced.
+
+    A form of :data:`SHORT_SECRET` characters or more is replaced wherever it occurs. A shorter
+    one is replaced only where it is not part of a longer word: no letter, digit or ``_`` right
+    before its first character or right after its last one when those are themselves word
+    characters. So a password ``p`` is redacted in ``key=p&``, ``"p"`` or ``password p`` but
+    ``expected`` stays whole: a few characters inside an unrelated word say nothing about the
+    secret, while anywhere it could stand as a value it is still replaced.
+    """
+    present = [form for form in forms if form and form in text]
+    if not present:
+        return text
+    # One pass over the text, longest form first: a replacement is never scanned again (a
+    # secret "[" must not eat into the "[redacted]" put in for its form "%5B").
+    pattern = "|".join(_pattern(form) for form in sorted(present, key=len, reverse=True))
+    return re.sub(pattern, REDACTED.replace("\\", "\\\\"), text)
+
+
+def _pattern(form: str) -> str:
+    if len(form) >= SHORT_SECRET:
+        return re.escape(form)
+    before = r"(?<!\w)" if _is_word_char(form[0]) else ""
+    after = r"(?!\w)" if _is_word_char(form[-1]) else ""
+    return before + re.escape(form) + after
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 class FormBody(httpx.ByteStream):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 
 import httpx
 import pytest
@@ -29,8 +30,9 @@ POOL_LIMIT = 4
 class CountingClientFactory:
     """Builds the app's ``AsyncSMSCClient`` for the emulator site and keeps every one built."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, clock: Callable[[], datetime]) -> None:
         self.base_url = base_url
+        self.clock = clock  # the emulator's: the apps check the callbacks' freshness on it
         self.clients: list[AsyncSMSCClient] = []
 
     def __call__(self) -> AsyncSMSCClient:
@@ -61,7 +63,9 @@ async def eventually(condition: Callable[[], bool], what: str) -> None:
 @asynccontextmanager
 async def run_fastapi(factory: CountingClientFactory) -> AsyncIterator[str]:
     """The FastAPI example under uvicorn."""
-    app = fastapi_app.create_app(client_factory=factory, callback_secret=CALLBACK_SECRET)
+    app = fastapi_app.create_app(
+        client_factory=factory, callback_secret=CALLBACK_SECRET, callback_clock=factory.clock
+    )
     config = uvicorn.Config(
         app, host="127.0.0.1", port=0, lifespan="on", ws="none", log_level="warning"
     )
@@ -80,7 +84,9 @@ async def run_fastapi(factory: CountingClientFactory) -> AsyncIterator[str]:
 @asynccontextmanager
 async def run_aiohttp(factory: CountingClientFactory) -> AsyncIterator[str]:
     """The aiohttp example under ``web.AppRunner`` and a ``TCPSite``."""
-    app = aiohttp_app.create_app(client_factory=factory, callback_secret=CALLBACK_SECRET)
+    app = aiohttp_app.create_app(
+        client_factory=factory, callback_secret=CALLBACK_SECRET, callback_clock=factory.clock
+    )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
@@ -102,9 +108,11 @@ def app_runner(request: pytest.FixtureRequest) -> AppRunner:
 
 
 @pytest.fixture
-def client_factory(smsc_emulator_server: Site) -> CountingClientFactory:
+def client_factory(
+    smsc_emulator_server: Site, smsc_emulator: SMSCEmulator
+) -> CountingClientFactory:
     """Builds the app's client for the emulator's socket site, counting the clients built."""
-    return CountingClientFactory(smsc_emulator_server.url)
+    return CountingClientFactory(smsc_emulator_server.url, smsc_emulator.clock.datetime)
 
 
 @pytest.fixture

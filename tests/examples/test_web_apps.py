@@ -8,7 +8,7 @@ socket left open at shutdown fails the test.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ import pytest
 
 from smsc.callbacks import compute_signature
 from smsc.testing import Site, SMSCEmulator, callback_signature
+from smsc.testing._clock import DEFAULT_START
 
 from .conftest import CALLBACK_SECRET, POOL_LIMIT, AppRunner, CountingClientFactory, eventually
 
@@ -50,6 +51,7 @@ async def deliver(emulator: SMSCEmulator) -> None:
 def signed_callback(message_id: str, status: int, secret: str) -> dict[str, str]:
     """The form the emulator would send for this status change, signed with ``secret``."""
     fields = {"id": message_id, "phone": PHONE, "status": str(status), "err": "0"}
+    fields["ts"] = str(int(DEFAULT_START))  # the emulator's clock: the apps check freshness
     for algorithm in ("md5", "sha1"):
         fields[algorithm] = callback_signature(message_id, PHONE, status, secret, algorithm)
     return fields
@@ -167,7 +169,7 @@ async def test_a_malformed_callback_gets_400_and_is_not_recorded(
     assert (await recorded(app_http, message_id))["callbacks"] == []
 
 
-async def test_a_signed_callback_posted_as_a_multipart_form_is_recorded(
+async def test_a_signed_callback_posted_as_a_multipart_form_is_refused_as_415(
     app_http: httpx.AsyncClient,
 ) -> None:
     message_id = await send(app_http)
@@ -179,11 +181,11 @@ async def test_a_signed_callback_posted_as_a_multipart_form_is_recorded(
         headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
     )
 
-    assert response.status_code == 200, response.text
-    assert (await recorded(app_http, message_id))["final_status"] == 1
+    assert response.status_code == 415, response.text
+    assert (await recorded(app_http, message_id))["callbacks"] == []
 
 
-async def test_a_signed_callback_with_an_uploaded_file_gets_400_and_is_not_recorded(
+async def test_a_signed_callback_with_an_uploaded_file_is_refused_as_415(
     app_http: httpx.AsyncClient,
 ) -> None:
     message_id = await send(app_http)
@@ -193,7 +195,77 @@ async def test_a_signed_callback_with_an_uploaded_file_gets_400_and_is_not_recor
         "/smsc/callback", data=fields, files={"upload": ("a.txt", b"x", "text/plain")}
     )
 
+    assert response.status_code == 415
+    assert (await recorded(app_http, message_id))["callbacks"] == []
+
+
+async def _answer_to_a_2_gib_upload(app_url: str, content_type: str) -> tuple[bytes, int]:
+    """POST headers announcing a 2 GiB body, then at most 1 MiB of it; the status line and
+    how many body bytes were written before the app answered."""
+    host, port = app_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        b"POST /smsc/callback HTTP/1.1\r\nHost: app\r\n"
+        + f"Content-Type: {content_type}\r\nContent-Length: {2**31}\r\n\r\n".encode()
+    )
+    sent = 0
+    answer = asyncio.ensure_future(reader.readline())
+    try:
+        while not answer.done() and sent < 2**20:
+            writer.write(b"x" * 65536)
+            await writer.drain()
+            sent += 65536
+            await asyncio.sleep(0.01)  # room for the app to answer first
+        status_line = await asyncio.wait_for(answer, 30)
+    finally:
+        writer.close()
+    return status_line, sent
+
+
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [
+        ("multipart/form-data; boundary=smsc-test-boundary", b" 415 "),
+        ("application/x-www-form-urlencoded", b" 413 "),
+    ],
+)
+async def test_a_2_gib_callback_upload_is_refused_from_its_headers_unread(
+    app_url: str, content_type: str, status: bytes
+) -> None:
+    status_line, sent = await _answer_to_a_2_gib_upload(app_url, content_type)
+
+    assert status in status_line, status_line
+    assert sent <= 2**20  # answered before even 1 MiB of the 2 GiB had been written
+
+
+async def test_a_chunked_callback_body_over_the_limit_is_refused_as_413(
+    app_http: httpx.AsyncClient,
+) -> None:
+    async def endless() -> AsyncIterator[bytes]:
+        for _ in range(64):  # 1 MiB in all, without a Content-Length
+            yield b"x=" + b"y" * 16382
+
+    response = await app_http.post(
+        "/smsc/callback",
+        content=endless(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 413
+
+
+async def test_a_signed_callback_from_2020_is_refused_and_not_recorded(
+    app_http: httpx.AsyncClient,
+) -> None:
+    message_id = await send(app_http)
+    fields = signed_callback(message_id, 1, CALLBACK_SECRET)
+    fields["ts"] = "1590000000"  # May 2020
+    fields.pop("time", None)
+
+    response = await app_http.post("/smsc/callback", data=fields)
+
     assert response.status_code == 400
+    assert "callback" in response.text
     assert (await recorded(app_http, message_id))["callbacks"] == []
 
 

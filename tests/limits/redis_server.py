@@ -91,7 +91,17 @@ class RedisServer:
                 raise RuntimeError(f"redis-server did not answer within {timeout:g} s")
             time.sleep(0.02)
 
+    def restart(self, down_for: float) -> None:
+        """Stop the server, wait ``down_for`` seconds and start it again, empty, on its port."""
+        self._end_process()
+        time.sleep(down_for)
+        self.start()
+
     def stop(self) -> None:
+        self._end_process()
+        self._dir.cleanup()
+
+    def _end_process(self) -> None:
         process, self._process = self._process, None
         if process is not None:
             process.terminate()
@@ -102,7 +112,6 @@ class RedisServer:
                 process.wait()
             if process.stderr is not None:
                 process.stderr.close()
-        self._dir.cleanup()
 
 
 @contextmanager

@@ -213,7 +213,8 @@ async def test_a_waiter_cancelled_in_the_queue_leaves_it_at_once(
             with pytest.raises(asyncio.CancelledError):
                 await waiter
             assert await redis.zcard(queue_key(login)) == 0
-        assert await _held(redis, login, 0)
+        # The slot is given back without the holder waiting for Redis.
+        await eventually(lambda: _held(redis, login, 0))
 
 
 @pytest.mark.parametrize("cap", [0, 15, 20])

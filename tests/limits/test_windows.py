@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from smsc._errors import ConfigurationError
 from smsc._limits import (
     DEFAULT_RULES,
+    Hit,
     IdenticalRequestError,
     InProcessLimiter,
     Limiter,
@@ -23,6 +24,7 @@ from smsc._limits import (
     WindowRule,
     fingerprint,
 )
+from smsc._limits._base import admission, count_all
 
 Factory = Callable[..., Limiter]
 
@@ -229,3 +231,47 @@ async def test_undoing_a_hit_twice_or_of_an_unknown_window_is_harmless() -> None
     await limiter.undo(type(hit)("status", "never-counted", "0"))
     for _ in range(10):
         await limiter.hit("balance")
+
+
+class _StallingLimiter(InProcessLimiter):
+    """Counts as usual, but a hit of ``stall_rule`` waits until the test cancels it."""
+
+    def __init__(self, stall_rule: str) -> None:
+        super().__init__()
+        self.stall_rule = stall_rule
+        self.stalled = asyncio.Event()
+
+    async def hit(self, rule: str, key: str = "") -> Hit:
+        if rule == self.stall_rule:
+            self.stalled.set()
+            await asyncio.Event().wait()  # until cancelled
+        return await super().hit(rule, key)
+
+
+async def test_counts_taken_before_a_cancellation_are_taken_back() -> None:
+    limiter = _StallingLimiter("balance")
+    counting = asyncio.create_task(
+        count_all(limiter, [("send.identical", "same"), ("balance", "")])
+    )
+    await limiter.stalled.wait()
+    counting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await counting
+    await limiter.hit("send.identical", "same")  # the first count was taken back
+
+
+async def test_an_admission_cancelled_while_counting_gives_its_slot_and_counts_back() -> None:
+    limiter = _StallingLimiter("balance")
+    limiter_slots = limiter.max_concurrency
+
+    async def admitted() -> None:
+        async with admission(limiter, [("send.identical", "same"), ("balance", "")]):
+            pass
+
+    task = asyncio.create_task(admitted())
+    await limiter.stalled.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert limiter.in_flight == 0 < limiter_slots
+    await limiter.hit("send.identical", "same")

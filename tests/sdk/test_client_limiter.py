@@ -14,6 +14,7 @@ from smsc import (
     IdenticalRequestError,
     InProcessLimiter,
     LimitExceededError,
+    SendOutcomeUnknownError,
     StatusCode,
 )
 from smsc.testing import Lifecycle, RateLimits, SMSCEmulator
@@ -139,6 +140,30 @@ async def test_a_send_refused_at_connect_is_taken_back_so_the_same_send_may_be_r
         for _ in range(2):
             with pytest.raises(APIConnectionError):
                 await client.send(PHONE, "Your code: 1234")
+
+
+async def test_a_send_that_may_have_left_keeps_its_count_so_the_same_send_is_refused() -> None:
+    requests = 0
+
+    def times_out_after_writing(request: httpx.Request) -> httpx.Response:
+        nonlocal requests
+        requests += 1
+        raise httpx.ReadTimeout("no answer", request=request)  # written: it may have arrived
+
+    async with AsyncSMSCClient(
+        login="demo",
+        password="demo",
+        host="https://emulator.test",
+        transport=httpx.MockTransport(times_out_after_writing),
+        failover=False,
+        max_retries=0,
+        limiter=InProcessLimiter(),
+    ) as client:
+        with pytest.raises(SendOutcomeUnknownError):
+            await client.send(PHONE, "Your code: 1234")
+        with pytest.raises(IdenticalRequestError):
+            await client.send(PHONE, "Your code: 1234")
+    assert requests == 1  # the second identical send never left
 
 
 async def test_a_send_cancelled_while_queued_for_a_slot_leaves_no_count(

@@ -48,3 +48,42 @@ _FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 @given(st.dictionaries(_FORM_TEXT, _FORM_TEXT, max_size=6))
 def test_form_encoding_writes_exactly_what_urlencode_writes(fields: dict[str, str]) -> None:
     assert form_encode(fields) == urlencode(fields)
+
+
+@pytest.mark.parametrize(
+    ("secret", "text", "shown"),
+    [
+        ("p", "expected a number", "expected a number"),
+        ("p", "psw=p&fmt=3", f"psw={REDACTED}&fmt=3"),
+        ("p", 'password "p" is wrong', f'password "{REDACTED}" is wrong'),
+        ("p", "p", REDACTED),
+        ("p", "p, then p.", f"{REDACTED}, then {REDACTED}."),
+        ("e1", "error e1: see e10 and ae1", f"error {REDACTED}: see e10 and ae1"),
+        (".*", "a.*b and .* alone", f"a{REDACTED}b and {REDACTED} alone"),
+        ("a b", "psw=a+b&x=a%20b", f"psw={REDACTED}&x={REDACTED}"),
+        ("ö", "psw=%C3%B6 and Köln", f"psw={REDACTED} and Köln"),
+        ("\\", 'json "\\\\" here', f'json "{REDACTED}" here'),
+        ("[redacted]", "[redacted]", REDACTED),
+    ],
+)
+def test_a_short_secret_is_redacted_where_it_stands_alone_not_inside_other_words(
+    secret: str, text: str, shown: str
+) -> None:
+    assert redact(text, secret_forms(secret)) == shown
+
+
+@given(
+    secret=st.text(min_size=1, max_size=7),
+    before=st.sampled_from(["psw=", '"', " ", "", "(", "\n"]),
+    after=st.sampled_from(["&", '"', " ", "", ")", "\n"]),
+)
+def test_a_short_secret_standing_as_a_value_never_survives_redaction(
+    secret: str, before: str, after: str
+) -> None:
+    for form in secret_forms(secret):
+        shown = redact(f"{before}{form}{after}", secret_forms(secret))
+        assert shown == f"{before}{REDACTED}{after}"
+
+
+def test_a_long_secret_is_redacted_even_inside_a_word() -> None:
+    assert redact("xxhunter2secretxx", secret_forms("hunter2secret")) == f"xx{REDACTED}xx"

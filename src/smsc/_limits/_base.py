@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from .._errors import ConfigurationError, IdenticalRequestError, LimitExceededError
 
@@ -185,6 +185,46 @@ class SeenSet(Protocol):
     async def first_time(self, key: Hashable) -> bool:
         """True the first time ``key`` is seen within the set's expiry, False after."""
         ...
+
+
+class _CountedSlot:
+    """``async with`` a slot of ``limiter`` and the counts of ``keys`` taken once it is held.
+
+    For a limiter without an ``admit`` of its own: a slot, then :func:`count_all`.
+    """
+
+    __slots__ = ("_keys", "_limiter", "_slot")
+
+    def __init__(self, limiter: Limiter, keys: Sequence[tuple[str, str]]) -> None:
+        self._limiter = limiter
+        self._keys = keys
+
+    async def __aenter__(self) -> tuple[Hit, ...]:
+        self._slot = self._limiter.slot()
+        await self._slot.__aenter__()
+        try:
+            return await count_all(self._limiter, self._keys)
+        except BaseException as exc:
+            await self._slot.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self._slot.__aexit__(*exc_info)
+
+
+def admission(
+    limiter: Limiter, keys: Sequence[tuple[str, str]]
+) -> AbstractAsyncContextManager[tuple[Hit, ...]]:
+    """Hold a slot of ``limiter`` and count one request against each ``(rule, key)``.
+
+    ``async with admission(limiter, keys) as hits:`` — the counts are taken once the slot is
+    held (a full window gives the slot back and raises). A limiter with an ``admit`` method
+    (:class:`~smsc._limits.RedisLimiter`) does both in one step.
+    """
+    admit = getattr(limiter, "admit", None)
+    if admit is not None:
+        return cast("AbstractAsyncContextManager[tuple[Hit, ...]]", admit(keys))
+    return _CountedSlot(limiter, keys)
 
 
 async def count_all(limiter: Limiter, keys: Sequence[tuple[str, str]]) -> tuple[Hit, ...]:

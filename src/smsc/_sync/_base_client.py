@@ -315,7 +315,8 @@ class BaseClient:
             body_check=limited_check(spec.check, spec.answer_bounds(args).bytes),
         )
         try:
-            with self._limiter.slot():
+            slot = self._limiter.slot()
+            with slot as counted:
                 if trace is not None:
                     trace.waited(_time.monotonic() - queued)
                 try:

@@ -187,6 +187,24 @@ def _check_text_values(fields: Mapping[str, str]) -> None:
             raise MalformedCallbackError("callback field names must be text")
         if not isinstance(value, str):
             raise MalformedCallbackError(f"callback field {shown(name)} is not text", field=name)
+        # A lone surrogate (from a decoder with surrogateescape, or a hostile test client)
+        # cannot be signed or stored as UTF-8: refused here, not as a UnicodeEncodeError.
+        if not _is_unicode_text(name):
+            raise MalformedCallbackError("callback field names must be valid Unicode text")
+        if not _is_unicode_text(value):
+            raise MalformedCallbackError(
+                f"callback field {shown(name)} is not valid Unicode text", field=name
+            )
+
+
+def _is_unicode_text(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _M = TypeVar("_M", DeliveryStatusCallback, IncomingMessageCallback)

@@ -219,6 +219,22 @@ def test_missing_required_field_is_malformed(name: str) -> None:
     assert caught.value.field == name
 
 
+@pytest.mark.parametrize("name", ["id", "phone", "status", "md5", "sender", "extra"])
+@pytest.mark.parametrize("surrogate", ["\ud800", "x\udfffy"])
+def test_a_lone_surrogate_in_a_field_is_a_malformed_callback(name: str, surrogate: str) -> None:
+    fields = {"id": "182", "phone": PHONE, "status": "1", "md5": "0" * 32, name: surrogate}
+    for require in (True, False):
+        with pytest.raises(MalformedCallbackError, match="valid Unicode") as caught:
+            parse_callback(fields, secrets="secret", require_signature=require)
+        assert caught.value.field == name
+
+
+def test_a_lone_surrogate_in_a_field_name_is_a_malformed_callback() -> None:
+    fields = {"id": "182", "phone": PHONE, "status": "1", "x\ud800": "1"}
+    with pytest.raises(MalformedCallbackError, match="names must be valid Unicode"):
+        parse_callback(fields, secrets="secret")
+
+
 @pytest.mark.parametrize("name", ["id", "phone", "status"])
 def test_blank_required_field_is_malformed(name: str) -> None:
     with pytest.raises(MalformedCallbackError) as caught:

@@ -156,7 +156,7 @@ REPLACE: dict[str, tuple[tuple[str, str], ...]] = {
 DROPPED_ARGS: dict[str, tuple[str, ...]] = {
     # async module -> parameters it has no sync counterpart of (async-only in the code):
     # their entries in the docstrings' ``Args:`` sections are left out too
-    "_client.py": ("http_backend", "limiter"),
+    "_client.py": ("http_backend", "limiter", "hooks"),
 }
 
 _COMPILED = tuple((re.compile(rf"\b{pattern}"), new) for pattern, new in RULES)

@@ -62,11 +62,6 @@ class SMSCClient(BaseClient):
             ``httpx.MockTransport(handler)``); the SDK wraps it with its failover layer.
         on_failover_event: called with a :class:`FailoverEvent` for every attempt, failure,
             switch of site and recovery (see :attr:`site_stats` for running counts).
-        hooks: plain functions called with every event of :mod:`smsc.events` (requests,
-            attempts, retries, failovers, limiter waits, campaign progress and pauses); more
-            can be added with ``client.events.on(hook, *kinds)``. A hook that raises is
-            logged and ignored. No event carries a phone, a text or a secret (see the
-            "Observability" guide).
         **options: any other :class:`SMSCConfig` field (``timeout``, ``max_concurrency``...).
 
     Raises:

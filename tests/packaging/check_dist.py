@@ -19,7 +19,8 @@ serves what was installed before). Steps:
      says it needs the ``cli`` extra;
    - ``cli``: the wheel with ``[cli]`` only: ``smsc --help``, ``smsc emulator`` serves a
      request for a second;
-   - ``all``: the wheel with every user extra (``testing,fastapi,aiohttp,cli,redis,worker``):
+   - ``all``: the wheel with every user extra
+     (``testing,fastapi,aiohttp,httpx2,otel,cli,redis,worker``):
      every extra-backed name imports, with the extras' own packages, and the emulator
      serves its SMTP gateway too.
 
@@ -43,7 +44,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-USER_EXTRAS = ("testing", "fastapi", "aiohttp", "cli", "redis", "worker")
+USER_EXTRAS = ("testing", "fastapi", "aiohttp", "httpx2", "otel", "cli", "redis", "worker")
 LINKS = ("Documentation", "Source", "Changelog", "Issues")
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
 
@@ -219,10 +220,11 @@ print(smsc.__version__)
 """
 
 IMPORT_ALL = """
-import smsc, smsc.testing, smsc.testing._pytest_plugin, smsc.cli._app
-from smsc import AiohttpTransport, RedisLimiter, RedisSeenSet
-import aiohttp, aiosmtpd, click, fastapi, multipart, pytest_asyncio, redis, rich, taskiq
-import taskiq_redis, uvicorn
+import smsc, smsc.testing, smsc.testing._pytest_plugin, smsc.cli._app, smsc.otel
+from smsc import AiohttpTransport, RedisLimiter, RedisSeenSet, SMSCClient
+from smsc._http.httpx2_transport import Httpx2Transport
+import aiohttp, aiosmtpd, click, fastapi, httpx2, multipart, opentelemetry, pytest_asyncio
+import redis, rich, taskiq, taskiq_redis, uvicorn
 print(smsc.__version__)
 """
 

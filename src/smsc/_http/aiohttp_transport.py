@@ -26,14 +26,14 @@ import asyncio
 import functools
 import ssl
 from collections.abc import AsyncIterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import aiohttp
 import httpx
 from yarl import URL
 
 from .._secrets import FormBody
-from .attempts import within
+from .attempts import raise_alone, within
 from .body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 
 __all__ = ["AiohttpTransport"]
@@ -125,20 +125,6 @@ def _map_error(exc: BaseException, request: httpx.Request | None) -> httpx.Trans
             f"connection lost after connecting ({type(exc).__name__})", request=request
         )
     return None
-
-
-def _raise_alone(failure: httpx.TransportError) -> NoReturn:
-    """Raise ``failure`` with no aiohttp exception (or URL) chained to it.
-
-    It is raised outside the ``except`` block that mapped it, yet Python 3.10 can still chain
-    the error the coroutine was handling a moment before (its exception state outlives the
-    handler there): the context is cut once raised, and the exception raised again as it is.
-    """
-    try:
-        raise failure
-    except httpx.TransportError as raised:
-        raised.__context__ = None
-        raise
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -273,7 +259,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         finally:
             self._slots.release()
         if failure is not None:
-            _raise_alone(failure)
+            raise_alone(failure)
         return answer, raw
 
     def _url(self, url: httpx.URL) -> URL:

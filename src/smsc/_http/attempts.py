@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import httpx
 
@@ -24,6 +24,7 @@ __all__ = [
     "clamp",
     "describe",
     "judge",
+    "raise_alone",
     "replayable",
     "within",
 ]
@@ -103,6 +104,21 @@ else:  # pragma: no cover - Python 3.10
     async def within(seconds: float, work: Awaitable[_T]) -> _T:
         """``work``, cancelled after ``seconds``."""
         return await asyncio.wait_for(work, seconds)
+
+
+def raise_alone(failure: httpx.TransportError) -> NoReturn:
+    """Raise ``failure`` (a transport's own mapping of its library's error) with nothing
+    chained to it: no other library's exception, whose text may hold a URL.
+
+    It is raised outside the ``except`` block that mapped it, yet Python 3.10 can still chain
+    the error the coroutine was handling a moment before (its exception state outlives the
+    handler there): the context is cut once raised, and the exception raised again as it is.
+    """
+    try:
+        raise failure
+    except httpx.TransportError as raised:
+        raised.__context__ = None
+        raise
 
 
 def replayable(stream: object) -> httpx.AsyncByteStream:

@@ -23,13 +23,12 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
-from typing import NoReturn
 
 import httpx
 import httpx2
 
 from .._secrets import FormBody
-from .attempts import within
+from .attempts import raise_alone, within
 from .body import MAX_ANSWER_BYTES, AnswerTooLarge, read_bounded
 
 __all__ = ["Httpx2Transport"]
@@ -74,16 +73,6 @@ def _map_error(exc: httpx2.TransportError, request: httpx.Request | None) -> htt
     return httpx.ReadError(
         f"connection lost after connecting ({type(exc).__name__})", request=request
     )
-
-
-def _raise_alone(failure: httpx.TransportError) -> NoReturn:
-    """Raise ``failure`` with no httpx2 exception (or URL) chained to it (see the aiohttp
-    transport: Python 3.10 can chain the error handled a moment before)."""
-    try:
-        raise failure
-    except httpx.TransportError as raised:
-        raised.__context__ = None
-        raise
 
 
 class Httpx2Transport(httpx.AsyncBaseTransport):
@@ -210,7 +199,7 @@ class Httpx2Transport(httpx.AsyncBaseTransport):
             else:
                 failure = httpx.ReadTimeout("timed out waiting for the answer", request=request)
         if failure is not None:
-            _raise_alone(failure)
+            raise_alone(failure)
         return status, answer_headers, raw
 
     @staticmethod
